@@ -1,0 +1,52 @@
+#pragma once
+// DAC and ADC models: numerics (quantization, bounds) and cost (latency in cycles, energy per
+// conversion, area, leakage). Implementations register under "dac" and "adc".
+
+#include "sim/framework/cycles.h"
+#include "sim/framework/params.h"
+
+namespace pcmsim {
+
+/// @brief Cost figures every converter reports.
+struct ConverterCost {
+  Cycles latency;         ///< DAC: cycles to apply one input vector; ADC: cycles per conversion
+  double energy_pj = 0;   ///< energy of one conversion
+  double area_um2 = 0;    ///< area of one converter
+  double leakage_mw = 0;  ///< static power of one converter
+};
+
+/// @brief Drives array rows. Inputs are normalized to [-1, 1] by noise management first.
+class Dac {
+ public:
+  static constexpr const char* kInterface = "dac";
+  virtual ~Dac() = default;
+  /// @brief The input value the DAC applies for normalized input @p x.
+  virtual float convert(float x) const = 0;
+  virtual int bits() const = 0;
+  const ConverterCost& cost() const { return m_cost; }
+
+ protected:
+  ConverterCost m_cost;
+};
+
+/// @brief Digitizes column outputs, in normalized units (input in [-1,1] times weight/max|W|).
+class Adc {
+ public:
+  static constexpr const char* kInterface = "adc";
+  virtual ~Adc() = default;
+  /// @brief The digital output for analog column value @p y.
+  virtual float convert(float y) const = 0;
+  virtual int bits() const = 0;
+  /// @brief Columns sharing one ADC through a multiplexer is set by the core; this is per ADC.
+  const ConverterCost& cost() const { return m_cost; }
+
+ protected:
+  ConverterCost m_cost;
+};
+
+/// @brief Symmetric uniform quantizer over [-bound, bound] with 2^bits - 1 levels, zero
+/// included (step = 2*bound / (2^bits - 2), as aihwkit's inp_res/out_res); values beyond the
+/// bound clip.
+float quantize_symmetric(float x, float bound, int bits);
+
+}  // namespace pcmsim

@@ -1,0 +1,405 @@
+#include "sim/app/simulation.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <systemc>
+
+#include "sim/framework/config.h"
+#include "sim/framework/energy.h"
+#include "sim/framework/error.h"
+#include "sim/framework/params.h"
+#include "sim/framework/registry.h"
+#include "sim/framework/stats.h"
+#include "sim/hw/chip.h"
+#include "workloads/dataset.h"
+#include "workloads/mapper.h"
+#include "workloads/onnx_import.h"
+
+namespace fs = std::filesystem;
+
+namespace pcmsim {
+
+std::string default_config_path() {
+  if (const char* home = std::getenv("PCMSIM_HOME"))
+    return std::string(home) + "/configs/default.yaml";
+  return std::string(PCMSIM_SOURCE_DIR) + "/configs/default.yaml";
+}
+
+namespace {
+
+std::string resolve_path(const Params& p, const std::string& name, const std::string& value) {
+  fs::path v(value);
+  if (v.is_absolute() || value.empty()) return value;
+  return (fs::path(p.base_dir(name)) / v).lexically_normal().string();
+}
+
+/// Everything a run is made of, built from the config.
+struct Run {
+  std::unique_ptr<ConfigNode> root;
+  std::shared_ptr<ParamContext> ctx = std::make_shared<ParamContext>();
+  std::string config_path;
+  int64_t seed = 1;
+  bool ideal = false;
+  int64_t images = 0;
+  std::string onnx_path, images_path, labels_path;
+  Preprocess pre;
+  int64_t fp32_correct = -1, fp32_images = 0;
+  EnergyLedger ledger, layer_ledger;
+  StatGroup layer_stats{"layers"};
+  std::unique_ptr<Chip> chip;
+  Network net;
+  Mapping map;
+  Dataset data;
+};
+
+void build(Run& r, const RunOptions& o) {
+  // 1. Config: load, override, declare and read every parameter, reject unknown keys.
+  r.config_path = o.config;
+  r.root = load_config(o.config);
+  for (const std::string& a : o.overrides) apply_override(*r.root, a);
+  Params top(r.root.get(), "", r.ctx);
+  Params sp = top.child("simulation");
+  r.seed =
+      sp.get<int64_t>("seed").desc("seed of every random draw").range(0, int64_t(1) << 62).def(1);
+  r.ideal = std::string(
+                sp.get<std::string>("numerics")
+                    .desc("hardware: quantization and device noise; ideal: exact (reproduces FP32)")
+                    .choices({"hardware", "ideal"})
+                    .def("hardware")) == "ideal";
+  r.images = sp.get<int64_t>("images")
+                 .desc("test images to run (0 = all in the dataset)")
+                 .unit("images")
+                 .range(0, int64_t(1) << 40)
+                 .def(0);
+
+  Params wp = top.child("workload");
+  r.onnx_path =
+      resolve_path(wp, "onnx", wp.get<std::string>("onnx").desc("trained network, ONNX file"));
+  std::string sidecar_default = fs::path(r.onnx_path).replace_extension(".yaml").string();
+  std::string sidecar = resolve_path(wp, "sidecar",
+                                     wp.get<std::string>("sidecar")
+                                         .desc("model sidecar YAML (preprocessing, FP32 accuracy)")
+                                         .def(sidecar_default));
+  // The sidecar gives the preprocessing the network was trained with; the config may override.
+  Preprocess side;
+  if (fs::exists(sidecar)) {
+    auto sroot = load_config(sidecar);
+    auto sctx = std::make_shared<ParamContext>();
+    Params s(sroot.get(), "", sctx);
+    Params spp = s.child("preprocessing");
+    side.scale = spp.get<double>("scale").desc("pixel scale").def(1.0 / 255.0);
+    side.mean = spp.get<double>("mean").desc("mean subtracted").def(0.0);
+    side.std = spp.get<double>("std").desc("std divided by").range(1e-12, 1e12).def(1.0);
+    r.fp32_correct = s.get<int64_t>("fp32_test_correct").desc("FP32 correct count").def(-1);
+    r.fp32_images = s.get<int64_t>("fp32_test_images").desc("FP32 test images").def(0);
+  }
+  Params pp = wp.child("preprocessing");
+  r.pre.scale = pp.get<double>("scale").desc("multiplier on raw pixel values").def(side.scale);
+  r.pre.mean = pp.get<double>("mean").desc("subtracted after scaling").def(side.mean);
+  r.pre.std =
+      pp.get<double>("std").desc("divisor after mean subtraction").range(1e-12, 1e12).def(side.std);
+  Params dp = wp.child("dataset");
+  const std::string format =
+      dp.get<std::string>("format").desc("dataset file format").choices({"idx"}).def("idx");
+  (void)format;  // one format in this version
+  r.images_path =
+      resolve_path(dp, "images", dp.get<std::string>("images").desc("IDX image file (raw or .gz)"));
+  r.labels_path =
+      resolve_path(dp, "labels", dp.get<std::string>("labels").desc("IDX label file (raw or .gz)"));
+
+  r.chip = std::make_unique<Chip>("chip", top.child("chip"), uint64_t(r.seed), r.ideal, r.ledger);
+  check_unused(*r.root, *r.ctx);
+
+  // 2. Network, mapping, dataset.
+  r.net = import_onnx(r.onnx_path);
+  r.map = map_network(r.net, r.chip->shape());
+  r.data = load_idx_dataset(r.images_path, r.labels_path, r.images, r.pre);
+  if (r.data.sample_size != r.net.input_size()) {
+    throw Error(r.images_path + ": samples have " + std::to_string(r.data.sample_size) +
+                " values, network '" + r.onnx_path + "' takes " +
+                std::to_string(r.net.input_size()));
+  }
+  for (int64_t i = 0; i < r.data.count; ++i) {
+    if (r.data.labels[size_t(i)] >= r.net.output_size()) {
+      throw Error(r.labels_path + ": label " + std::to_string(r.data.labels[size_t(i)]) +
+                  " of sample " + std::to_string(i) + " is beyond the network's " +
+                  std::to_string(r.net.output_size()) + " outputs");
+    }
+  }
+  r.chip->load(r.net, r.map, r.layer_stats, r.layer_ledger);
+}
+
+std::string fmt(double v, int prec) {
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(prec) << v;
+  return os.str();
+}
+
+/// Numbers of the finished run.
+struct Summary {
+  int64_t images = 0, correct = 0;
+  double latency_cycles = 0, latency_ns = 0, total_ns = 0, throughput = 0;
+  EnergyBreakdown energy;
+  double energy_per_image_pj = 0, power_mw = 0, area_mm2 = 0, macs_per_image = 0;
+  double tops = 0, tops_per_w = 0, tops_per_mm2 = 0;
+};
+
+std::string report_text(const Run& r, const Summary& s) {
+  const Chip& c = *r.chip;
+  ChipShape sh = c.shape();
+  std::ostringstream os;
+  os << "pcmsim run: " << r.config_path << "\n";
+  os << "chip        " << c.preset_name() << ": " << sh.tiles << " tiles x " << sh.cores_per_tile
+     << " cores, arrays " << sh.rows << "x" << sh.cols << ", " << fmt(c.clock().freq_ghz(), 3)
+     << " GHz, " << fmt(s.area_mm2, 3) << " mm2\n";
+  os << "network     " << r.onnx_path << ": " << r.map.layers.size() << " dense layers, "
+     << r.net.weights() << " weights on " << r.map.blocks.size() << " of " << r.map.arrays_available
+     << " arrays (cell utilization " << fmt(100.0 * r.map.cell_utilization(), 1) << " %)\n";
+  os << "numerics    " << (r.ideal ? "ideal (no quantization, exact devices)" : "hardware")
+     << ", seed " << r.seed << "\n";
+  os << "images      " << s.images << " through the cycle-level chip, one after another\n\n";
+  os << "latency     " << fmt(s.latency_cycles, 0) << " cycles = " << fmt(s.latency_ns, 1)
+     << " ns per image\n";
+  os << "throughput  " << fmt(s.throughput, 0) << " images/s\n";
+  os << "energy      " << fmt(s.energy_per_image_pj / 1000.0, 3) << " nJ per image, average power "
+     << fmt(s.power_mw, 3) << " mW\n";
+  for (const std::string& cls : energy_classes()) {
+    double pj = s.energy.by_class_pj.at(cls) / double(std::max<int64_t>(1, s.images));
+    double pct =
+        s.energy.total_pj > 0 ? 100.0 * s.energy.by_class_pj.at(cls) / s.energy.total_pj : 0.0;
+    os << "  " << std::left << std::setw(13) << cls << std::right << std::setw(12) << fmt(pj, 2)
+       << " pJ  " << std::setw(5) << fmt(pct, 1) << " %\n";
+  }
+  os << "efficiency  " << fmt(s.tops_per_w, 3) << " TOPS/W, " << fmt(s.tops, 4) << " TOPS, "
+     << fmt(s.tops_per_mm2, 4) << " TOPS/mm2 (1 MAC = 2 ops; " << fmt(s.macs_per_image, 0)
+     << " MACs per image)\n";
+  os << "accuracy    top-1 "
+     << fmt(100.0 * double(s.correct) / double(std::max<int64_t>(1, s.images)), 2) << " % ("
+     << s.correct << "/" << s.images << ")";
+  if (r.fp32_correct >= 0) {
+    os << "; FP32 reference " << fmt(100.0 * double(r.fp32_correct) / double(r.fp32_images), 2)
+       << " % (" << r.fp32_correct << "/" << r.fp32_images << ")";
+  }
+  os << "\n\nper layer (per image)\n";
+  os << "  " << std::left << std::setw(16) << "layer" << std::right << std::setw(6) << "in"
+     << std::setw(6) << "out" << std::setw(8) << "arrays" << std::setw(8) << "mvms" << std::setw(9)
+     << "cycles" << std::setw(13) << "energy pJ\n";
+  EnergyBreakdown le = r.layer_ledger.evaluate(0.0);
+  double n = double(std::max<int64_t>(1, s.images));
+  for (size_t i = 0; i < r.map.layers.size(); ++i) {
+    const MappedLayer& l = r.map.layers[i];
+    const LayerCounters& lc = c.layer_counters()[i];
+    os << "  " << std::left << std::setw(16) << l.name << std::right << std::setw(6) << l.in
+       << std::setw(6) << l.out << std::setw(8) << l.blocks.size() << std::setw(8)
+       << fmt(double(lc.mvms->count()) / n, 0) << std::setw(9)
+       << fmt(double(lc.cycles->count()) / n, 0) << std::setw(12)
+       << fmt(le.by_component_pj[lc.group->full_name()] / n, 2) << "\n";
+  }
+  return os.str();
+}
+
+std::string layers_csv(const Run& r, const Summary& s) {
+  std::ostringstream os;
+  os << "layer,onnx_op,in,out,row_blocks,col_blocks,arrays,mvms_per_image,cycles_per_image";
+  for (const std::string& cls : energy_classes())
+    if (cls != "leakage") os << "," << cls << "_pj_per_image";
+  os << ",energy_pj_per_image\n";
+  double n = double(std::max<int64_t>(1, s.images));
+  for (size_t i = 0; i < r.map.layers.size(); ++i) {
+    const MappedLayer& l = r.map.layers[i];
+    const LayerCounters& lc = r.chip->layer_counters()[i];
+    const std::string path = lc.group->full_name();
+    os << l.name << "," << r.net.layers[size_t(l.net_layer)].onnx_op << "," << l.in << "," << l.out
+       << "," << l.row_blocks << "," << l.col_blocks << "," << l.blocks.size() << ","
+       << double(lc.mvms->count()) / n << "," << double(lc.cycles->count()) / n;
+    std::map<std::string, double> per_class = r.layer_ledger.class_energy_of(path);
+    double total = 0;
+    for (const std::string& cls : energy_classes()) {
+      if (cls == "leakage") continue;
+      os << "," << per_class[cls] / n;
+      total += per_class[cls];
+    }
+    os << "," << total / n << "\n";
+  }
+  return os.str();
+}
+
+Summary summarize(const Run& r, int64_t correct) {
+  Summary s;
+  const Chip& c = *r.chip;
+  s.images = c.images_done();
+  s.correct = correct;
+  s.latency_cycles = double(c.first_latency().count());
+  s.latency_ns = c.clock().to_ns(c.first_latency());
+  s.total_ns = c.clock().to_ns(c.total_cycles());
+  s.throughput = s.total_ns > 0 ? double(s.images) / (s.total_ns * 1e-9) : 0.0;
+  s.energy = r.ledger.evaluate(s.total_ns);
+  s.energy_per_image_pj = s.energy.total_pj / double(std::max<int64_t>(1, s.images));
+  s.power_mw = s.total_ns > 0 ? s.energy.total_pj / s.total_ns : 0.0;  // pJ / ns = mW
+  s.area_mm2 = r.ledger.total_area_um2() * 1e-6;
+  s.macs_per_image = double(r.map.weights);
+  double ops = 2.0 * s.macs_per_image * double(s.images);
+  s.tops = s.total_ns > 0 ? ops / (s.total_ns * 1e-9) * 1e-12 : 0.0;
+  s.tops_per_w = s.energy.total_pj > 0 ? ops / (s.energy.total_pj * 1e-12) * 1e-12 : 0.0;
+  s.tops_per_mm2 = s.area_mm2 > 0 ? s.tops / s.area_mm2 : 0.0;
+  return s;
+}
+
+nlohmann::ordered_json stats_json(const Run& r, const Summary& s) {
+  nlohmann::ordered_json j;
+  j["run"] = {{"config", r.config_path},
+              {"seed", r.seed},
+              {"numerics", r.ideal ? "ideal" : "hardware"},
+              {"images", s.images},
+              {"correct", s.correct},
+              {"accuracy", double(s.correct) / double(std::max<int64_t>(1, s.images))},
+              {"latency_cycles", s.latency_cycles},
+              {"latency_ns", s.latency_ns},
+              {"total_cycles", r.chip->total_cycles().count()},
+              {"throughput_images_per_s", s.throughput},
+              {"energy_pj", s.energy.total_pj},
+              {"energy_per_image_pj", s.energy_per_image_pj},
+              {"power_mw", s.power_mw},
+              {"area_mm2", s.area_mm2},
+              {"tops", s.tops},
+              {"tops_per_w", s.tops_per_w},
+              {"tops_per_mm2", s.tops_per_mm2}};
+  if (r.fp32_correct >= 0) j["run"]["fp32_correct"] = r.fp32_correct;
+  nlohmann::ordered_json e;
+  for (const std::string& cls : energy_classes()) e[cls] = s.energy.by_class_pj.at(cls);
+  j["energy_by_class_pj"] = e;
+  nlohmann::ordered_json ec;
+  for (const auto& kv : s.energy.by_component_pj) ec[kv.first] = kv.second;
+  j["energy_by_component_pj"] = ec;
+  nlohmann::ordered_json a;
+  for (const auto& kv : r.ledger.area_by_class_um2()) a[kv.first] = kv.second;
+  j["area_by_class_um2"] = a;
+  j["chip"] = r.chip->stats().to_json();
+  j["layers"] = r.layer_stats.to_json();
+  return j;
+}
+
+void write_outputs(const std::string& dir, const Run& r, const std::string& report,
+                   const Summary& s) {
+  fs::path out(dir);
+  fs::path tmp = out;
+  tmp += ".tmp-" + std::to_string(::getpid());
+  std::error_code ec;
+  fs::remove_all(tmp, ec);
+  try {
+    fs::create_directories(tmp);
+    auto write = [&](const std::string& name, const std::string& text) {
+      std::ofstream f(tmp / name);
+      f << text;
+      if (!f) throw Error("cannot write " + (out / name).string());
+    };
+    write("report.txt", report);
+    write("stats.json", stats_json(r, s).dump(2) + "\n");
+    write("layers.csv", layers_csv(r, s));
+    std::ostringstream y;
+    y << "# Resolved config of this run: every parameter with the value used (defaults filled "
+         "in).\n";
+    write_config_yaml(*r.root, y);
+    write("resolved_config.yaml", y.str());
+    fs::remove_all(out, ec);
+    fs::rename(tmp, out);
+  } catch (const std::exception& e) {
+    fs::remove_all(tmp, ec);
+    throw Error("cannot write output folder '" + dir + "': " + e.what());
+  }
+}
+
+void setup_systemc() {
+  sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
+  // A SystemC warning or error is a bug in the model: stop instead of carrying on.
+  sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING,
+                                          sc_core::SC_DISPLAY | sc_core::SC_THROW);
+}
+
+}  // namespace
+
+void validate_config(const RunOptions& o) {
+  setup_systemc();
+  Run r;
+  build(r, o);
+  std::cout << "config OK: " << o.config << "\n  chip " << r.chip->preset_name() << ", network "
+            << r.onnx_path << " (" << r.map.layers.size() << " dense layers) on "
+            << r.map.blocks.size() << " of " << r.map.arrays_available << " arrays, dataset "
+            << r.data.count << " samples\n";
+}
+
+void run_simulation(const RunOptions& o) {
+  setup_systemc();
+  Run r;
+  build(r, o);
+  std::string out_dir = o.out_dir.empty() ? "out/" + fs::path(o.config).stem().string() : o.out_dir;
+
+  int64_t correct = 0;
+  const bool tty = o.progress && ::isatty(2);
+  const int64_t n = r.data.count;
+  const int64_t step = std::max<int64_t>(1, n / 100);
+  auto t0 = std::chrono::steady_clock::now();
+  r.chip->set_inputs(
+      r.data.images.data(), n, r.data.sample_size, [&](int64_t img, const std::vector<float>& y) {
+        // Top-1: the first index of the largest logit.
+        size_t best = 0;
+        for (size_t k = 1; k < y.size(); ++k)
+          if (y[k] > y[best]) best = k;
+        if (int(best) == r.data.labels[size_t(img)]) ++correct;
+        if (tty && ((img + 1) % step == 0 || img + 1 == n)) {
+          double secs =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+          std::fprintf(stderr, "\r  simulating: image %lld/%lld (%3d %%), %.1f s",
+                       (long long)(img + 1), (long long)n, int(100 * (img + 1) / n), secs);
+          if (img + 1 == n) std::fprintf(stderr, "\n");
+        }
+      });
+  sc_core::sc_start();
+  if (r.chip->images_done() != n) {
+    throw std::logic_error("simulation ended after " + std::to_string(r.chip->images_done()) +
+                           " of " + std::to_string(n) + " images");
+  }
+  Summary s = summarize(r, correct);
+  std::string report = report_text(r, s);
+  write_outputs(out_dir, r, report, s);
+  std::cout << report << "\noutputs in " << out_dir
+            << "/ (report.txt, stats.json, layers.csv, resolved_config.yaml)\n";
+}
+
+std::string list_registry() {
+  std::map<std::string, std::vector<const ImplInfo*>> by_iface;
+  for (const ImplInfo& i : RegistryIndex::all()) by_iface[i.interface].push_back(&i);
+  std::ostringstream os;
+  for (const auto& kv : by_iface) {
+    os << kv.first << ":\n";
+    for (const ImplInfo* i : kv.second)
+      os << "  " << std::left << std::setw(12) << i->name << i->desc << "\n";
+  }
+  return os.str();
+}
+
+std::string describe_impl(const std::string& name) {
+  auto found = RegistryIndex::find(name);
+  if (found.empty()) {
+    std::string names;
+    for (const ImplInfo& i : RegistryIndex::all()) names += " " + i.interface + "/" + i.name;
+    throw Error("no implementation named '" + name + "'; registered:" + names);
+  }
+  std::ostringstream os;
+  for (const ImplInfo* i : found) {
+    os << i->interface << "/" << i->name << ": " << i->desc << "\n\n";
+    os << format_param_table(RegistryIndex::describe(*i), i->interface) << "\n";
+  }
+  return os.str();
+}
+
+}  // namespace pcmsim

@@ -1,0 +1,34 @@
+#pragma once
+// One pcmsim run: config -> chip + network + dataset -> SystemC run -> report and output files.
+
+#include <string>
+#include <vector>
+
+namespace pcmsim {
+
+struct RunOptions {
+  std::string config;                  ///< path of the run config
+  std::vector<std::string> overrides;  ///< -p key.path=value, applied in order
+  std::string out_dir;                 ///< output folder; empty: out/<config stem>
+  bool progress = true;                ///< show progress on a terminal
+};
+
+/// @brief Runs the simulation, prints the report on stdout and writes report.txt, stats.json,
+/// layers.csv and resolved_config.yaml into the output folder (all or nothing). Throws Error on
+/// bad input. Call once per process (SystemC elaborates once).
+void run_simulation(const RunOptions& opts);
+
+/// @brief Builds everything a run would (config, chip, network, mapping, dataset) without
+/// simulating; prints a summary. Throws Error on bad input.
+void validate_config(const RunOptions& opts);
+
+/// @brief `pcmsim list`: every registered implementation by interface.
+std::string list_registry();
+
+/// @brief `pcmsim describe NAME`: the parameter table of the implementations named NAME.
+std::string describe_impl(const std::string& name);
+
+/// @brief The shipped default run config.
+std::string default_config_path();
+
+}  // namespace pcmsim

@@ -1,0 +1,181 @@
+#include "sim/framework/params.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <iomanip>
+
+#include "sim/framework/units.h"
+
+namespace pcmsim {
+
+namespace detail {
+template <>
+bool from_text<bool>(const std::string& t, const std::string&) {
+  if (t == "true" || t == "yes" || t == "on") return true;
+  if (t == "false" || t == "no" || t == "off") return false;
+  throw std::invalid_argument("expected true or false");
+}
+template <>
+std::string from_text<std::string>(const std::string& t, const std::string&) {
+  return t;
+}
+template <>
+double from_text<double>(const std::string& t, const std::string& unit) {
+  return parse_quantity(t, unit);
+}
+template <>
+int64_t from_text<int64_t>(const std::string& t, const std::string& unit) {
+  double v = parse_quantity(t, unit);
+  if (v != std::floor(v)) throw std::invalid_argument("expected a whole number");
+  if (std::fabs(v) > 9.0e18) throw std::invalid_argument("number out of range");
+  return static_cast<int64_t>(v);
+}
+template <>
+int from_text<int>(const std::string& t, const std::string& unit) {
+  int64_t v = from_text<int64_t>(t, unit);
+  if (v < INT32_MIN || v > INT32_MAX) throw std::invalid_argument("number out of range");
+  return static_cast<int>(v);
+}
+}  // namespace detail
+
+Params::Params(ConfigNode* node, std::string path, std::shared_ptr<ParamContext> ctx)
+    : m_node(node), m_path(std::move(path)), m_ctx(std::move(ctx)) {}
+
+std::string Params::key_path(const std::string& name) const {
+  return m_path.empty() ? name : m_path + "." + name;
+}
+
+const ConfigNode* Params::lookup(const std::string& name, const ParamInfo& info) {
+  auto& names = m_ctx->names_at[m_path];
+  if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  if (m_ctx->describe) {
+    m_ctx->declared.push_back(info);
+    return nullptr;
+  }
+  if (!m_node) return nullptr;
+  ConfigNode::Entry* e = m_node->find_entry(name);
+  if (!e) return nullptr;
+  e->value->used = true;
+  return e->value.get();
+}
+
+void Params::record_default(const std::string& name, const std::string& text) {
+  if (!m_node || m_ctx->describe || m_node->find(name)) return;
+  auto n = std::make_unique<ConfigNode>();
+  n->kind = ConfigNode::Kind::Scalar;
+  n->scalar = text;
+  n->used = true;
+  m_node->map.push_back({name, Source{}, std::move(n)});
+}
+
+Params Params::child(const std::string& name) {
+  auto& names = m_ctx->names_at[m_path];
+  if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  if (m_ctx->describe || !m_node) return Params(nullptr, key_path(name), m_ctx);
+  ConfigNode::Entry* e = m_node->find_entry(name);
+  if (e && e->value->kind != ConfigNode::Kind::Map) {
+    fail(name, "expected a map of keys");
+  }
+  ConfigNode& n = m_node->child_map(name, m_node->src);
+  n.used = true;
+  return Params(&n, key_path(name), m_ctx);
+}
+
+bool Params::has(const std::string& name) const { return m_node && m_node->find(name) != nullptr; }
+
+std::string Params::where(const std::string& name) const {
+  if (!m_node) return key_path(name);
+  if (name.empty()) return m_node->src.describe() + ": " + m_path;
+  const ConfigNode* n = m_node->find(name);
+  std::string place = n ? n->src.describe() : m_node->src.describe();
+  return place + ": " + key_path(name);
+}
+
+std::string Params::base_dir(const std::string& name) const {
+  const ConfigNode* n = m_node ? m_node->find(name) : nullptr;
+  if (!n || n->src.file.empty() || n->src.file == "-p") return ".";
+  std::string dir = std::filesystem::path(n->src.file).parent_path().string();
+  return dir.empty() ? "." : dir;
+}
+
+void Params::fail(const std::string& name, const std::string& rule) const {
+  std::string value;
+  const ConfigNode* n = m_node ? m_node->find(name) : nullptr;
+  if (n && n->kind == ConfigNode::Kind::Scalar) value = " = " + n->scalar;
+  throw Error(where(name) + value + ": " + rule);
+}
+
+namespace {
+void collect_unused(const ConfigNode& node, const std::string& path, const ParamContext& ctx,
+                    std::vector<std::string>& out) {
+  if (node.kind != ConfigNode::Kind::Map) return;
+  for (const auto& e : node.map) {
+    std::string key_path = path.empty() ? e.key : path + "." + e.key;
+    if (!e.value->used) {
+      std::string msg = e.key_src.describe() + ": " + key_path + ": unknown key";
+      auto it = ctx.names_at.find(path);
+      std::string best;
+      size_t best_d = 4;
+      if (it != ctx.names_at.end()) {
+        for (const auto& cand : it->second) {
+          size_t d = edit_distance(e.key, cand);
+          if (d < best_d && d <= std::max<size_t>(2, cand.size() / 3)) {
+            best_d = d;
+            best = cand;
+          }
+        }
+        if (!best.empty()) {
+          msg += " (did you mean '" + best + "'?)";
+        } else if (!it->second.empty()) {
+          msg += " (known keys here:";
+          for (const auto& c : it->second) msg += " " + c;
+          msg += ")";
+        }
+      }
+      out.push_back(msg);
+    } else {
+      collect_unused(*e.value, key_path, ctx, out);
+    }
+  }
+}
+}  // namespace
+
+void check_unused(const ConfigNode& root, const ParamContext& ctx) {
+  std::vector<std::string> msgs;
+  collect_unused(root, "", ctx, msgs);
+  if (msgs.empty()) return;
+  std::string all;
+  for (size_t i = 0; i < msgs.size(); ++i) all += (i ? "\n" : "") + msgs[i];
+  throw Error(all);
+}
+
+std::string format_param_table(const std::vector<ParamInfo>& params, const std::string& strip) {
+  std::vector<std::vector<std::string>> rows = {
+      {"name", "type", "unit", "default", "range", "description"}};
+  for (const auto& p : params) {
+    std::string name = p.path;
+    if (!strip.empty() && name.rfind(strip + ".", 0) == 0) name = name.substr(strip.size() + 1);
+    rows.push_back({name, p.type, p.unit.empty() ? "-" : p.unit, p.required ? "(required)" : p.def,
+                    p.range.empty() ? "-" : p.range, p.desc});
+  }
+  std::vector<size_t> width(6, 0);
+  for (const auto& r : rows)
+    for (size_t i = 0; i < 6; ++i) width[i] = std::max(width[i], r[i].size());
+  // Markdown table, readable as text and pasteable into docs.
+  std::ostringstream os;
+  for (size_t ri = 0; ri < rows.size(); ++ri) {
+    os << "|";
+    for (size_t i = 0; i < 6; ++i)
+      os << " " << std::left << std::setw(int(width[i])) << rows[ri][i] << " |";
+    os << "\n";
+    if (ri == 0) {
+      os << "|";
+      for (size_t i = 0; i < 6; ++i) os << std::string(width[i] + 2, '-') << "|";
+      os << "\n";
+    }
+  }
+  return os.str();
+}
+
+}  // namespace pcmsim

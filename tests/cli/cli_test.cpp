@@ -1,0 +1,279 @@
+// End-to-end tests of the pcmsim binary: the shipped runs and every class of bad input.
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <zlib.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/framework/test_util.h"
+#include "tests/workloads/onnx_builder.h"
+
+namespace fs = std::filesystem;
+
+namespace pcmsim {
+namespace {
+
+using testing::TempDir;
+
+const std::string kSrc = PCMSIM_SOURCE_DIR;
+const std::string kBin = PCMSIM_BINARY;
+
+struct Result {
+  int rc;
+  std::string out;  // stdout and stderr
+};
+
+Result run(const std::string& args) {
+  std::string cmd = "cd '" + kSrc + "' && '" + kBin + "' " + args + " 2>&1";
+  Result r{-1, ""};
+  FILE* p = popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  int status = pclose(p);
+  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+nlohmann::json stats(const std::string& dir) {
+  std::ifstream f(dir + "/stats.json");
+  return nlohmann::json::parse(f);
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// ---- the shipped runs
+
+TEST(Cli, IdealRunMatchesTheFp32AccuracyOfTheOnnxFile) {
+  TempDir d;
+  Result r = run("run configs/ideal.yaml --no-progress --out " + d.path("o"));
+  ASSERT_EQ(r.rc, 0) << r.out;
+  auto j = stats(d.path("o"));
+  EXPECT_EQ(j["run"]["images"], 10000);
+  // The sidecar's count comes from PyTorch (and an independent numpy pass) on the same file.
+  EXPECT_EQ(j["run"]["correct"], j["run"]["fp32_correct"]);
+  EXPECT_EQ(j["run"]["fp32_correct"], 8888);
+  for (const char* f : {"report.txt", "stats.json", "layers.csv", "resolved_config.yaml"}) {
+    EXPECT_TRUE(fs::exists(d.path("o/") + f)) << f;
+  }
+  EXPECT_NE(r.out.find("accuracy    top-1 88.88 % (8888/10000)"), std::string::npos) << r.out;
+}
+
+TEST(Cli, NoisyRunIsLowerAndRepeatable) {
+  TempDir d;
+  Result a = run("run configs/default.yaml --no-progress --out " + d.path("a"));
+  Result b = run("run configs/default.yaml --no-progress --out " + d.path("b"));
+  Result c =
+      run("run configs/default.yaml --no-progress -p simulation.seed=2 --out " + d.path("c"));
+  ASSERT_EQ(a.rc, 0) << a.out;
+  ASSERT_EQ(b.rc, 0) << b.out;
+  ASSERT_EQ(c.rc, 0) << c.out;
+  auto ja = stats(d.path("a"));
+  EXPECT_LT(ja["run"]["correct"].get<int>(), ja["run"]["fp32_correct"].get<int>());
+  // Same seed, same config: identical files.
+  for (const char* f : {"stats.json", "layers.csv", "report.txt", "resolved_config.yaml"}) {
+    EXPECT_EQ(slurp(d.path("a/") + f), slurp(d.path("b/") + f)) << f;
+  }
+  EXPECT_NE(slurp(d.path("a/stats.json")), slurp(d.path("c/stats.json")));
+}
+
+TEST(Cli, ReportShowsLatencyThroughputEnergyBreakdownAndAccuracy) {
+  TempDir d;
+  Result r =
+      run("run --no-progress -p simulation.images=200 --out " + d.path("o"));  // default config
+  ASSERT_EQ(r.rc, 0) << r.out;
+  for (const char* s :
+       {"latency ", "cycles =", "throughput", "images/s", "nJ per image", "array", "dac", "adc",
+        "digital", "interconnect", "buffer", "leakage", "TOPS/W", "accuracy    top-1"}) {
+    EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
+  }
+  auto j = stats(d.path("o"));
+  double sum = 0;
+  for (auto& kv : j["energy_by_class_pj"].items()) sum += kv.value().get<double>();
+  EXPECT_NEAR(sum, j["run"]["energy_pj"].get<double>(), 1e-9 * sum);
+  std::string csv = slurp(d.path("o/layers.csv"));
+  EXPECT_NE(csv.find("/fc1/Gemm,Gemm,784,256,4,1,4,4,"), std::string::npos) << csv;
+  // Resolved config holds defaults the user never wrote.
+  std::string resolved = slurp(d.path("o/resolved_config.yaml"));
+  EXPECT_NE(resolved.find("prog_noise_scale: 1"), std::string::npos);
+  EXPECT_NE(resolved.find("read_energy: 2.5pJ"), std::string::npos) << resolved;
+}
+
+TEST(Cli, ResolvedConfigRunsAgainToTheSameResult) {
+  TempDir d;
+  ASSERT_EQ(run("run --no-progress -p simulation.images=100 --out " + d.path("a")).rc, 0);
+  // The resolved config has absolute dataset paths and a relative ONNX path from configs/.
+  Result r =
+      run("run --no-progress -p workload.onnx=" + kSrc + "/workloads/models/mlp_fmnist.onnx " +
+          d.path("a/resolved_config.yaml") + " --out " + d.path("b"));
+  ASSERT_EQ(r.rc, 0) << r.out;
+  auto a = stats(d.path("a"))["run"], b = stats(d.path("b"))["run"];
+  a.erase("config");
+  b.erase("config");
+  EXPECT_EQ(a, b);
+}
+
+TEST(Cli, ListAndDescribe) {
+  Result l = run("list");
+  ASSERT_EQ(l.rc, 0);
+  for (const char* s :
+       {"adc:", "sar", "dac:", "uniform", "device:", "pcm", "ideal", "array:", "crossbar",
+        "interconnect:", "bus", "buffer:", "sram", "digital:", "simd"}) {
+    EXPECT_NE(l.out.find(s), std::string::npos) << s;
+  }
+  Result dsc = run("describe sar");
+  ASSERT_EQ(dsc.rc, 0);
+  EXPECT_NE(dsc.out.find("| bits "), std::string::npos) << dsc.out;
+  EXPECT_NE(dsc.out.find("| fom "), std::string::npos) << dsc.out;
+  EXPECT_NE(dsc.out.find("[2, 16]"), std::string::npos) << dsc.out;
+  Result bad = run("describe nonsense");
+  EXPECT_EQ(bad.rc, 1);
+  EXPECT_NE(bad.out.find("no implementation named 'nonsense'"), std::string::npos);
+}
+
+TEST(Cli, DocsHoldTheCurrentParameterTables) {
+  // docs/parameters.md is generated by tools/gen_param_docs.sh from `pcmsim describe`.
+  std::string doc = slurp(kSrc + "/docs/parameters.md");
+  for (const char* impl :
+       {"array/crossbar", "dac/uniform", "adc/sar", "device/pcm", "device/ideal"}) {
+    Result r = run(std::string("describe ") + impl);
+    ASSERT_EQ(r.rc, 0);
+    EXPECT_NE(doc.find(r.out), std::string::npos)
+        << impl << ": docs/parameters.md is stale; run tools/gen_param_docs.sh";
+  }
+}
+
+TEST(Cli, ValidateChecksWithoutSimulating) {
+  Result r = run("validate configs/default.yaml");
+  EXPECT_EQ(r.rc, 0) << r.out;
+  EXPECT_NE(r.out.find("config OK"), std::string::npos) << r.out;
+}
+
+// ---- bad input: clear error, non-zero exit, nothing written
+
+struct BadRun {
+  TempDir d;
+  Result r;
+  explicit BadRun(const std::string& args) {
+    r = run("run --no-progress --out " + d.path("o") + " " + args);
+  }
+  void expect(const std::string& text) const {
+    EXPECT_EQ(r.rc, 1) << r.out;
+    EXPECT_NE(r.out.find("pcmsim: error: "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(text), std::string::npos) << r.out;
+    EXPECT_FALSE(fs::exists(d.path("o"))) << "output written despite the error";
+    for (const auto& e : fs::directory_iterator(d.path()))
+      ADD_FAILURE() << "left behind: " << e.path();
+  }
+};
+
+TEST(CliErrors, UnknownKey) {
+  BadRun b("-p chip.tile.core.adc.bitz=8");
+  b.expect("-p override: chip.tile.core.adc.bitz: unknown key (did you mean 'bits'?)");
+}
+
+TEST(CliErrors, UnknownKeyInAFile) {
+  TempDir d;
+  std::string cfg =
+      d.file("run.yaml", "include: " + kSrc + "/configs/default.yaml\nsimulation:\n  sead: 3\n");
+  BadRun b(cfg);
+  b.expect(cfg + ":3: simulation.sead: unknown key (did you mean 'seed'?)");
+}
+
+TEST(CliErrors, ValueOutOfRange) {
+  BadRun b("-p chip.tile.core.adc.bits=20");
+  b.expect("-p override: chip.tile.core.adc.bits = 20: not in [2, 16] bit");
+}
+
+TEST(CliErrors, ValueOutOfRangeInThePreset) {
+  TempDir d;
+  std::string cfg =
+      d.file("run.yaml", "include: " + kSrc + "/configs/default.yaml\nchip:\n  tiles: 0\n");
+  BadRun b(cfg);
+  b.expect(cfg + ":3: chip.tiles = 0: not in [1, 65536] tiles");
+}
+
+TEST(CliErrors, BadUnit) {
+  BadRun b("-p chip.clock=1GHzz");
+  b.expect("chip.clock = 1GHzz: cannot read as float in GHz: unknown unit 'GHzz'");
+}
+
+TEST(CliErrors, WrongDimension) {
+  BadRun b("-p chip.tile.core.array.t_int=5uS");
+  b.expect(
+      "chip.tile.core.array.t_int = 5uS: cannot read as float in ns: unit 'uS' is a conductance, "
+      "expected a time");
+}
+
+TEST(CliErrors, MissingConfigFile) {
+  BadRun b("configs/nonexistent.yaml");
+  b.expect("cannot open config file 'configs/nonexistent.yaml'");
+}
+
+TEST(CliErrors, MalformedYaml) {
+  TempDir d;
+  std::string cfg = d.file("bad.yaml", "simulation:\n  seed: [1, 2\n");
+  BadRun b(cfg);
+  b.expect(cfg + ":3:1: malformed YAML");
+}
+
+TEST(CliErrors, OnnxWithUnsupportedOp) {
+  TempDir d;
+  testing::OnnxBuilder ob({1, 28, 28});
+  ob.initializer("K", {4, 1, 3, 3}, std::vector<float>(36, 0.1f));
+  ob.node("Conv", {"input", "K"}, "c", "conv1");
+  ob.output("c");
+  ob.save(d.path("conv.onnx"));
+  BadRun b("-p workload.onnx=" + d.path("conv.onnx"));
+  b.expect("node 'conv1' (Conv): unsupported operator 'Conv'; supported:");
+}
+
+TEST(CliErrors, TruncatedIdx) {
+  TempDir d;
+  std::string path = d.path("trunc.gz");
+  gzFile in = gzopen("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz", "rb");
+  std::vector<char> buf(100000);
+  int n = gzread(in, buf.data(), unsigned(buf.size()));
+  gzclose(in);
+  gzFile out = gzopen(path.c_str(), "wb");
+  gzwrite(out, buf.data(), unsigned(n));
+  gzclose(out);
+  BadRun b("-p workload.dataset.images=" + path);
+  b.expect(path + ": truncated: the header promises 7840000 bytes of data, the file holds 99984");
+}
+
+TEST(CliErrors, NetworkDoesNotFitOnTheChip) {
+  BadRun b("-p chip.tiles=1 -p chip.tile.cores=2");
+  b.expect("the network needs 6 arrays of 256x256, the chip has 2 (1 tiles x 2 cores): 4 missing");
+}
+
+TEST(CliErrors, UnknownImplementation) {
+  BadRun b("-p chip.tile.core.adc.impl=flash");
+  b.expect("chip.tile.core.adc.impl = flash: not one of sar");
+}
+
+TEST(CliErrors, UnknownCommandAndBadOptions) {
+  Result r = run("frobnicate");
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_NE(r.out.find("unknown command 'frobnicate'"), std::string::npos) << r.out;
+  Result o = run("run --bogus");
+  EXPECT_EQ(o.rc, 2);
+  EXPECT_NE(o.out.find("bogus"), std::string::npos) << o.out;
+  Result p = run("run -p novalue");
+  EXPECT_EQ(p.rc, 1);
+  EXPECT_NE(p.out.find("-p novalue: expected key.path=value"), std::string::npos) << p.out;
+}
+
+}  // namespace
+}  // namespace pcmsim

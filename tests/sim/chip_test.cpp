@@ -1,0 +1,254 @@
+// SystemC scenarios: timing expectations derived from the config, contention, energy totals,
+// numerics through the chip against the FP32 reference, determinism.
+
+#include "sim/hw/chip.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <systemc>
+
+#include "models/common/rng.h"
+#include "sim/framework/config.h"
+#include "sim/framework/registry.h"
+
+namespace pcmsim {
+namespace {
+
+// The scenario chip; timing figures the tests derive their expectations from.
+constexpr int kBusWidth = 32, kBusLatency = 2, kIoWidth = 8, kIoLatency = 20;
+constexpr int kBufWidth = 32, kBufLatency = 1, kLanes = 16, kDigitalLatency = 2;
+constexpr int kDacLatency = 1, kTintNs = 100, kAdcLatency = 3;
+
+std::string chip_yaml(int tiles, int cores, int rows, int cols, int adcs,
+                      int bus_latency = kBusLatency, const std::string& device = "ideal") {
+  return "chip:\n  clock: 1GHz\n  tiles: " + std::to_string(tiles) +
+         "\n  activation_bits: 8\n  psum_bits: 16\n"
+         "  interconnect: {impl: bus, width: " +
+         std::to_string(kBusWidth) + "B, latency: " + std::to_string(bus_latency) +
+         "}\n  io: {impl: bus, width: " + std::to_string(kIoWidth) +
+         "B, latency: " + std::to_string(kIoLatency) +
+         "}\n  global_buffer: {impl: sram, size: 64KiB, width: " + std::to_string(kBufWidth) +
+         "B, ports: 1, latency: " + std::to_string(kBufLatency) +
+         "}\n  tile:\n    cores: " + std::to_string(cores) +
+         "\n    digital: {impl: simd, lanes: " + std::to_string(kLanes) +
+         ", latency: " + std::to_string(kDigitalLatency) +
+         "}\n    core:\n      adcs: " + std::to_string(adcs) +
+         "\n      array: {impl: crossbar, rows: " + std::to_string(rows) +
+         ", cols: " + std::to_string(cols) + ", t_int: " + std::to_string(kTintNs) +
+         "ns}\n      device: {impl: " + device +
+         "}\n      dac: {impl: uniform, bits: 7, latency: " + std::to_string(kDacLatency) +
+         "}\n      adc: {impl: sar, bits: 9, range: 12, latency: " + std::to_string(kAdcLatency) +
+         "}\n";
+}
+
+Network random_net(const std::vector<int64_t>& sizes, uint64_t seed) {
+  Network n;
+  n.source = "scenario";
+  n.input_shape = {sizes[0]};
+  RngStream r(seed, DrawKind::Fault, 9, 9);
+  uint64_t k = 0;
+  for (size_t i = 0; i + 1 < sizes.size(); ++i) {
+    Layer l;
+    l.name = "fc" + std::to_string(i + 1);
+    l.op = LayerOp::Dense;
+    l.in = sizes[i];
+    l.out = sizes[i + 1];
+    for (int64_t j = 0; j < l.in * l.out; ++j)
+      l.weight.push_back(float(r.normal(k++) / std::sqrt(double(l.in))));
+    for (int64_t j = 0; j < l.out; ++j) l.bias.push_back(float(r.normal(k++) * 0.1));
+    n.layers.push_back(l);
+    if (i + 2 < sizes.size()) {
+      Layer relu;
+      relu.name = "relu" + std::to_string(i + 1);
+      relu.op = LayerOp::Relu;
+      relu.in = relu.out = l.out;
+      n.layers.push_back(relu);
+    }
+  }
+  return n;
+}
+
+/// One chip with its network and inputs, elaborated; several may share one simulation.
+struct Scenario {
+  std::unique_ptr<ConfigNode> root;
+  std::shared_ptr<ParamContext> ctx = std::make_shared<ParamContext>();
+  EnergyLedger ledger, layer_ledger;
+  StatGroup layer_stats{"layers"};
+  Network net;
+  Mapping map;
+  std::vector<float> images;
+  std::vector<std::vector<float>> outputs;
+  std::unique_ptr<Chip> chip;
+
+  Scenario(const char* name, const std::string& yaml, Network n, int n_images, uint64_t seed = 1,
+           bool ideal = true)
+      : root(parse_config_text(yaml, std::string(name) + ".yaml")), net(std::move(n)) {
+    Params top(root.get(), "", ctx);
+    chip = std::make_unique<Chip>(name, top.child("chip"), seed, ideal, ledger);
+    check_unused(*root, *ctx);
+    map = map_network(net, chip->shape());
+    chip->load(net, map, layer_stats, layer_ledger);
+    RngStream r(seed + 1000, DrawKind::Fault, 1, 1);
+    for (int64_t i = 0; i < n_images * net.input_size(); ++i)
+      images.push_back(float(r.uniform(uint64_t(i)) * 2 - 1));
+    outputs.resize(size_t(n_images));
+    chip->set_inputs(images.data(), n_images, net.input_size(),
+                     [this](int64_t i, const std::vector<float>& y) { outputs[size_t(i)] = y; });
+  }
+  uint64_t layer_cycles(int l) const { return chip->layer_counters()[size_t(l)].cycles->count(); }
+  double stat(const std::string& path) const { return chip->stats().find(path)->value(); }
+};
+
+uint64_t bus(uint64_t bytes, int latency = kBusLatency) {
+  return ceil_div(bytes, kBusWidth) + latency;
+}
+uint64_t buf(uint64_t bytes) { return ceil_div(bytes, kBufWidth) + kBufLatency; }
+uint64_t digital(uint64_t ops) { return ceil_div(ops, kLanes) + kDigitalLatency; }
+uint64_t mvm(int cols, int adcs) {
+  return kDacLatency + kTintNs + ceil_div(uint64_t(cols), uint64_t(adcs)) * kAdcLatency;
+}
+
+TEST(ChipScenario, LayerAndImageLatencyAreTheSumOfTheirStepsFromConfig) {
+  Scenario s("chip", chip_yaml(1, 2, 64, 32, 8), random_net({64, 32}, 1), 3);
+  sc_core::sc_start();
+  ASSERT_EQ(s.chip->images_done(), 3);
+  // Buffer read of 64 inputs, bus to the tile, MVM, bias on 32 outputs, bus back, buffer write.
+  uint64_t layer = buf(64) + bus(64) + mvm(32, 8) + digital(32) + bus(32) + buf(32);
+  EXPECT_EQ(layer, 129u);
+  EXPECT_EQ(s.layer_cycles(0), 3 * layer);
+  // Image: in through I/O into the buffer, the layer, logits out of the buffer and the I/O.
+  uint64_t image = (ceil_div(64, kIoWidth) + kIoLatency) + buf(64) + layer + buf(32) +
+                   (ceil_div(32, kIoWidth) + kIoLatency);
+  EXPECT_EQ(s.chip->first_latency(), Cycles(image));
+  EXPECT_EQ(s.chip->total_cycles(), Cycles(3 * image));
+  EXPECT_EQ(s.chip->tile(0).cores()[0]->mvm_cycles(32), Cycles(mvm(32, 8)));
+  EXPECT_EQ(s.stat("tile0.core0.mvms"), 3.0);
+  EXPECT_EQ(s.stat("tile0.core0.adc_conversions"), 3.0 * 32);
+  EXPECT_EQ(s.stat("tile0.core0.dac_conversions"), 3.0 * 64);
+}
+
+TEST(ChipScenario, HalvingTheAdcsAddsExactlyTheExtraConversionRounds) {
+  Network n = random_net({64, 32}, 2);
+  Scenario a("chipA", chip_yaml(1, 1, 64, 32, 8), n, 2);
+  Scenario b("chipB", chip_yaml(1, 1, 64, 32, 4), n, 2);
+  sc_core::sc_start();
+  // 32 columns on 8 ADCs: 4 rounds; on 4 ADCs: 8 rounds of kAdcLatency cycles each.
+  uint64_t extra = (32 / 4 - 32 / 8) * kAdcLatency;
+  EXPECT_EQ(b.chip->first_latency().count() - a.chip->first_latency().count(), extra);
+  EXPECT_EQ(b.layer_cycles(0) - a.layer_cycles(0), 2 * extra);
+  EXPECT_EQ(a.outputs, b.outputs);  // timing changes, values do not
+}
+
+TEST(ChipScenario, SlowerInterconnectAddsItsLatencyPerTransfer) {
+  Network n = random_net({64, 32}, 3);
+  Scenario fast("fast", chip_yaml(1, 1, 64, 32, 8, 2), n, 2);
+  Scenario slow("slow", chip_yaml(1, 1, 64, 32, 8, 10), n, 2);
+  sc_core::sc_start();
+  // Two bus transfers per layer and image: the input to the tile and the output back.
+  EXPECT_EQ(slow.chip->first_latency().count() - fast.chip->first_latency().count(), 2u * (10 - 2));
+}
+
+TEST(ChipScenario, TransfersThatShareTheBusSerialize) {
+  Network n = random_net({128, 32}, 4);
+  // Two arrays of 64 rows. Split over two tiles, both inputs cross the bus at the same cycle.
+  Scenario two("two", chip_yaml(2, 1, 64, 32, 8), n, 1);
+  Scenario one("one", chip_yaml(1, 2, 64, 32, 8), n, 1);
+  sc_core::sc_start();
+  // Two tiles: tile1's 64 B wait for tile0's (2 cycles), tile1 then sends 32 partial sums of
+  // 2 B to the home tile, which adds them, the bias (32 ops each) and writes the output back.
+  uint64_t t_two = buf(128) + ceil_div(64, kBusWidth) + bus(64) + mvm(32, 8) + bus(64) +
+                   digital(64) + bus(32) + buf(32);
+  // One tile: one 128 B transfer, the two MVMs in parallel, local add, then the bias.
+  uint64_t t_one = buf(128) + bus(128) + mvm(32, 8) + digital(32) + digital(32) + bus(32) + buf(32);
+  EXPECT_EQ(two.layer_cycles(0), t_two);
+  EXPECT_EQ(one.layer_cycles(0), t_one);
+  EXPECT_EQ(two.stat("interconnect.wait_cycles"), double(ceil_div(64, kBusWidth)));
+  EXPECT_EQ(one.stat("interconnect.wait_cycles"), 0.0);
+}
+
+TEST(ChipScenario, BusCarriesEachTilesInputRowsAndPartialSumsOnce) {
+  // 100 -> 70 on 32x32 arrays: 4 row blocks (32, 32, 32, 4 rows) x 3 column blocks (32, 32, 6),
+  // row-block major, 5 cores per tile. Tile 0: (r0: c0 c1 c2) (r1: c0 c1); tile 1: (r1: c2)
+  // (r2: c0 c1 c2) (r3: c0); tile 2: (r3: c1 c2). Tile 0 is home.
+  Scenario s("chip", chip_yaml(3, 5, 32, 32, 8), random_net({100, 70}, 8), 2);
+  sc_core::sc_start();
+  uint64_t inputs = (32 + 32) + (32 + 32 + 4) + 4;  // each tile's distinct row blocks, 1 B each
+  uint64_t partials = 2 * (32 + 32 + 6) + 2 * (32 + 6);  // tiles 1 and 2, 2 B per partial sum
+  uint64_t outputs = 70;
+  EXPECT_EQ(s.chip->layer_counters()[0].bus_bytes->count(), 2 * (inputs + partials + outputs));
+  EXPECT_EQ(s.stat("interconnect.bytes"), double(2 * (inputs + partials + outputs)));
+}
+
+TEST(ChipScenario, IdealNumericsReproduceTheFp32NetworkAcrossSplitArrays) {
+  Network n = random_net({100, 70, 10}, 5);
+  Scenario s("chip", chip_yaml(2, 8, 32, 32, 8), n, 4);
+  sc_core::sc_start();
+  ASSERT_EQ(s.map.blocks.size(), 15u);  // 4x3 + 3x1 blocks of 32x32
+  for (int i = 0; i < 4; ++i) {
+    std::vector<float> ref = reference_forward(n, s.images.data() + i * 100);
+    ASSERT_EQ(s.outputs[size_t(i)].size(), ref.size());
+    for (size_t k = 0; k < ref.size(); ++k)
+      EXPECT_NEAR(s.outputs[size_t(i)][k], ref[k], 1e-4 * (1 + std::fabs(ref[k])));
+  }
+  // MVMs per layer: images x arrays of the layer.
+  EXPECT_EQ(s.chip->layer_counters()[0].mvms->count(), 4u * 12);
+  EXPECT_EQ(s.chip->layer_counters()[1].mvms->count(), 4u * 3);
+}
+
+TEST(ChipScenario, HardwareNumericsAreDeterministicPerSeed) {
+  Network n = random_net({100, 70, 10}, 6);
+  std::string yaml = chip_yaml(2, 8, 32, 32, 8, kBusLatency, "pcm");
+  Scenario a("a", yaml, n, 3, 7, false);
+  Scenario b("b", yaml, n, 3, 7, false);
+  Scenario c("c", yaml, n, 3, 8, false);
+  sc_core::sc_start();
+  EXPECT_EQ(a.outputs, b.outputs);
+  EXPECT_NE(a.outputs, c.outputs);
+  // Quantization and programming noise move the outputs away from FP32, but not far.
+  std::vector<float> ref = reference_forward(n, a.images.data());
+  double err = 0, norm = 0;
+  for (size_t k = 0; k < ref.size(); ++k) {
+    err += std::pow(a.outputs[0][k] - ref[k], 2);
+    norm += std::pow(ref[k], 2);
+  }
+  EXPECT_GT(std::sqrt(err / norm), 1e-4);
+  EXPECT_LT(std::sqrt(err / norm), 0.3);
+}
+
+TEST(ChipScenario, EnergyAndAreaBreakdownsSumToTheirTotals) {
+  Scenario s("chip", chip_yaml(2, 8, 32, 32, 8, kBusLatency, "pcm"), random_net({100, 70, 10}, 7),
+             5, 1, false);
+  sc_core::sc_start();
+  double ns = s.chip->clock().to_ns(s.chip->total_cycles());
+  EnergyBreakdown e = s.ledger.evaluate(ns);
+  double by_class = 0, by_component = 0;
+  for (const auto& kv : e.by_class_pj) by_class += kv.second;
+  for (const auto& kv : e.by_component_pj) by_component += kv.second;
+  EXPECT_GT(e.total_pj, 0.0);
+  EXPECT_NEAR(by_class, e.total_pj, 1e-9 * e.total_pj);
+  EXPECT_NEAR(by_component, e.total_pj, 1e-9 * e.total_pj);
+  for (const char* cls : {"array", "dac", "adc", "digital", "interconnect", "buffer", "leakage"}) {
+    EXPECT_GT(e.by_class_pj[cls], 0.0) << cls;
+  }
+  // Per-layer action counts add up to the per-component ones (I/O aside).
+  EnergyBreakdown layers = s.layer_ledger.evaluate(0.0);
+  for (const char* cls : {"array", "dac", "adc", "digital"}) {
+    EXPECT_NEAR(layers.by_class_pj[cls], e.by_class_pj[cls], 1e-9 * e.by_class_pj[cls]) << cls;
+  }
+  double area = 0;
+  for (const auto& kv : s.ledger.area_by_class_um2()) area += kv.second;
+  EXPECT_NEAR(area, s.ledger.total_area_um2(), 1e-9 * area);
+  // 16 cores: ADC area = 16 x 8 ADCs x 1200 um2 (SAR default).
+  EXPECT_NEAR(s.ledger.area_by_class_um2()["adc"], 16 * 8 * 1200.0, 1e-6);
+}
+
+TEST(ChipScenario, ExpectedImplementationsAreRegistered) {
+  for (const char* name :
+       {"interconnect/bus", "buffer/sram", "digital/simd", "device/pcm", "adc/sar"}) {
+    EXPECT_EQ(RegistryIndex::find(name).size(), 1u) << name;
+  }
+}
+
+}  // namespace
+}  // namespace pcmsim

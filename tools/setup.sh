@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package pcmsim needs (build, tests, dataset, Python tools).
+# Idempotent: packages already present are left as they are. Run as root.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config ninja-build clang-format
+  libsystemc-dev            # SystemC 2.3.4 (pkg-config: systemc)
+  libyaml-cpp-dev           # yaml-cpp 0.7 (CMake target yaml-cpp)
+  libboost-program-options-dev
+  libgtest-dev              # GoogleTest 1.12
+  libonnx-dev libprotobuf-dev protobuf-compiler
+  nlohmann-json3-dev        # stats.json writer
+  zlib1g-dev                # IDX .gz reader
+  libopenblas-dev           # BLAS for the functional path
+  dataset-fashion-mnist     # /usr/share/datasets/fashion-mnist
+  python3-torch python3-numpy python3-onnx   # tools/train_mlp.py
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup.sh: missing packages: ${missing[*]}; run as root to install them" >&2
+    exit 1
+  fi
+  echo "setup.sh: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "setup.sh: all ${#PACKAGES[@]} packages present"

@@ -1,0 +1,102 @@
+#include "workloads/dataset.h"
+
+#include <zlib.h>
+
+#include <memory>
+
+#include "sim/framework/error.h"
+
+namespace pcmsim {
+
+namespace {
+std::vector<uint8_t> read_all(const std::string& path) {
+  // gzread reads gzip-compressed and plain files alike.
+  gzFile f = gzopen(path.c_str(), "rb");
+  if (!f) throw Error("cannot open dataset file '" + path + "': no such file or unreadable");
+  std::unique_ptr<gzFile_s, int (*)(gzFile)> guard(f, gzclose);
+  std::vector<uint8_t> out;
+  uint8_t buf[1 << 16];
+  for (;;) {
+    int n = gzread(f, buf, sizeof buf);
+    if (n < 0) {
+      int err = 0;
+      const char* msg = gzerror(f, &err);
+      throw Error(path + ": read error (" + std::string(msg ? msg : "corrupt gzip data") + ")");
+    }
+    if (n == 0) break;
+    out.insert(out.end(), buf, buf + n);
+  }
+  return out;
+}
+}  // namespace
+
+IdxData read_idx(const std::string& path) {
+  std::vector<uint8_t> bytes = read_all(path);
+  if (bytes.size() < 4)
+    throw Error(path + ": not an IDX file (shorter than the 4-byte magic number)");
+  if (bytes[0] != 0 || bytes[1] != 0)
+    throw Error(path + ": not an IDX file (magic number must start with two zero bytes)");
+  if (bytes[2] != 0x08) {
+    throw Error(path + ": IDX type code 0x" + std::to_string(bytes[2]) +
+                " is not supported (0x08 unsigned byte only)");
+  }
+  int nd = bytes[3];
+  if (nd < 1 || nd > 4)
+    throw Error(path + ": IDX file has " + std::to_string(nd) + " dimensions, expected 1 to 4");
+  size_t header = 4 + 4 * size_t(nd);
+  if (bytes.size() < header) throw Error(path + ": truncated IDX header");
+  IdxData d;
+  uint64_t n = 1;
+  for (int i = 0; i < nd; ++i) {
+    const uint8_t* p = &bytes[4 + 4 * i];
+    uint32_t v = (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | p[3];
+    d.dims.push_back(v);
+    n *= v;
+  }
+  uint64_t have = bytes.size() - header;
+  if (have < n) {
+    throw Error(path + ": truncated: the header promises " + std::to_string(n) +
+                " bytes of data, the file holds " + std::to_string(have));
+  }
+  if (have > n) {
+    throw Error(path + ": " + std::to_string(have - n) + " bytes after the " + std::to_string(n) +
+                " bytes of data the header promises");
+  }
+  d.data.assign(bytes.begin() + header, bytes.end());
+  return d;
+}
+
+Dataset load_idx_dataset(const std::string& images, const std::string& labels, int64_t limit,
+                         const Preprocess& pre) {
+  IdxData im = read_idx(images);
+  IdxData lb = read_idx(labels);
+  if (im.dims.size() < 2)
+    throw Error(images + ": image file must have at least 2 dimensions (count, ...)");
+  if (lb.dims.size() != 1)
+    throw Error(labels + ": label file must have 1 dimension, has " +
+                std::to_string(lb.dims.size()));
+  if (im.dims[0] != lb.dims[0]) {
+    throw Error(images + " holds " + std::to_string(im.dims[0]) + " images but " + labels +
+                " holds " + std::to_string(lb.dims[0]) + " labels");
+  }
+  int64_t total = im.dims[0];
+  if (limit > total) {
+    throw Error(images + ": " + std::to_string(limit) + " images requested, the file holds " +
+                std::to_string(total));
+  }
+  Dataset ds;
+  ds.count = limit > 0 ? limit : total;
+  ds.sample_size = 1;
+  for (size_t i = 1; i < im.dims.size(); ++i) {
+    ds.sample_shape.push_back(im.dims[i]);
+    ds.sample_size *= im.dims[i];
+  }
+  ds.images.resize(size_t(ds.count * ds.sample_size));
+  for (size_t i = 0; i < ds.images.size(); ++i) {
+    ds.images[i] = static_cast<float>((im.data[i] * pre.scale - pre.mean) / pre.std);
+  }
+  ds.labels.assign(lb.data.begin(), lb.data.begin() + ds.count);
+  return ds;
+}
+
+}  // namespace pcmsim
