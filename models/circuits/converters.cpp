@@ -8,10 +8,13 @@
 
 namespace pcmsim {
 
+float quantizer_step(float bound, int bits) {
+  return 2.0f * bound / static_cast<float>((1 << bits) - 2);
+}
+
 float quantize_symmetric(float x, float bound, int bits) {
-  float c = std::fmin(std::fmax(x, -bound), bound);
-  float step = 2.0f * bound / static_cast<float>((1 << bits) - 2);
-  return std::nearbyint(c / step) * step;
+  float q = std::nearbyint(x / quantizer_step(bound, bits)) * quantizer_step(bound, bits);
+  return std::fmin(std::fmax(q, -bound), bound);
 }
 
 namespace {
@@ -58,6 +61,8 @@ class UniformDac : public Dac {
   }
   float convert(float x) const override { return quantize_symmetric(x, m_bound, m_bits); }
   int bits() const override { return m_bits; }
+  float bound() const override { return m_bound; }
+  float step() const override { return quantizer_step(m_bound, m_bits); }
 
  private:
   int m_bits;
@@ -96,13 +101,23 @@ class SarAdc : public Adc {
                             .unit("mW")
                             .range(0.0, 1e6)
                             .def(0.0);
+    // aihwkit's inference default is out_noise = 0.06 (IOParameters); 0 here, presets set it.
+    m_out_noise =
+        float(p.get<double>("out_noise")
+                  .desc("std of analog output noise added before conversion, normalized units")
+                  .range(0.0, 1e6)
+                  .def(0.0));
   }
   float convert(float y) const override { return quantize_symmetric(y, m_bound, m_bits); }
   int bits() const override { return m_bits; }
+  float bound() const override { return m_bound; }
+  float step() const override { return quantizer_step(m_bound, m_bits); }
+  float out_noise() const override { return m_out_noise; }
 
  private:
   int m_bits;
   float m_bound;
+  float m_out_noise;
 };
 
 }  // namespace

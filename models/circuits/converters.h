@@ -20,9 +20,13 @@ class Dac {
  public:
   static constexpr const char* kInterface = "dac";
   virtual ~Dac() = default;
-  /// @brief The input value the DAC applies for normalized input @p x.
+  /// @brief The input value the DAC applies for normalized input @p x (quantized, clipped).
   virtual float convert(float x) const = 0;
   virtual int bits() const = 0;
+  /// @brief Input range: inputs beyond +-bound clip.
+  virtual float bound() const = 0;
+  /// @brief Quantization step in normalized input units.
+  virtual float step() const = 0;
   const ConverterCost& cost() const { return m_cost; }
 
  protected:
@@ -34,9 +38,16 @@ class Adc {
  public:
   static constexpr const char* kInterface = "adc";
   virtual ~Adc() = default;
-  /// @brief The digital output for analog column value @p y.
+  /// @brief The digital output for analog column value @p y (quantized, clipped).
   virtual float convert(float y) const = 0;
   virtual int bits() const = 0;
+  /// @brief Output range: values beyond +-bound clip (and trigger bound management).
+  virtual float bound() const = 0;
+  /// @brief Quantization step in normalized output units.
+  virtual float step() const = 0;
+  /// @brief Standard deviation of the additive analog output noise before conversion, in
+  /// normalized output units.
+  virtual float out_noise() const = 0;
   /// @brief Columns sharing one ADC through a multiplexer is set by the core; this is per ADC.
   const ConverterCost& cost() const { return m_cost; }
 
@@ -44,9 +55,11 @@ class Adc {
   ConverterCost m_cost;
 };
 
-/// @brief Symmetric uniform quantizer over [-bound, bound] with 2^bits - 1 levels, zero
-/// included (step = 2*bound / (2^bits - 2), as aihwkit's inp_res/out_res); values beyond the
-/// bound clip.
+/// @brief Step of a symmetric uniform quantizer over [-bound, bound] with 2^bits - 1 levels,
+/// zero included: 2*bound / (2^bits - 2), as aihwkit's inp_res/out_res.
+float quantizer_step(float bound, int bits);
+
+/// @brief Rounds @p x to the nearest multiple of @p step (ties to even), then clips to +-bound.
 float quantize_symmetric(float x, float bound, int bits);
 
 }  // namespace pcmsim

@@ -2,86 +2,200 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "sim/framework/registry.h"
 
 namespace pcmsim {
 
+Compensation parse_compensation(const std::string& name) {
+  if (name == "none") return Compensation::None;
+  if (name == "global") return Compensation::Global;
+  if (name == "per_column") return Compensation::PerColumn;
+  throw std::invalid_argument("unknown compensation '" + name +
+                              "' (expected none, global or per_column)");
+}
+
+const char* compensation_name(Compensation c) {
+  switch (c) {
+    case Compensation::None:
+      return "none";
+    case Compensation::Global:
+      return "global";
+    case Compensation::PerColumn:
+      return "per_column";
+  }
+  return "?";
+}
+
 ProgrammedArray::ProgrammedArray(const float* w, int rows, int cols, const DeviceModel& device,
-                                 const RngStream& rng, bool ideal)
+                                 const DrawKey& key, bool exact)
     : m_rows(rows),
       m_cols(cols),
+      m_g_max(device.g_max_uS()),
+      m_device(&device),
+      m_exact(exact),
       m_gdiff(size_t(rows) * cols),
-      m_gsum(rows),
-      m_xq(rows),
-      m_acc(cols) {
-  size_t n = size_t(rows) * cols;
+      m_gsum(size_t(rows)),
+      m_xq(size_t(rows)),
+      m_acc(size_t(cols)) {
+  const size_t n = size_t(rows) * cols;
   float w_max = 0.0f;
   for (size_t i = 0; i < n; ++i) w_max = std::max(w_max, std::fabs(w[i]));
   m_w_max = w_max;
-  if (ideal || w_max == 0.0f) {
-    // Exact mapping: conductance ratios equal weight ratios.
+  if (exact || w_max == 0.0f) {
+    // Exact mapping: conductance ratios equal weight ratios, at every time.
+    m_exact = true;
     for (size_t i = 0; i < n; ++i) m_gdiff[i] = w_max > 0 ? w[i] / w_max : 0.0f;
-    double g_max = device.g_max_uS();
     for (int r = 0; r < rows; ++r) {
       double s = 0;
-      for (int c = 0; c < cols; ++c) s += std::fabs(m_gdiff[size_t(r) * cols + c]) * g_max;
-      m_gsum[r] = static_cast<float>(s);
+      for (int c = 0; c < cols; ++c) s += std::fabs(m_gdiff[size_t(r) * cols + c]) * m_g_max;
+      m_gsum[size_t(r)] = float(s);
     }
     return;
   }
-  const double g_max = device.g_max_uS();
-  const double scale = g_max / w_max;
+  const double scale = m_g_max / w_max;
   // Targets for G+ (first n) and G- (next n); the draw index identifies the device.
-  std::vector<float> target(2 * n), g(2 * n);
+  std::vector<float> target(2 * n);
   for (size_t i = 0; i < n; ++i) {
-    target[i] = static_cast<float>(std::clamp(w[i] * scale, 0.0, g_max));
-    target[n + i] = static_cast<float>(std::clamp(-w[i] * scale, 0.0, g_max));
+    target[i] = float(std::clamp(w[i] * scale, 0.0, m_g_max));
+    target[n + i] = float(std::clamp(-w[i] * scale, 0.0, m_g_max));
   }
-  device.program(target.data(), g.data(), 2 * n, rng);
-  for (int r = 0; r < rows; ++r) {
+  device.program(target.data(), 2 * n, key, m_state);
+  use_programmed();
+}
+
+void ProgrammedArray::set_current(const float* g) {
+  const size_t n = size_t(m_rows) * m_cols;
+  for (int r = 0; r < m_rows; ++r) {
     double s = 0;
-    for (int c = 0; c < cols; ++c) {
-      size_t i = size_t(r) * cols + c;
-      m_gdiff[i] = static_cast<float>((g[i] - g[n + i]) / g_max);
-      s += g[i] + g[n + i];
+    for (int c = 0; c < m_cols; ++c) {
+      size_t i = size_t(r) * m_cols + c;
+      m_gdiff[i] = float((double(g[i]) - g[n + i]) / m_g_max);
+      s += double(g[i]) + g[n + i];
     }
-    m_gsum[r] = static_cast<float>(s);
+    m_gsum[size_t(r)] = float(s);
   }
 }
 
-double ProgrammedArray::mvm(const float* x, float* y, const MvmNumerics& num) const {
+void ProgrammedArray::use_programmed() {
+  if (!m_exact) set_current(m_state.g_prog_uS.data());
+}
+
+void ProgrammedArray::read_at(double t_s, const DrawKey& read_key) {
+  if (m_exact) return;
+  std::vector<float> g(m_state.g_prog_uS.size());
+  m_device->read(m_state, t_s, read_key, g.data());
+  set_current(g.data());
+}
+
+MvmResult ProgrammedArray::mvm(const float* x, float* y, const MvmNumerics& num,
+                               const RngStream& noise, uint64_t noise_index) const {
+  MvmResult res = mvm_uncompensated(x, y, num, noise, noise_index);
+  if (!m_alpha.empty())
+    for (int c = 0; c < m_cols; ++c) y[c] *= m_alpha[size_t(c)];
+  return res;
+}
+
+MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const MvmNumerics& num,
+                                             const RngStream& noise, uint64_t noise_index) const {
+  MvmResult res;
   // 1. Noise management: scale the input vector by its absolute maximum.
-  float amax = 0.0f;
-  for (int r = 0; r < m_rows; ++r) amax = std::max(amax, std::fabs(x[r]));
-  if (amax == 0.0f) {
-    std::fill(y, y + m_cols, 0.0f);
-    return 0.0;
+  float nm = 1.0f;
+  if (num.noise_management) {
+    float amax = 0.0f;
+    for (int r = 0; r < m_rows; ++r) amax = std::max(amax, std::fabs(x[r]));
+    if (amax == 0.0f) {  // the array runs on zero inputs and reads zeros
+      std::fill(y, y + m_cols, 0.0f);
+      res.passes = 1;
+      return res;
+    }
+    nm = amax;
   }
-  // 2. DAC: the applied inputs; the read energy follows them.
-  double x2g = 0.0;
+  const int max_passes = num.ideal ? 1 : std::max(1, num.max_passes);
+  float red = 1.0f;
+  for (int pass = 0;; ++pass) {
+    // 2. DAC: the applied inputs; the read energy follows them.
+    const float scale = 1.0f / (nm * red);
+    double x2g = 0.0;
+    for (int r = 0; r < m_rows; ++r) {
+      float xs = x[r] * scale;
+      m_xq[size_t(r)] = num.ideal ? xs : num.dac->convert(xs);
+      x2g += double(m_xq[size_t(r)]) * m_xq[size_t(r)] * m_gsum[size_t(r)];
+    }
+    res.x2g += x2g;
+    ++res.passes;
+    // 3. Array: column sums in normalized units (inner loop over contiguous columns).
+    std::fill(m_acc.begin(), m_acc.end(), 0.0);
+    for (int r = 0; r < m_rows; ++r) {
+      const double xr = m_xq[size_t(r)];
+      if (xr == 0.0) continue;
+      const float* g = &m_gdiff[size_t(r) * m_cols];
+      for (int c = 0; c < m_cols; ++c) m_acc[size_t(c)] += xr * g[c];
+    }
+    // 4. Output noise, ADC: quantize, then clip; a clipped output fails the bound test.
+    bool clipped = false;
+    if (num.ideal) {
+      for (int c = 0; c < m_cols; ++c) y[c] = float(m_acc[size_t(c)]);
+    } else {
+      const float sigma = num.adc->out_noise(), step = num.adc->step(), bound = num.adc->bound();
+      const uint64_t base = noise_index + uint64_t(pass) * uint64_t(m_cols);
+      for (int c = 0; c < m_cols; ++c) {
+        float v = float(m_acc[size_t(c)]);
+        if (sigma > 0.0f) v += sigma * float(noise.normal(base + uint64_t(c)));
+        float q = std::nearbyint(v / step) * step;
+        if (std::fabs(q) > bound) {
+          clipped = true;
+          q = std::copysign(bound, q);
+        }
+        y[c] = q;
+      }
+    }
+    // 5. Bound management: halve the input and run again while outputs clip.
+    if (!clipped || pass + 1 >= max_passes) break;
+    red *= 2.0f;
+  }
+  // 6. Back to weight units.
+  const float out_scale = nm * red * m_w_max;
+  for (int c = 0; c < m_cols; ++c) y[c] *= out_scale;
+  return res;
+}
+
+std::vector<double> ProgrammedArray::one_hot_readout(const MvmNumerics& num, const RngStream& noise,
+                                                     uint64_t noise_index, MvmResult& work) const {
+  std::vector<double> mean(size_t(m_cols), 0.0);
+  std::vector<float> x(static_cast<size_t>(m_rows), 0.0f);
+  std::vector<float> y(static_cast<size_t>(m_cols));
+  const uint64_t stride = uint64_t(std::max(1, num.max_passes)) * uint64_t(m_cols);
   for (int r = 0; r < m_rows; ++r) {
-    float xn = x[r] / amax;
-    m_xq[r] = num.ideal ? xn : num.dac->convert(xn);
-    x2g += double(m_xq[r]) * m_xq[r] * m_gsum[r];
+    x[size_t(r)] = 1.0f;
+    MvmResult one =
+        mvm_uncompensated(x.data(), y.data(), num, noise, noise_index + uint64_t(r) * stride);
+    work.passes += one.passes;
+    work.x2g += one.x2g;
+    for (int c = 0; c < m_cols; ++c) mean[size_t(c)] += std::fabs(y[size_t(c)]) / m_rows;
+    x[size_t(r)] = 0.0f;
   }
-  // 3. Array: column currents in normalized units, accumulated in double precision per column
-  //    (inner loop over columns, contiguous in memory).
-  std::vector<double>& acc = m_acc;
-  std::fill(acc.begin(), acc.end(), 0.0);
-  for (int r = 0; r < m_rows; ++r) {
-    float xr = m_xq[r];
-    if (xr == 0.0f) continue;
-    const float* g = &m_gdiff[size_t(r) * m_cols];
-    for (int c = 0; c < m_cols; ++c) acc[c] += double(xr) * g[c];
+  return mean;
+}
+
+std::vector<float> compensation_factors(Compensation c, const std::vector<double>& reference,
+                                        const std::vector<double>& current) {
+  if (c == Compensation::None) return {};
+  auto clamp = [](double v) { return std::max(v, 1e-4); };
+  std::vector<float> alpha(reference.size());
+  if (c == Compensation::Global) {
+    double ref = 0, cur = 0;
+    for (size_t i = 0; i < reference.size(); ++i) {
+      ref += reference[i] / double(reference.size());
+      cur += current[i] / double(current.size());
+    }
+    std::fill(alpha.begin(), alpha.end(), float(clamp(ref) / clamp(cur)));
+  } else {
+    for (size_t i = 0; i < reference.size(); ++i)
+      alpha[i] = float(clamp(reference[i]) / clamp(current[i]));
   }
-  // 4. ADC, then 5. rescale to weight units.
-  const float out_scale = amax * m_w_max;
-  for (int c = 0; c < m_cols; ++c) {
-    float v = static_cast<float>(acc[c]);
-    y[c] = (num.ideal ? v : num.adc->convert(v)) * out_scale;
-  }
-  return x2g;
+  return alpha;
 }
 
 namespace {

@@ -3,6 +3,7 @@
 // programmed array block (differential conductance pairs, analog MVM through DAC and ADC).
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "models/circuits/converters.h"
@@ -41,34 +42,81 @@ class ArrayModel {
 struct MvmNumerics {
   const Dac* dac = nullptr;
   const Adc* adc = nullptr;
-  bool ideal = false;  ///< no quantization and exact devices: reproduces FP32
+  bool ideal = false;            ///< no quantization, no output noise: reproduces FP32
+  bool noise_management = true;  ///< scale each input vector by its absolute maximum
+  int max_passes = 1;            ///< bound management: passes with the input halved each time
 };
+
+/// @brief What one MVM did, for the timing and energy models.
+struct MvmResult {
+  int passes = 0;  ///< MVMs the array ran (1 + bound-management repeats)
+  double x2g = 0;  ///< sum over passes of sum_i x_i^2 * sum_j (G+_ij + G-_ij), uS
+};
+
+/// @brief Drift compensation of one array: outputs are scaled digitally by reference / current
+/// mean |y| over one-hot inputs (aihwkit GlobalDriftCompensation / PerColumnDriftCompensation).
+enum class Compensation { None, Global, PerColumn };
+Compensation parse_compensation(const std::string& name);  ///< "none", "global", "per_column"
+const char* compensation_name(Compensation c);
 
 /// @brief One block of a weight matrix programmed onto one array: rows = inputs, cols = outputs.
 /// Weights map to differential pairs: scale = g_max / max|W|, G+ = clamp(W*scale, 0, g_max),
-/// G- = clamp(-W*scale, 0, g_max).
+/// G- = clamp(-W*scale, 0, g_max). Programming happens once; read_at() makes the conductances at
+/// a time after programming current; mvm() uses the current conductances.
 class ProgrammedArray {
  public:
   /// @param w  row-major rows x cols block of the layer's weight matrix (input x output)
-  /// @param rng  draw stream for programming noise, keyed by (layer, array)
-  ProgrammedArray(const float* w, int rows, int cols, const DeviceModel& device,
-                  const RngStream& rng, bool ideal);
+  /// @param exact  skip the device model: conductances are exactly the targets, at every time
+  ProgrammedArray(const float* w, int rows, int cols, const DeviceModel& device, const DrawKey& key,
+                  bool exact);
   int rows() const { return m_rows; }
   int cols() const { return m_cols; }
   float w_max() const { return m_w_max; }
 
-  /// @brief One analog MVM: abs-max noise management, DAC, array, ADC, rescale to weight units.
+  /// @brief Reads the devices @p t_s seconds after programming (drift, read noise keyed by
+  /// @p read_key) and makes those conductances current.
+  void read_at(double t_s, const DrawKey& read_key);
+  /// @brief Makes the conductances right after programming current (no drift, no read noise):
+  /// the state the drift-compensation reference is taken in.
+  void use_programmed();
+
+  /// @brief One analog MVM (aihwkit's forward order): noise management, then per pass: DAC
+  /// (quantize, clip), array product, + output noise, ADC (quantize, clip); if any output clips
+  /// and passes remain, halve the input and repeat. Then rescale to weight units and apply the
+  /// drift compensation factors.
   /// @param x  @p rows inputs;  @param y  @p cols outputs (written)
-  /// @return sum_i x_dac_i^2 * sum_j (G+_ij + G-_ij), in uS, for the read-energy model
-  double mvm(const float* x, float* y, const MvmNumerics& num) const;
+  /// @param noise  output-noise stream; draws noise_index + pass * cols + column
+  MvmResult mvm(const float* x, float* y, const MvmNumerics& num, const RngStream& noise,
+                uint64_t noise_index) const;
+
+  /// @brief Drift-compensation readout: mean |y| over the one-hot inputs e_0..e_{rows-1}, per
+  /// column (size cols), each through mvm(). Adds the MVM work done to @p work.
+  std::vector<double> one_hot_readout(const MvmNumerics& num, const RngStream& noise,
+                                      uint64_t noise_index, MvmResult& work) const;
+  /// @brief Output scale factors (per column); empty for none.
+  void set_compensation(std::vector<float> alpha) { m_alpha = std::move(alpha); }
 
  private:
+  void set_current(const float* g_uS);
+  /// mvm() without the compensation factors: what the drift-compensation readout sees.
+  MvmResult mvm_uncompensated(const float* x, float* y, const MvmNumerics& num,
+                              const RngStream& noise, uint64_t noise_index) const;
   int m_rows, m_cols;
   float m_w_max;
-  std::vector<float> m_gdiff;         ///< (G+ - G-) / g_max, row-major rows x cols
-  std::vector<float> m_gsum;          ///< per row: sum_j (G+ + G-), uS
+  double m_g_max;
+  const DeviceModel* m_device;
+  bool m_exact;
+  DeviceState m_state;                ///< G+ devices (first rows*cols), then G- devices
+  std::vector<float> m_gdiff;         ///< current (G+ - G-) / g_max, row-major rows x cols
+  std::vector<float> m_gsum;          ///< current per row: sum_j (G+ + G-), uS
+  std::vector<float> m_alpha;         ///< drift compensation per column (empty: none)
   mutable std::vector<float> m_xq;    ///< scratch: DAC outputs
   mutable std::vector<double> m_acc;  ///< scratch: column sums
 };
+
+/// @brief Compensation factors from a reference and a current readout (reference / current,
+/// each clamped below at 1e-4 as aihwkit): one global factor repeated, or one per column.
+std::vector<float> compensation_factors(Compensation c, const std::vector<double>& reference,
+                                        const std::vector<double>& current);
 
 }  // namespace pcmsim

@@ -1,13 +1,31 @@
 #pragma once
 // Device models: what a PCM (or other) device holds after it is programmed to a target
-// conductance. Implementations register under the interface "device".
+// conductance, and what a read returns at a time after programming. Programming happens once
+// (per seed); reads at several times reuse the programmed devices and their drift exponents.
+// Implementations register under the interface "device".
 
 #include <cstddef>
+#include <cstdint>
+#include <vector>
 
 #include "models/common/rng.h"
 #include "sim/framework/params.h"
 
 namespace pcmsim {
+
+/// @brief The state of a set of programmed devices.
+struct DeviceState {
+  std::vector<float> g_prog_uS;  ///< conductance right after programming
+  std::vector<float> nu;         ///< drift exponent per device; empty if the model has no drift
+};
+
+/// @brief Identifies the devices of one array block for keyed random draws.
+struct DrawKey {
+  uint64_t seed = 0;
+  uint32_t layer = 0;
+  uint32_t block = 0;
+  RngStream stream(DrawKind kind) const { return RngStream(seed, kind, layer, block); }
+};
 
 class DeviceModel {
  public:
@@ -16,12 +34,17 @@ class DeviceModel {
 
   /// @brief Largest programmable conductance, in microsiemens.
   virtual double g_max_uS() const = 0;
-  /// @brief Programs @p n devices to targets @p target_uS (each in [0, g_max]) and writes the
-  /// conductances they hold to @p out_uS. Draw i uses @p rng at index i.
-  virtual void program(const float* target_uS, float* out_uS, size_t n,
-                       const RngStream& rng) const = 0;
-  /// @brief Whether programming is exact (no random draws).
+  /// @brief Programs @p n devices to @p target_uS (each in [0, g_max]); device i uses draw i of
+  /// each stream of @p key.
+  virtual void program(const float* target_uS, size_t n, const DrawKey& key,
+                       DeviceState& out) const = 0;
+  /// @brief Conductances read @p t_s seconds after programming; @p key keys the read noise.
+  virtual void read(const DeviceState& s, double t_s, const DrawKey& key, float* out_uS) const = 0;
+  /// @brief Whether every read returns the target exactly (no noise, no drift).
   virtual bool exact() const = 0;
 };
+
+/// @brief Derives an independent seed from @p seed and two indices (e.g. repeat and time point).
+uint64_t derive_seed(uint64_t seed, uint32_t a, uint32_t b);
 
 }  // namespace pcmsim

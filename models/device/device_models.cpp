@@ -1,4 +1,5 @@
-// Implementations of DeviceModel: ideal devices and PCM with programming noise.
+// Implementations of DeviceModel: ideal devices, and PCM with programming noise, drift and
+// read noise.
 
 #include <algorithm>
 #include <cmath>
@@ -7,6 +8,13 @@
 #include "sim/framework/registry.h"
 
 namespace pcmsim {
+
+uint64_t derive_seed(uint64_t seed, uint32_t a, uint32_t b) {
+  // One Philox block keyed by the seed, counter (a, b, tag): a new 64-bit seed.
+  auto r = philox4x32({a, b, 0x5EEDu, 0xD371u}, {uint32_t(seed), uint32_t(seed >> 32)});
+  return (uint64_t(r[0]) << 32) | r[1];
+}
+
 namespace {
 
 double read_g_max(Params& p) {
@@ -19,13 +27,17 @@ double read_g_max(Params& p) {
       .def(25.0);
 }
 
-/// Devices hold exactly the target conductance.
+/// Devices hold exactly the target conductance, at every time.
 class IdealDevice : public DeviceModel {
  public:
   explicit IdealDevice(Params& p) : m_g_max_uS(read_g_max(p)) {}
   double g_max_uS() const override { return m_g_max_uS; }
-  void program(const float* target, float* out, size_t n, const RngStream&) const override {
-    std::copy(target, target + n, out);
+  void program(const float* target, size_t n, const DrawKey&, DeviceState& out) const override {
+    out.g_prog_uS.assign(target, target + n);
+    out.nu.clear();
+  }
+  void read(const DeviceState& s, double, const DrawKey&, float* out) const override {
+    std::copy(s.g_prog_uS.begin(), s.g_prog_uS.end(), out);
   }
   bool exact() const override { return true; }
 
@@ -33,45 +45,97 @@ class IdealDevice : public DeviceModel {
   double m_g_max_uS;
 };
 
-/// PCM programming noise as fitted by Nandakumar et al. (ICECS 2019) on ~1M IBM PCM devices and
-/// used by aihwkit's PCMLikeNoiseModel: sigma_prog(g) = c0 + c1*g_rel + c2*g_rel^2 in uS at
-/// g_max = 25 uS (scaled by g_max/25), g_prog = max(0, g_T + sigma_prog * N(0,1)).
-/// Drift and read noise are separate models.
-class PcmProgNoiseDevice : public DeviceModel {
+/// PCM as fitted by Nandakumar et al. (ICECS 2019) on ~1M IBM PCM devices and used by aihwkit's
+/// PCMLikeNoiseModel (Joshi et al., Nat. Commun. 2020). With g_rel = g_T / g_max:
+///  programming: sigma_prog = (0.26348 + 1.9650 g_rel - 1.1731 g_rel^2) * g_max/25 uS,
+///               g_prog = max(0, g_T + sigma_prog N(0,1));
+///  drift:       mu_nu = clamp(-0.0155 ln g_rel + 0.0244, 0.049, 0.1),
+///               sigma_nu = clamp(-0.0125 ln g_rel - 0.0059, 0.008, 0.045),
+///               nu = |mu_nu + sigma_nu N(0,1)| drawn once at programming,
+///               g(t) = g_prog ((t + t0) / t0)^(-nu);
+///  read noise:  Q_s = min(0.0088 / max((g_prog/g_max)^0.65, 1e-3), 0.2),
+///               sigma = Q_s sqrt(ln((t + t0 + t_read) / (2 t_read))),
+///               g = max(0, g(t) + |g(t)| sigma N(0,1)), drawn anew at each read.
+class PcmDevice : public DeviceModel {
  public:
-  explicit PcmProgNoiseDevice(Params& p)
+  explicit PcmDevice(Params& p)
       : m_g_max_uS(read_g_max(p)),
-        m_scale(p.get<double>("prog_noise_scale")
-                    .desc("multiplier on the programming-noise standard deviation")
-                    .range(0.0, 100.0)
-                    .def(1.0)) {}
-  double g_max_uS() const override { return m_g_max_uS; }
-  bool exact() const override { return m_scale == 0.0; }
+        m_prog_scale(p.get<double>("prog_noise_scale")
+                         .desc("multiplier on the programming-noise standard deviation")
+                         .range(0.0, 100.0)
+                         .def(1.0)),
+        m_drift_scale(p.get<double>("drift_scale")
+                          .desc("multiplier on the drift exponent nu")
+                          .range(0.0, 100.0)
+                          .def(1.0)),
+        m_read_scale(p.get<double>("read_noise_scale")
+                         .desc("multiplier on the read-noise standard deviation")
+                         .range(0.0, 100.0)
+                         .def(1.0)),
+        // t0 = 20 s and t_read = 250 ns: aihwkit PCMLikeNoiseModel defaults (Joshi et al. 2020).
+        m_t0_s(p.get<double>("t0")
+                   .desc("time after programming at which drift starts (reference read)")
+                   .unit("s")
+                   .range(1e-9, 1e9)
+                   .def(20.0)),
+        m_t_read_s(p.get<double>("t_read")
+                       .desc("duration of one read, for the 1/f read-noise integral")
+                       .unit("s")
+                       .range(1e-15, 1.0)
+                       .def(250e-9)) {}
 
-  /// @brief Standard deviation of programming noise at target @p g_uS, in uS.
-  double sigma_uS(double g_uS) const {
-    // Coefficients: aihwkit PCMLikeNoiseModel prog_coeff (Nandakumar et al. 2019).
-    constexpr double c0 = 0.26348, c1 = 1.9650, c2 = -1.1731;
-    double g_rel = g_uS / m_g_max_uS;
-    return m_scale * (c0 + c1 * g_rel + c2 * g_rel * g_rel) * (m_g_max_uS / 25.0);
+  double g_max_uS() const override { return m_g_max_uS; }
+  bool exact() const override {
+    return m_prog_scale == 0.0 && m_drift_scale == 0.0 && m_read_scale == 0.0;
   }
 
-  void program(const float* target, float* out, size_t n, const RngStream& rng) const override {
+  void program(const float* target, size_t n, const DrawKey& key, DeviceState& out) const override {
+    RngStream prog = key.stream(DrawKind::ProgNoise);
+    RngStream drift = key.stream(DrawKind::DriftNu);
+    out.g_prog_uS.resize(n);
+    out.nu.resize(n);
     for (size_t i = 0; i < n; ++i) {
-      double g = target[i] + sigma_uS(target[i]) * rng.normal(i);
-      out[i] = static_cast<float>(std::max(0.0, g));
+      double g_t = target[i];
+      double g = g_t + m_prog_scale * sigma_prog_uS(g_t) * prog.normal(i);
+      out.g_prog_uS[i] = float(std::max(0.0, g));
+      double g_rel = std::max(g_t / m_g_max_uS, 1e-7);  // aihwkit: max(|g_T/g_max|, 1e-7)
+      double mu = std::clamp(-0.0155 * std::log(g_rel) + 0.0244, 0.049, 0.1);
+      double sig = std::clamp(-0.0125 * std::log(g_rel) - 0.0059, 0.008, 0.045);
+      out.nu[i] = float(m_drift_scale * std::fabs(mu + sig * drift.normal(i)));
     }
   }
 
+  void read(const DeviceState& s, double t_s, const DrawKey& key, float* out) const override {
+    RngStream noise = key.stream(DrawKind::ReadNoise);
+    const double log_time = std::log((t_s + m_t0_s) / m_t0_s);
+    const double read_int = std::sqrt(std::log((t_s + m_t0_s + m_t_read_s) / (2.0 * m_t_read_s)));
+    for (size_t i = 0; i < s.g_prog_uS.size(); ++i) {
+      double g_prog = s.g_prog_uS[i];
+      double g = g_prog * std::exp(-double(s.nu[i]) * log_time);
+      if (m_read_scale > 0.0) {
+        double q = std::min(0.0088 / std::max(std::pow(g_prog / m_g_max_uS, 0.65), 1e-3), 0.2);
+        g += std::fabs(g) * m_read_scale * q * read_int * noise.normal(i);
+      }
+      out[i] = float(std::max(0.0, g));
+    }
+  }
+
+  /// Standard deviation of programming noise at target @p g_uS (before prog_noise_scale), uS.
+  double sigma_prog_uS(double g_uS) const {
+    // Coefficients: aihwkit PCMLikeNoiseModel prog_coeff (Nandakumar et al. 2019).
+    constexpr double c0 = 0.26348, c1 = 1.9650, c2 = -1.1731;
+    double g_rel = g_uS / m_g_max_uS;
+    return (c0 + c1 * g_rel + c2 * g_rel * g_rel) * (m_g_max_uS / 25.0);
+  }
+
  private:
-  double m_g_max_uS;
-  double m_scale;
+  double m_g_max_uS, m_prog_scale, m_drift_scale, m_read_scale, m_t0_s, m_t_read_s;
 };
 
 }  // namespace
 
 PCMSIM_REGISTER(DeviceModel, IdealDevice, "ideal", "device holds exactly its target conductance");
-PCMSIM_REGISTER(DeviceModel, PcmProgNoiseDevice, "pcm",
-                "PCM with conductance-dependent programming noise (Nandakumar et al. 2019)");
+PCMSIM_REGISTER(DeviceModel, PcmDevice, "pcm",
+                "PCM: programming noise, drift, 1/f read noise (Nandakumar et al. 2019, aihwkit)");
 
 }  // namespace pcmsim

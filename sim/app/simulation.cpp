@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -13,12 +14,14 @@
 #include <sstream>
 #include <systemc>
 
+#include "models/device/device_model.h"
 #include "sim/framework/config.h"
 #include "sim/framework/energy.h"
 #include "sim/framework/error.h"
 #include "sim/framework/params.h"
 #include "sim/framework/registry.h"
 #include "sim/framework/stats.h"
+#include "sim/hw/analog_network.h"
 #include "sim/hw/chip.h"
 #include "workloads/dataset.h"
 #include "workloads/mapper.h"
@@ -42,6 +45,24 @@ std::string resolve_path(const Params& p, const std::string& name, const std::st
   return (fs::path(p.base_dir(name)) / v).lexically_normal().string();
 }
 
+/// The accuracy-over-time plan (`inference:`) and its results.
+struct Inference {
+  bool enabled = false;
+  std::vector<double> times_s;
+  std::vector<std::string> times_text;
+  std::vector<Compensation> comps;
+  int repeats = 1;
+  int64_t images = 0;
+  struct Cell {
+    double t_s;
+    std::string t_text;
+    Compensation comp;
+    std::vector<double> accuracy;  ///< one per programming
+    double mean = 0, std = 0;
+  };
+  std::vector<Cell> cells;
+};
+
 /// Everything a run is made of, built from the config.
 struct Run {
   std::unique_ptr<ConfigNode> root;
@@ -55,11 +76,29 @@ struct Run {
   int64_t fp32_correct = -1, fp32_images = 0;
   EnergyLedger ledger, layer_ledger;
   StatGroup layer_stats{"layers"};
+  double time_s = 0;
+  std::string time_text;
+  Compensation comp = Compensation::None;
+  Inference inference;
   std::unique_ptr<Chip> chip;
   Network net;
   Mapping map;
   Dataset data;
+  std::unique_ptr<AnalogNetwork> analog;
 };
+
+/// The seed of programming number @p repeat (repeat 0 is the run's seed).
+uint64_t repeat_seed(uint64_t seed, int repeat) {
+  return repeat == 0 ? seed : derive_seed(seed, uint32_t(repeat), 0xFFFFu);
+}
+
+/// The seed of read and output noise for an evaluation at @p t_s: the same time gives the same
+/// draws, in the cycle-level run and in the accuracy table.
+uint64_t eval_seed(uint64_t programming_seed, double t_s) {
+  uint64_t bits;
+  std::memcpy(&bits, &t_s, sizeof bits);
+  return derive_seed(programming_seed, uint32_t(bits), uint32_t(bits >> 32));
+}
 
 void build(Run& r, const RunOptions& o) {
   // 1. Config: load, override, declare and read every parameter, reject unknown keys.
@@ -80,6 +119,44 @@ void build(Run& r, const RunOptions& o) {
                  .unit("images")
                  .range(0, int64_t(1) << 40)
                  .def(0);
+  r.time_s = sp.get<double>("time")
+                 .desc("time after programming at which the cycle-level run reads the arrays")
+                 .unit("s")
+                 .range(0.0, 1e12)
+                 .def(0.0);
+  r.time_text = r.root->find("simulation")->find("time")->scalar;
+  const std::string comp = sp.get<std::string>("compensation")
+                               .desc("drift compensation of the cycle-level run")
+                               .choices({"none", "global", "per_column"})
+                               .def("none");
+  r.comp = parse_compensation(comp);
+  if (top.has("inference")) {
+    // Accuracy over time after programming: every (time, compensation), over repeated programmings.
+    Params ip = top.child("inference");
+    Inference& inf = r.inference;
+    inf.enabled = true;
+    for (const Params::Item& it :
+         ip.get_list("times", "times after programming to evaluate", "s", {"1s"})) {
+      inf.times_s.push_back(ip.item_quantity("times", it, "s", 0.0, 1e12));
+      inf.times_text.push_back(it.text);
+    }
+    for (const Params::Item& it :
+         ip.get_list("compensation", "drift compensations to evaluate (none, global, per_column)",
+                     "", {"none"})) {
+      inf.comps.push_back(
+          parse_compensation(ip.item_choice("compensation", it, {"none", "global", "per_column"})));
+    }
+    inf.repeats = ip.get<int>("repeats")
+                      .desc("independent programmings per cell")
+                      .unit("programmings")
+                      .range(1, 100000)
+                      .def(1);
+    inf.images = ip.get<int64_t>("images")
+                     .desc("test images per evaluation (0 = all)")
+                     .unit("images")
+                     .range(0, int64_t(1) << 40)
+                     .def(0);
+  }
 
   Params wp = top.child("workload");
   r.onnx_path =
@@ -116,13 +193,19 @@ void build(Run& r, const RunOptions& o) {
   r.labels_path =
       resolve_path(dp, "labels", dp.get<std::string>("labels").desc("IDX label file (raw or .gz)"));
 
-  r.chip = std::make_unique<Chip>("chip", top.child("chip"), uint64_t(r.seed), r.ideal, r.ledger);
+  r.chip = std::make_unique<Chip>("chip", top.child("chip"), r.ideal, r.ledger);
   check_unused(*r.root, *r.ctx);
 
   // 2. Network, mapping, dataset.
   r.net = import_onnx(r.onnx_path);
   r.map = map_network(r.net, r.chip->shape());
-  r.data = load_idx_dataset(r.images_path, r.labels_path, r.images, r.pre);
+  r.data = load_idx_dataset(r.images_path, r.labels_path, 0, r.pre);
+  for (int64_t want : {r.images, r.inference.images}) {
+    if (want > r.data.count) {
+      throw Error(r.images_path + ": " + std::to_string(want) +
+                  " images requested, the file holds " + std::to_string(r.data.count));
+    }
+  }
   if (r.data.sample_size != r.net.input_size()) {
     throw Error(r.images_path + ": samples have " + std::to_string(r.data.sample_size) +
                 " values, network '" + r.onnx_path + "' takes " +
@@ -135,7 +218,10 @@ void build(Run& r, const RunOptions& o) {
                   std::to_string(r.net.output_size()) + " outputs");
     }
   }
-  r.chip->load(r.net, r.map, r.layer_stats, r.layer_ledger);
+  r.analog = std::make_unique<AnalogNetwork>(r.net, r.map, r.chip->device(), r.chip->numerics(),
+                                             uint64_t(r.seed));
+  r.analog->prepare(r.time_s, r.comp, eval_seed(uint64_t(r.seed), r.time_s));
+  r.chip->load(r.net, *r.analog, r.layer_stats, r.layer_ledger);
 }
 
 std::string fmt(double v, int prec) {
@@ -151,6 +237,8 @@ struct Summary {
   EnergyBreakdown energy;
   double energy_per_image_pj = 0, power_mw = 0, area_mm2 = 0, macs_per_image = 0;
   double tops = 0, tops_per_w = 0, tops_per_mm2 = 0;
+  double comp_pj = 0;  ///< drift-compensation readouts (once per evaluation time)
+  uint64_t comp_mvms = 0, comp_cycles = 0;
 };
 
 std::string report_text(const Run& r, const Summary& s) {
@@ -166,9 +254,12 @@ std::string report_text(const Run& r, const Summary& s) {
      << " arrays (cell utilization " << fmt(100.0 * r.map.cell_utilization(), 1) << " %)\n";
   os << "numerics    " << (r.ideal ? "ideal (no quantization, exact devices)" : "hardware")
      << ", seed " << r.seed << "\n";
+  os << "time        " << r.time_text << " after programming, drift compensation "
+     << compensation_name(r.comp) << "\n";
   os << "images      " << s.images << " through the cycle-level chip, one after another\n\n";
-  os << "latency     " << fmt(s.latency_cycles, 0) << " cycles = " << fmt(s.latency_ns, 1)
-     << " ns per image\n";
+  os << "latency     " << fmt(s.latency_cycles, 1) << " cycles = " << fmt(s.latency_ns, 1)
+     << " ns per image (mean; min " << c.min_latency().count() << ", max "
+     << c.max_latency().count() << " cycles)\n";
   os << "throughput  " << fmt(s.throughput, 0) << " images/s\n";
   os << "energy      " << fmt(s.energy_per_image_pj / 1000.0, 3) << " nJ per image, average power "
      << fmt(s.power_mw, 3) << " mW\n";
@@ -189,7 +280,32 @@ std::string report_text(const Run& r, const Summary& s) {
     os << "; FP32 reference " << fmt(100.0 * double(r.fp32_correct) / double(r.fp32_images), 2)
        << " % (" << r.fp32_correct << "/" << r.fp32_images << ")";
   }
-  os << "\n\nper layer (per image)\n";
+  os << "\n";
+  if (r.comp != Compensation::None) {
+    os << "compensation " << compensation_name(r.comp)
+       << " drift compensation readouts: " << s.comp_mvms << " MVMs, " << s.comp_cycles
+       << " cycles, " << fmt(s.comp_pj / 1000.0, 3)
+       << " nJ once per evaluation time (not in the per-image figures)\n";
+  }
+  if (r.inference.enabled) {
+    const Inference& inf = r.inference;
+    int64_t n = inf.images > 0 ? inf.images : r.data.count;
+    os << "\naccuracy over time (functional mode, " << n << " images, " << inf.repeats
+       << " programming" << (inf.repeats > 1 ? "s" : "") << "; top-1 %, mean +- std)\n";
+    os << "  " << std::left << std::setw(10) << "time";
+    for (Compensation c : inf.comps) os << std::right << std::setw(18) << compensation_name(c);
+    os << "\n";
+    for (size_t k = 0; k < inf.times_s.size(); ++k) {
+      os << "  " << std::left << std::setw(10) << inf.times_text[k];
+      for (size_t ci = 0; ci < inf.comps.size(); ++ci) {
+        const Inference::Cell& cell = inf.cells[k * inf.comps.size() + ci];
+        os << std::right << std::setw(18)
+           << (fmt(100.0 * cell.mean, 2) + " +- " + fmt(100.0 * cell.std, 2));
+      }
+      os << "\n";
+    }
+  }
+  os << "\nper layer (per image)\n";
   os << "  " << std::left << std::setw(16) << "layer" << std::right << std::setw(6) << "in"
      << std::setw(6) << "out" << std::setw(8) << "arrays" << std::setw(8) << "mvms" << std::setw(9)
      << "cycles" << std::setw(13) << "energy pJ\n";
@@ -238,11 +354,21 @@ Summary summarize(const Run& r, int64_t correct) {
   const Chip& c = *r.chip;
   s.images = c.images_done();
   s.correct = correct;
-  s.latency_cycles = double(c.first_latency().count());
-  s.latency_ns = c.clock().to_ns(c.first_latency());
+  // Images run one after another: the mean latency is the total over the images.
   s.total_ns = c.clock().to_ns(c.total_cycles());
+  s.latency_cycles = double(c.total_cycles().count()) / double(std::max<int64_t>(1, s.images));
+  s.latency_ns = s.total_ns / double(std::max<int64_t>(1, s.images));
   s.throughput = s.total_ns > 0 ? double(s.images) / (s.total_ns * 1e-9) : 0.0;
   s.energy = r.ledger.evaluate(s.total_ns);
+  // The compensation readouts are charged apart from the per-image figures.
+  const LayerCounters& comp = c.compensation_counters();
+  for (const auto& kv : r.layer_ledger.class_energy_of(comp.group->full_name())) {
+    s.energy.by_class_pj[kv.first] -= kv.second;
+    s.energy.total_pj -= kv.second;
+    s.comp_pj += kv.second;
+  }
+  s.comp_mvms = comp.mvms->count();
+  s.comp_cycles = c.compensation_cycles().count();
   s.energy_per_image_pj = s.energy.total_pj / double(std::max<int64_t>(1, s.images));
   s.power_mw = s.total_ns > 0 ? s.energy.total_pj / s.total_ns : 0.0;  // pJ / ns = mW
   s.area_mm2 = r.ledger.total_area_um2() * 1e-6;
@@ -259,11 +385,18 @@ nlohmann::ordered_json stats_json(const Run& r, const Summary& s) {
   j["run"] = {{"config", r.config_path},
               {"seed", r.seed},
               {"numerics", r.ideal ? "ideal" : "hardware"},
+              {"time_s", r.time_s},
+              {"compensation", compensation_name(r.comp)},
+              {"compensation_mvms", s.comp_mvms},
+              {"compensation_cycles", s.comp_cycles},
+              {"compensation_energy_pj", s.comp_pj},
               {"images", s.images},
               {"correct", s.correct},
               {"accuracy", double(s.correct) / double(std::max<int64_t>(1, s.images))},
               {"latency_cycles", s.latency_cycles},
               {"latency_ns", s.latency_ns},
+              {"latency_min_cycles", r.chip->min_latency().count()},
+              {"latency_max_cycles", r.chip->max_latency().count()},
               {"total_cycles", r.chip->total_cycles().count()},
               {"throughput_images_per_s", s.throughput},
               {"energy_pj", s.energy.total_pj},
@@ -283,6 +416,18 @@ nlohmann::ordered_json stats_json(const Run& r, const Summary& s) {
   nlohmann::ordered_json a;
   for (const auto& kv : r.ledger.area_by_class_um2()) a[kv.first] = kv.second;
   j["area_by_class_um2"] = a;
+  if (r.inference.enabled) {
+    nlohmann::ordered_json cells = nlohmann::ordered_json::array();
+    for (const Inference::Cell& c : r.inference.cells) {
+      cells.push_back({{"time", c.t_text},
+                       {"time_s", c.t_s},
+                       {"compensation", compensation_name(c.comp)},
+                       {"accuracy", c.accuracy},
+                       {"mean", c.mean},
+                       {"std", c.std}});
+    }
+    j["inference"] = cells;
+  }
   j["chip"] = r.chip->stats().to_json();
   j["layers"] = r.layer_stats.to_json();
   return j;
@@ -327,6 +472,56 @@ void setup_systemc() {
 
 }  // namespace
 
+int64_t top1_correct(AnalogNetwork& a, const Dataset& d, int64_t n) {
+  int64_t correct = 0;
+  std::vector<float> y;
+  for (int64_t i = 0; i < n; ++i) {
+    a.forward(d.image(i), i, y);
+    size_t best = 0;
+    for (size_t k = 1; k < y.size(); ++k)
+      if (y[k] > y[best]) best = k;
+    correct += int(best) == d.labels[size_t(i)];
+  }
+  return correct;
+}
+
+/// Functional mode: accuracy for every (time, compensation) over repeated programmings. The
+/// numerics are those of the cycle-level chip (same AnalogNetwork calls, no SystemC kernel).
+void evaluate_over_time(Run& r, bool tty) {
+  Inference& inf = r.inference;
+  const int64_t n = inf.images > 0 ? inf.images : r.data.count;
+  for (size_t k = 0; k < inf.times_s.size(); ++k)
+    for (Compensation c : inf.comps)
+      inf.cells.push_back({inf.times_s[k], inf.times_text[k], c, {}, 0, 0});
+  const size_t total = inf.cells.size() * size_t(inf.repeats);
+  size_t done = 0;
+  auto t0 = std::chrono::steady_clock::now();
+  for (int rep = 0; rep < inf.repeats; ++rep) {
+    const uint64_t seed = repeat_seed(uint64_t(r.seed), rep);
+    AnalogNetwork a(r.net, r.map, r.chip->device(), r.chip->numerics(), seed);
+    for (Inference::Cell& cell : inf.cells) {
+      a.prepare(cell.t_s, cell.comp, eval_seed(seed, cell.t_s));
+      cell.accuracy.push_back(double(top1_correct(a, r.data, n)) / double(n));
+      ++done;
+      if (tty) {
+        double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::fprintf(stderr,
+                     "\r  accuracy over time: evaluation %zu/%zu (%lld images each), %.1f s", done,
+                     total, (long long)n, secs);
+        if (done == total) std::fprintf(stderr, "\n");
+      }
+    }
+  }
+  for (Inference::Cell& cell : inf.cells) {
+    double m = 0, v = 0;
+    for (double x : cell.accuracy) m += x / double(cell.accuracy.size());
+    for (double x : cell.accuracy) v += (x - m) * (x - m);
+    cell.mean = m;
+    // Sample standard deviation over programmings (0 for one programming).
+    cell.std = cell.accuracy.size() > 1 ? std::sqrt(v / double(cell.accuracy.size() - 1)) : 0.0;
+  }
+}
+
 void validate_config(const RunOptions& o) {
   setup_systemc();
   Run r;
@@ -345,7 +540,7 @@ void run_simulation(const RunOptions& o) {
 
   int64_t correct = 0;
   const bool tty = o.progress && ::isatty(2);
-  const int64_t n = r.data.count;
+  const int64_t n = r.images > 0 ? r.images : r.data.count;
   const int64_t step = std::max<int64_t>(1, n / 100);
   auto t0 = std::chrono::steady_clock::now();
   r.chip->set_inputs(
@@ -368,6 +563,7 @@ void run_simulation(const RunOptions& o) {
     throw std::logic_error("simulation ended after " + std::to_string(r.chip->images_done()) +
                            " of " + std::to_string(n) + " images");
   }
+  if (r.inference.enabled) evaluate_over_time(r, tty);
   Summary s = summarize(r, correct);
   std::string report = report_text(r, s);
   write_outputs(out_dir, r, report, s);

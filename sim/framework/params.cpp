@@ -69,6 +69,72 @@ void Params::record_default(const std::string& name, const std::string& text) {
   m_node->map.push_back({name, Source{}, std::move(n)});
 }
 
+std::vector<Params::Item> Params::get_list(const std::string& name, const std::string& desc,
+                                           const std::string& unit,
+                                           const std::vector<std::string>& def) {
+  ParamInfo info;
+  info.path = key_path(name);
+  info.name = name;
+  info.type = "list";
+  info.unit = unit;
+  info.desc = desc;
+  info.def = "[";
+  for (size_t i = 0; i < def.size(); ++i) info.def += (i ? ", " : "") + def[i];
+  info.def += "]";
+  const ConfigNode* node = lookup(name, info);
+  std::vector<Item> items;
+  if (m_ctx->describe) return items;
+  if (!node) {
+    auto n = std::make_unique<ConfigNode>();
+    n->kind = ConfigNode::Kind::Seq;
+    n->used = true;
+    for (const std::string& d : def) {
+      auto item = std::make_unique<ConfigNode>();
+      item->kind = ConfigNode::Kind::Scalar;
+      item->scalar = d;
+      n->seq.push_back(std::move(item));
+      items.push_back({d, Source{}, items.size()});
+    }
+    if (m_node) m_node->map.push_back({name, Source{}, std::move(n)});
+    return items;
+  }
+  if (node->kind == ConfigNode::Kind::Scalar) return {{node->scalar, node->src, 0}};
+  if (node->kind != ConfigNode::Kind::Seq) fail(name, "expected a list of values");
+  for (const auto& item : node->seq) {
+    if (item->kind != ConfigNode::Kind::Scalar) fail(name, "list items must be single values");
+    items.push_back({item->scalar, item->src, items.size()});
+  }
+  if (items.empty()) fail(name, "the list is empty");
+  return items;
+}
+
+double Params::item_quantity(const std::string& name, const Item& it, const std::string& unit,
+                             double lo, double hi) const {
+  std::string place =
+      it.src.describe() + ": " + key_path(name) + "[" + std::to_string(it.index) + "] = " + it.text;
+  double v;
+  try {
+    v = parse_quantity(it.text, unit);
+  } catch (const std::invalid_argument& e) {
+    throw Error(place + ": cannot read as float in " + unit + ": " + e.what());
+  }
+  if (v < lo || v > hi) {
+    throw Error(place + ": not in [" + detail::to_text(lo) + ", " + detail::to_text(hi) + "] " +
+                unit);
+  }
+  return v;
+}
+
+std::string Params::item_choice(const std::string& name, const Item& it,
+                                const std::vector<std::string>& choices) const {
+  for (const std::string& c : choices)
+    if (c == it.text) return c;
+  std::string list;
+  for (size_t i = 0; i < choices.size(); ++i) list += (i ? ", " : " ") + choices[i];
+  throw Error(it.src.describe() + ": " + key_path(name) + "[" + std::to_string(it.index) +
+              "] = " + it.text + ": not one of" + list);
+}
+
 Params Params::child(const std::string& name) {
   auto& names = m_ctx->names_at[m_path];
   if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);

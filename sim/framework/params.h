@@ -93,6 +93,23 @@ class Params {
     return ParamSpec<T>(*this, name);
   }
 
+  /// @brief A list parameter: a YAML sequence (or one scalar, read as a list of one), each item
+  /// as text with its source; @p def is the default list. Items are converted by the caller with
+  /// item_quantity() or checked against choices with item_choice().
+  struct Item {
+    std::string text;
+    Source src;
+    size_t index;
+  };
+  std::vector<Item> get_list(const std::string& name, const std::string& desc,
+                             const std::string& unit, const std::vector<std::string>& def);
+  /// @brief Item @p it of list @p name as a number in @p unit within [lo, hi]; Error otherwise.
+  double item_quantity(const std::string& name, const Item& it, const std::string& unit, double lo,
+                       double hi) const;
+  /// @brief Item @p it of list @p name if it is one of @p choices; Error otherwise.
+  std::string item_choice(const std::string& name, const Item& it,
+                          const std::vector<std::string>& choices) const;
+
   /// @brief The sub-map @p name (created empty if absent, so all its parameters take defaults).
   Params child(const std::string& name);
   /// @brief Whether the key @p name is present in the config.

@@ -31,6 +31,10 @@ const std::vector<Prefix> kPrefixes = {{"", 1.0},   {"f", 1e-15},       {"p", 1e
 const std::vector<Prefix> kBinaryPrefixes = {
     {"Ki", 1024.0}, {"Mi", 1048576.0}, {"Gi", 1073741824.0}};
 
+// Time units outside SI, without prefixes: minute, hour, day, year of 365 days.
+const std::vector<Prefix> kLongTimes = {
+    {"min", 60.0}, {"h", 3600.0}, {"d", 86400.0}, {"y", 31536000.0}};
+
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() &&
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -38,6 +42,13 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 
 // Splits a unit symbol into (dimension, factor to SI); false if it is not a physical unit.
 bool split_unit(const std::string& sym, std::string* dimension, double* factor) {
+  for (const Prefix& t : kLongTimes) {
+    if (sym == t.symbol) {
+      *dimension = "time";
+      *factor = t.factor;
+      return true;
+    }
+  }
   for (const Base& b : kBases) {
     if (!ends_with(sym, b.symbol)) continue;
     std::string prefix = sym.substr(0, sym.size() - std::string(b.symbol).size());

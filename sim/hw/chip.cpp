@@ -21,7 +21,9 @@ CoreModule::CoreModule(sc_module_name name, Chip& chip, TileModule& tile,
       m_chip(chip),
       m_tile(tile),
       m_stats(stat_name, &parent),
-      s_mvms(m_stats.counter("mvms", "mvms", "matrix-vector multiplications")),
+      s_mvms(m_stats.counter("mvms", "mvms", "array MVMs (bound-management repeats included)")),
+      s_bm(m_stats.counter("bm_repeats", "mvms",
+                           "MVMs repeated with halved input because outputs clipped")),
       s_dac(m_stats.counter("dac_conversions", "conversions", "row inputs driven by DACs")),
       s_adc(m_stats.counter("adc_conversions", "conversions", "column outputs digitized")),
       s_x2g(m_stats.accumulator("array_x2g", "uS",
@@ -41,25 +43,36 @@ Cycles CoreModule::mvm_cycles(int cols) const {
 
 void CoreModule::run() {
   for (;;) {
-    int b = -1;
-    jobs.read(b);
-    const ArrayBlock& blk = m_chip.mapping().blocks[b];
-    Cycles busy = mvm_cycles(blk.cols);
+    int job = -1;
+    jobs.read(job);
+    const bool comp = job < 0;
+    const int b = comp ? -job - 1 : job;
+    const ArrayBlock& blk = m_chip.mapping().blocks[size_t(b)];
+    // The values are computed when the MVM is issued and delivered when it completes; bound
+    // management decides how many passes the array runs, and each pass takes a full MVM time.
+    MvmResult res =
+        comp ? m_chip.analog().compensation_work(b)
+             : m_chip.analog().block_mvm(b, m_chip.layer_input(), m_chip.current_image());
+    Cycles busy = mvm_cycles(blk.cols) * uint64_t(res.passes);
     m_chip.wait_cycles(busy);
-    // Commit point: the values of this MVM.
-    double x2g = m_chip.array(b).mvm(m_chip.layer_input() + blk.row0, m_chip.partial(b).data(),
-                                     m_chip.numerics());
-    ++s_mvms;
-    s_dac += uint64_t(blk.rows);
-    s_adc += uint64_t(blk.cols);
-    s_x2g += x2g;
+    const uint64_t passes = uint64_t(res.passes);
+    s_mvms += passes;
+    s_dac += passes * uint64_t(blk.rows);
+    s_adc += passes * uint64_t(blk.cols);
+    s_x2g += res.x2g;
     s_busy += busy.count();
-    LayerCounters& lc = m_chip.layer(blk.layer);
-    *lc.mvms += 1;
-    *lc.dac_conversions += uint64_t(blk.rows);
-    *lc.adc_conversions += uint64_t(blk.cols);
-    *lc.x2g += x2g;
-    m_tile.core_done();
+    LayerCounters& lc = comp ? m_chip.compensation_counters() : m_chip.layer(blk.layer);
+    *lc.mvms += passes;
+    *lc.dac_conversions += passes * uint64_t(blk.rows);
+    *lc.adc_conversions += passes * uint64_t(blk.cols);
+    *lc.x2g += res.x2g;
+    if (comp) {
+      m_chip.core_done();
+    } else {
+      s_bm += passes - 1;
+      *lc.bm_repeats += passes - 1;
+      m_tile.core_done();
+    }
   }
 }
 
@@ -141,8 +154,8 @@ void TileModule::run() {
 
 // ---------------------------------------------------------------- chip
 
-Chip::Chip(sc_module_name name, Params p, uint64_t seed, bool ideal, EnergyLedger& ledger)
-    : sc_module(name), m_seed(seed), m_stats(std::string(name)) {
+Chip::Chip(sc_module_name name, Params p, bool ideal, EnergyLedger& ledger)
+    : sc_module(name), m_stats(std::string(name)) {
   m_name = p.get<std::string>("name").desc("name of the chip preset").def("unnamed");
   double ghz =
       p.get<double>("clock").desc("chip clock frequency").unit("GHz").range(1e-6, 100.0).def(1.0);
@@ -195,7 +208,28 @@ Chip::Chip(sc_module_name name, Params p, uint64_t seed, bool ideal, EnergyLedge
   if (m_adcs > m_array->cols()) {
     cp.fail("adcs", "more ADCs than array columns (" + std::to_string(m_array->cols()) + ")");
   }
-  m_numerics = {m_dac.get(), m_adc.get(), ideal};
+  m_numerics.dac = m_dac.get();
+  m_numerics.adc = m_adc.get();
+  m_numerics.ideal = ideal;
+  m_numerics.noise_management =
+      std::string(
+          cp.get<std::string>("noise_management")
+              .desc("abs_max: scale each input vector by its absolute maximum before the DACs")
+              .choices({"abs_max", "none"})
+              .def("abs_max")) == "abs_max";
+  const bool iterative =
+      std::string(cp.get<std::string>("bound_management")
+                      .desc("iterative: while outputs clip, halve the input and repeat the MVM")
+                      .choices({"iterative", "none"})
+                      .def("iterative")) == "iterative";
+  // aihwkit stops at red > max_bm_res / inp_res = 0.25 * 63: at most 5 passes (IOParameters).
+  const int passes =
+      cp.get<int>("bm_max_passes")
+          .desc("most passes of iterative bound management (input halved each repeat)")
+          .unit("passes")
+          .range(1, 32)
+          .def(5);
+  m_numerics.max_passes = iterative ? passes : 1;
 
   for (int t = 0; t < m_tiles_n; ++t) {
     std::string tn = "tile" + std::to_string(t);
@@ -248,54 +282,49 @@ void Chip::tile_done() {
   if (--m_pending_tiles == 0) m_tiles_done.notify(sc_core::SC_ZERO_TIME);
 }
 
-void Chip::load(const Network& net, const Mapping& map, StatGroup& layer_stats,
+LayerCounters Chip::make_counters(const std::string& name, StatGroup& parent,
+                                  EnergyLedger& ledger) {
+  LayerCounters lc;
+  lc.group = std::make_unique<StatGroup>(name, &parent);
+  StatGroup& g = *lc.group;
+  lc.mvms = &g.counter("mvms", "mvms", "array MVMs (bound-management repeats included)");
+  lc.dac_conversions = &g.counter("dac_conversions", "conversions", "DAC conversions");
+  lc.adc_conversions = &g.counter("adc_conversions", "conversions", "ADC conversions");
+  lc.x2g = &g.accumulator("array_x2g", "uS", "read-energy basis sum x^2 G");
+  lc.bus_bytes = &g.counter("interconnect_bytes", "B", "bytes on the interconnect");
+  lc.buffer_read_bytes = &g.counter("buffer_read_bytes", "B", "global buffer bytes read");
+  lc.buffer_write_bytes = &g.counter("buffer_write_bytes", "B", "global buffer bytes written");
+  lc.digital_ops = &g.counter("digital_ops", "ops", "digital element operations");
+  lc.cycles = &g.counter("cycles", "cycles", "cycles spent, summed over images");
+  lc.bm_repeats = &g.counter("bm_repeats", "mvms", "MVMs repeated by bound management");
+  std::string path = g.full_name();
+  ledger.bind(path, "array", *lc.x2g, m_array->read_energy_pj(1.0));
+  ledger.bind(path, "dac", *lc.dac_conversions, m_dac->cost().energy_pj);
+  ledger.bind(path, "adc", *lc.adc_conversions, m_adc->cost().energy_pj);
+  ledger.bind(path, "interconnect", *lc.bus_bytes, m_bus->pj_per_byte());
+  ledger.bind(path, "buffer", *lc.buffer_read_bytes, m_gbuf->read_pj_per_byte());
+  ledger.bind(path, "buffer", *lc.buffer_write_bytes, m_gbuf->write_pj_per_byte());
+  ledger.bind(path, "digital", *lc.digital_ops, m_tiles[0]->digital().pj_per_op());
+  return lc;
+}
+
+void Chip::load(const Network& net, AnalogNetwork& analog, StatGroup& layer_stats,
                 EnergyLedger& layer_ledger) {
   m_net = &net;
-  m_map = &map;
+  m_analog = &analog;
+  const Mapping& map = analog.mapping();
   // The global buffer holds one layer's input and output at a time.
   for (const MappedLayer& l : map.layers) {
-    uint64_t need = uint64_t(l.in + l.out) * m_act_bytes;
+    uint64_t need = uint64_t(l.in + l.out) * uint64_t(m_act_bytes);
     if (need > m_gbuf->size_bytes()) {
       throw Error("chip.global_buffer.size = " + std::to_string(m_gbuf->size_bytes()) +
                   " B cannot hold layer '" + l.name + "' input and output (" +
                   std::to_string(need) + " B)");
     }
   }
-  // Program every array block: draws keyed by (seed, layer, block).
-  for (const ArrayBlock& b : map.blocks) {
-    const Layer& l = net.layers[map.layers[b.layer].net_layer];
-    std::vector<float> w(size_t(b.rows) * b.cols);
-    for (int r = 0; r < b.rows; ++r)
-      for (int c = 0; c < b.cols; ++c)
-        w[size_t(r) * b.cols + c] = l.weight[size_t(b.row0 + r) * l.out + b.col0 + c];
-    RngStream rng(m_seed, DrawKind::ProgNoise, uint32_t(b.layer), uint32_t(b.index));
-    m_arrays.push_back(std::make_unique<ProgrammedArray>(w.data(), b.rows, b.cols, *m_device, rng,
-                                                         m_numerics.ideal || m_device->exact()));
-    m_partials.emplace_back(size_t(b.cols), 0.0f);
-  }
-  for (const MappedLayer& l : map.layers) {
-    LayerCounters lc;
-    lc.group = std::make_unique<StatGroup>(l.name, &layer_stats);
-    StatGroup& g = *lc.group;
-    lc.mvms = &g.counter("mvms", "mvms", "array MVMs");
-    lc.dac_conversions = &g.counter("dac_conversions", "conversions", "DAC conversions");
-    lc.adc_conversions = &g.counter("adc_conversions", "conversions", "ADC conversions");
-    lc.x2g = &g.accumulator("array_x2g", "uS", "read-energy basis sum x^2 G");
-    lc.bus_bytes = &g.counter("interconnect_bytes", "B", "bytes on the interconnect");
-    lc.buffer_read_bytes = &g.counter("buffer_read_bytes", "B", "global buffer bytes read");
-    lc.buffer_write_bytes = &g.counter("buffer_write_bytes", "B", "global buffer bytes written");
-    lc.digital_ops = &g.counter("digital_ops", "ops", "digital element operations");
-    lc.cycles = &g.counter("cycles", "cycles", "cycles spent in this layer, summed over images");
-    std::string path = g.full_name();
-    layer_ledger.bind(path, "array", *lc.x2g, m_array->read_energy_pj(1.0));
-    layer_ledger.bind(path, "dac", *lc.dac_conversions, m_dac->cost().energy_pj);
-    layer_ledger.bind(path, "adc", *lc.adc_conversions, m_adc->cost().energy_pj);
-    layer_ledger.bind(path, "interconnect", *lc.bus_bytes, m_bus->pj_per_byte());
-    layer_ledger.bind(path, "buffer", *lc.buffer_read_bytes, m_gbuf->read_pj_per_byte());
-    layer_ledger.bind(path, "buffer", *lc.buffer_write_bytes, m_gbuf->write_pj_per_byte());
-    layer_ledger.bind(path, "digital", *lc.digital_ops, m_tiles[0]->digital().pj_per_op());
-    m_layers.push_back(std::move(lc));
-  }
+  for (const MappedLayer& l : map.layers)
+    m_layers.push_back(make_counters(l.name, layer_stats, layer_ledger));
+  m_comp = make_counters("drift_compensation", layer_stats, layer_ledger);
 }
 
 void Chip::set_inputs(const float* images, int64_t count, int64_t sample_size, OutputFn on_output) {
@@ -305,43 +334,51 @@ void Chip::set_inputs(const float* images, int64_t count, int64_t sample_size, O
   m_on_output = std::move(on_output);
 }
 
-void Chip::combine(const MappedLayer& ml, std::vector<float>& out) const {
-  // Partial sums added in row-block order, then bias, then activation.
-  const Layer& l = m_net->layers[ml.net_layer];
-  out.assign(size_t(ml.out), 0.0f);
-  for (int b : ml.blocks) {
-    const ArrayBlock& blk = m_map->blocks[b];
-    const std::vector<float>& p = m_partials[b];
-    for (int c = 0; c < blk.cols; ++c) out[size_t(blk.col0 + c)] += p[size_t(c)];
+void Chip::core_done() {
+  if (--m_pending_cores == 0) m_cores_done.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Chip::compensation_phase() {
+  // Drift compensation: every array runs its one-hot readouts (reference and at the evaluation
+  // time), all arrays in parallel, before the first image.
+  const Cycles t0 = now();
+  const Mapping& map = mapping();
+  m_pending_cores = 0;
+  for (size_t b = 0; b < map.blocks.size(); ++b) {
+    if (m_analog->compensation_work(int(b)).passes == 0) continue;
+    ++m_pending_cores;
+    const ArrayBlock& blk = map.blocks[b];
+    m_tiles[size_t(blk.tile)]->cores()[size_t(blk.core)]->jobs.write(-int(b) - 1);
   }
-  if (!l.bias.empty())
-    for (int64_t o = 0; o < ml.out; ++o) out[size_t(o)] += l.bias[size_t(o)];
-  if (ml.relu)
-    for (float& v : out) v = std::max(v, 0.0f);
+  while (m_pending_cores > 0) wait(m_cores_done);
+  m_comp_cycles = now() - t0;
+  *m_comp.cycles += m_comp_cycles.count();
 }
 
 void Chip::controller() {
-  if (!m_map || !m_images) return;
+  if (!m_analog || !m_images) return;
+  compensation_phase();
+  const Mapping& map = mapping();
   const Cycles start = now();
   std::vector<float> next;
   for (int64_t img = 0; img < m_count; ++img) {
     const Cycles t0 = now();
+    m_image = img;
     // 1. The image arrives through the I/O port into the global buffer.
-    uint64_t in_bytes = uint64_t(m_sample) * m_act_bytes;
+    uint64_t in_bytes = uint64_t(m_sample) * uint64_t(m_act_bytes);
     wait_until(m_io->transfer(now(), in_bytes).done);
     wait_until(m_gbuf->access(now(), in_bytes, true).done);
     m_act.assign(m_images + img * m_sample, m_images + (img + 1) * m_sample);
-    for (size_t li = 0; li < m_map->layers.size(); ++li) {
-      const MappedLayer& ml = m_map->layers[li];
+    for (size_t li = 0; li < map.layers.size(); ++li) {
+      const MappedLayer& ml = map.layers[li];
       LayerCounters& lc = m_layers[li];
       const Cycles l0 = now();
-      m_cur_layer = int(li);
       // 2. Read the layer input from the global buffer and hand it to the tiles.
-      uint64_t bytes = uint64_t(ml.in) * m_act_bytes;
+      uint64_t bytes = uint64_t(ml.in) * uint64_t(m_act_bytes);
       wait_until(m_gbuf->access(now(), bytes, false).done);
       *lc.buffer_read_bytes += bytes;
       m_pending_tiles = int(ml.tiles.size());
-      for (int t : ml.tiles) m_tiles[t]->jobs.write(int(li));
+      for (int t : ml.tiles) m_tiles[size_t(t)]->jobs.write(int(li));
       while (m_pending_tiles > 0) wait(m_tiles_done);
       // 3. The home tile adds the partial sums of the other tiles, the bias, the activation.
       uint64_t ops = uint64_t(ml.out) * (ml.relu ? 2 : 1);
@@ -349,7 +386,7 @@ void Chip::controller() {
         std::set<int> tiles;
         int cols = 0;
         for (int b : ml.blocks) {
-          const ArrayBlock& blk = m_map->blocks[b];
+          const ArrayBlock& blk = map.blocks[size_t(b)];
           if (blk.col0 / m_array->cols() == cb) {
             tiles.insert(blk.tile);
             cols = blk.cols;
@@ -357,11 +394,11 @@ void Chip::controller() {
         }
         ops += uint64_t(tiles.size() - 1) * uint64_t(cols);
       }
-      wait_until(m_tiles[ml.home_tile]->digital().execute(now(), ops).done);
+      wait_until(m_tiles[size_t(ml.home_tile)]->digital().execute(now(), ops).done);
       *lc.digital_ops += ops;
-      combine(ml, next);  // commit point of the layer's digital step
+      m_analog->combine(int(li), next);  // commit point of the layer's digital step
       // 4. The output goes back to the global buffer.
-      uint64_t out_bytes = uint64_t(ml.out) * m_act_bytes;
+      uint64_t out_bytes = uint64_t(ml.out) * uint64_t(m_act_bytes);
       wait_until(m_bus->transfer(now(), out_bytes).done);
       *lc.bus_bytes += out_bytes;
       wait_until(m_gbuf->access(now(), out_bytes, true).done);
@@ -373,7 +410,10 @@ void Chip::controller() {
     uint64_t out_bytes = m_act.size() * uint64_t(m_act_bytes);
     wait_until(m_gbuf->access(now(), out_bytes, false).done);
     wait_until(m_io->transfer(now(), out_bytes).done);
-    if (img == 0) m_first_latency = now() - t0;
+    const Cycles latency = now() - t0;
+    if (img == 0) m_first_latency = m_min_latency = latency;
+    m_min_latency = std::min(m_min_latency, latency);
+    m_max_latency = std::max(m_max_latency, latency);
     ++*s_images;
     ++m_done;
     if (m_on_output) m_on_output(img, m_act);

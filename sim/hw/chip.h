@@ -19,6 +19,7 @@
 #include "sim/framework/energy.h"
 #include "sim/framework/params.h"
 #include "sim/framework/stats.h"
+#include "sim/hw/analog_network.h"
 #include "sim/hw/components.h"
 #include "workloads/mapper.h"
 #include "workloads/network.h"
@@ -40,6 +41,7 @@ struct LayerCounters {
   Counter* buffer_write_bytes;
   Counter* digital_ops;
   Counter* cycles;
+  Counter* bm_repeats;
 };
 
 /// @brief One analog core: array, DAC bank (one DAC per row), ADC bank shared by the columns.
@@ -49,7 +51,8 @@ class CoreModule : public sc_core::sc_module {
   CoreModule(sc_core::sc_module_name name, Chip& chip, TileModule& tile,
              const std::string& stat_name, StatGroup& parent);
   const StatGroup& stats() const { return m_stats; }
-  sc_core::sc_fifo<int> jobs;  ///< array-block indices to run one MVM on
+  /// Array-block index b to run one MVM on, or -(b + 1) to run block b's drift-compensation reads.
+  sc_core::sc_fifo<int> jobs;
   /// @brief Cycles of one MVM of @p cols columns: DAC settle + integration + ADC conversions.
   Cycles mvm_cycles(int cols) const;
 
@@ -59,6 +62,7 @@ class CoreModule : public sc_core::sc_module {
   TileModule& m_tile;
   StatGroup m_stats;
   Counter& s_mvms;
+  Counter& s_bm;
   Counter& s_dac;
   Counter& s_adc;
   Accumulator& s_x2g;
@@ -93,15 +97,20 @@ class Chip : public sc_core::sc_module {
   SC_HAS_PROCESS(Chip);
   /// @brief Builds the chip from its config map (`chip:`); @p ideal bypasses quantization and
   /// device noise (timing and energy unchanged).
-  Chip(sc_core::sc_module_name name, Params p, uint64_t seed, bool ideal, EnergyLedger& ledger);
+  Chip(sc_core::sc_module_name name, Params p, bool ideal, EnergyLedger& ledger);
   ~Chip() override;
 
   ChipShape shape() const;
   const Clock& clock() const { return m_clock; }
   const std::string& preset_name() const { return m_name; }
 
-  /// @brief Programs the mapped network into the arrays; call before sc_start.
-  void load(const Network& net, const Mapping& map, StatGroup& layer_stats,
+  /// @brief Peripheral numerics of the cores, to build the AnalogNetwork with.
+  const MvmNumerics& numerics() const { return m_numerics; }
+  const DeviceModel& device() const { return *m_device; }
+
+  /// @brief The mapped network, programmed and prepared in @p analog; call before sc_start.
+  /// Checks that the global buffer holds every layer's input and output.
+  void load(const Network& net, AnalogNetwork& analog, StatGroup& layer_stats,
             EnergyLedger& layer_ledger);
 
   using OutputFn = std::function<void(int64_t image, const std::vector<float>& logits)>;
@@ -111,6 +120,8 @@ class Chip : public sc_core::sc_module {
   // Results, valid after sc_start returns.
   Cycles total_cycles() const { return m_total; }
   Cycles first_latency() const { return m_first_latency; }
+  Cycles min_latency() const { return m_min_latency; }
+  Cycles max_latency() const { return m_max_latency; }
   int64_t images_done() const { return m_done; }
   StatGroup& stats() { return m_stats; }
   const std::vector<LayerCounters>& layer_counters() const { return m_layers; }
@@ -119,12 +130,14 @@ class Chip : public sc_core::sc_module {
   Cycles now() const;
   void wait_until(Cycles t);
   void wait_cycles(Cycles n) { wait_until(now() + n); }
-  const Mapping& mapping() const { return *m_map; }
-  int current_layer() const { return m_cur_layer; }
+  const Mapping& mapping() const { return m_analog->mapping(); }
+  AnalogNetwork& analog() { return *m_analog; }
+  int64_t current_image() const { return m_image; }
   const float* layer_input() const { return m_act.data(); }
-  std::vector<float>& partial(int block) { return m_partials[block]; }
-  const ProgrammedArray& array(int block) const { return *m_arrays[block]; }
-  const MvmNumerics& numerics() const { return m_numerics; }
+  LayerCounters& compensation_counters() { return m_comp; }
+  const LayerCounters& compensation_counters() const { return m_comp; }
+  Cycles compensation_cycles() const { return m_comp_cycles; }
+  void core_done();
   const Dac& dac() const { return *m_dac; }
   const Adc& adc() const { return *m_adc; }
   const ArrayModel& array_model() const { return *m_array; }
@@ -138,13 +151,13 @@ class Chip : public sc_core::sc_module {
 
  private:
   void controller();
-  void combine(const MappedLayer& l, std::vector<float>& out) const;
+  void compensation_phase();
+  LayerCounters make_counters(const std::string& name, StatGroup& parent, EnergyLedger& ledger);
 
   std::string m_name;
   Clock m_clock;
   sc_core::sc_time m_period;
   int m_tiles_n, m_cores_n, m_adcs, m_act_bytes, m_psum_bytes;
-  uint64_t m_seed;
   StatGroup m_stats;
   std::unique_ptr<DeviceModel> m_device;
   std::unique_ptr<Dac> m_dac;
@@ -157,19 +170,21 @@ class Chip : public sc_core::sc_module {
   MvmNumerics m_numerics;
 
   const Network* m_net = nullptr;
-  const Mapping* m_map = nullptr;
-  std::vector<std::unique_ptr<ProgrammedArray>> m_arrays;
-  std::vector<std::vector<float>> m_partials;
+  AnalogNetwork* m_analog = nullptr;
   std::vector<LayerCounters> m_layers;
+  LayerCounters m_comp;
+  Cycles m_comp_cycles;
+  int m_pending_cores = 0;
+  sc_core::sc_event m_cores_done;
 
   const float* m_images = nullptr;
   int64_t m_count = 0, m_sample = 0, m_done = 0;
   OutputFn m_on_output;
   std::vector<float> m_act;
-  int m_cur_layer = -1;
+  int64_t m_image = 0;
   int m_pending_tiles = 0;
   sc_core::sc_event m_tiles_done;
-  Cycles m_total, m_first_latency;
+  Cycles m_total, m_first_latency, m_min_latency, m_max_latency;
   Counter* s_images = nullptr;
 };
 

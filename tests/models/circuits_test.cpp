@@ -72,53 +72,123 @@ struct ArrayFixture {
   std::unique_ptr<DeviceModel> pcm = make<DeviceModel>("d", "d:\n  impl: pcm\n");
   std::unique_ptr<Dac> dac = make<Dac>("dac", "dac:\n  impl: uniform\n  bits: 7\n");
   std::unique_ptr<Adc> adc = make<Adc>("adc", "adc:\n  impl: sar\n  bits: 9\n  range: 12\n");
+  RngStream noise{3, DrawKind::OutputNoise, 0, 0};
   ArrayFixture() {
     RngStream r(99, DrawKind::Fault, 0, 0);
     for (int i = 0; i < rows * cols; ++i) w.push_back(float(r.normal(uint64_t(i)) * 0.1));
     for (int i = 0; i < rows; ++i) x.push_back(float(r.uniform(uint64_t(10000 + i)) * 4.0 - 1.0));
   }
+  MvmNumerics num(bool ideal_numerics, int passes = 1) const {
+    MvmNumerics n;
+    n.dac = dac.get();
+    n.adc = adc.get();
+    n.ideal = ideal_numerics;
+    n.max_passes = passes;
+    return n;
+  }
 };
 
 TEST(ProgrammedArray, IdealMvmEqualsFp32MatMul) {
   ArrayFixture f;
-  ProgrammedArray a(f.w.data(), f.rows, f.cols, *f.ideal, RngStream(1, DrawKind::ProgNoise, 0, 0),
-                    true);
-  std::vector<float> y(size_t(f.cols));
-  a.mvm(f.x.data(), y.data(), {f.dac.get(), f.adc.get(), true});
+  ProgrammedArray a(f.w.data(), f.rows, f.cols, *f.ideal, DrawKey{1, 0, 0}, true);
+  std::vector<float> y(static_cast<size_t>(f.cols));
+  MvmResult res = a.mvm(f.x.data(), y.data(), f.num(true), f.noise, 0);
+  EXPECT_EQ(res.passes, 1);
   std::vector<float> ref = matmul(f.x, f.w, f.rows, f.cols);
   for (int c = 0; c < f.cols; ++c)
     EXPECT_NEAR(y[size_t(c)], ref[size_t(c)], 1e-5f * (1.0f + std::fabs(ref[size_t(c)])));
 }
 
-TEST(ProgrammedArray, HardwareMvmIsDacArrayAdcInThatOrder) {
-  ArrayFixture f;
-  ProgrammedArray a(f.w.data(), f.rows, f.cols, *f.ideal, RngStream(1, DrawKind::ProgNoise, 0, 0),
-                    true);
-  std::vector<float> y(size_t(f.cols));
-  a.mvm(f.x.data(), y.data(), {f.dac.get(), f.adc.get(), false});
-  // Independent computation: abs-max scaling, 7-bit DAC, exact weights / max|W|, 9-bit ADC.
+// Independent computation: abs-max scaling, 7-bit DAC, exact weights / max|W|, 9-bit ADC.
+std::vector<float> expected_mvm(const ArrayFixture& f, const std::vector<float>& x, float red,
+                                float* clipped_max) {
   float amax = 0, wmax = 0;
-  for (float v : f.x) amax = std::max(amax, std::fabs(v));
+  for (float v : x) amax = std::max(amax, std::fabs(v));
   for (float v : f.w) wmax = std::max(wmax, std::fabs(v));
+  std::vector<float> y(static_cast<size_t>(f.cols));
+  *clipped_max = 0;
   for (int c = 0; c < f.cols; ++c) {
     double s = 0;
     for (int r = 0; r < f.rows; ++r)
-      s += double(quantize_symmetric(f.x[size_t(r)] / amax, 1.0f, 7)) *
+      s += double(quantize_symmetric(x[size_t(r)] / (amax * red), 1.0f, 7)) *
            (f.w[size_t(r) * f.cols + c] / wmax);
-    float expect = quantize_symmetric(float(s), 12.0f, 9) * amax * wmax;
-    EXPECT_NEAR(y[size_t(c)], expect, 1e-5f * (1.0f + std::fabs(expect))) << c;
+    *clipped_max = std::max(*clipped_max, std::fabs(float(s)));
+    y[size_t(c)] = quantize_symmetric(float(s), 12.0f, 9) * amax * red * wmax;
   }
+  return y;
+}
+
+TEST(ProgrammedArray, HardwareMvmIsDacArrayAdcInThatOrder) {
+  ArrayFixture f;
+  ProgrammedArray a(f.w.data(), f.rows, f.cols, *f.ideal, DrawKey{1, 0, 0}, true);
+  std::vector<float> y(static_cast<size_t>(f.cols));
+  a.mvm(f.x.data(), y.data(), f.num(false), f.noise, 0);
+  float peak;
+  std::vector<float> expect = expected_mvm(f, f.x, 1.0f, &peak);
+  for (int c = 0; c < f.cols; ++c)
+    EXPECT_NEAR(y[size_t(c)], expect[size_t(c)], 1e-5f * (1.0f + std::fabs(expect[size_t(c)])))
+        << c;
+}
+
+TEST(ProgrammedArray, BoundManagementHalvesTheInputUntilNothingClips) {
+  // All weights equal: each column sums the 40 inputs; all-ones input gives 40 > 12 (clips),
+  // halved 20 (clips), quartered 10: three passes.
+  ArrayFixture f;
+  std::vector<float> w(size_t(f.rows) * f.cols, 0.5f), x(static_cast<size_t>(f.rows), 2.0f);
+  f.w = w;
+  ProgrammedArray a(w.data(), f.rows, f.cols, *f.ideal, DrawKey{1, 0, 0}, true);
+  std::vector<float> y(static_cast<size_t>(f.cols));
+  MvmResult res = a.mvm(x.data(), y.data(), f.num(false, 5), f.noise, 0);
+  EXPECT_EQ(res.passes, 3);
+  float peak;
+  std::vector<float> expect = expected_mvm(f, x, 4.0f, &peak);
+  EXPECT_NEAR(y[0], expect[0], 1e-5f);
+  EXPECT_NEAR(y[0], 40.0f, 0.05f * 40.0f);  // 10 on a 24/510 grid, times 4 x 2 x 0.5
+  // Without bound management the output saturates at the ADC range.
+  MvmResult once = a.mvm(x.data(), y.data(), f.num(false, 1), f.noise, 0);
+  EXPECT_EQ(once.passes, 1);
+  EXPECT_FLOAT_EQ(y[0], 12.0f * 2.0f * 0.5f);
+  // At most max_passes passes, the last output kept even if it clips.
+  MvmResult two = a.mvm(x.data(), y.data(), f.num(false, 2), f.noise, 0);
+  EXPECT_EQ(two.passes, 2);
+  EXPECT_FLOAT_EQ(y[0], 12.0f * 2.0f * 2.0f * 0.5f);
+  // Each pass drives the array: the read energy basis adds up per pass (DAC inputs 1, q(1/2),
+  // q(1/4) on the 7-bit grid).
+  const double h = quantize_symmetric(0.5f, 1.0f, 7), q = quantize_symmetric(0.25f, 1.0f, 7);
+  EXPECT_NEAR(res.x2g, once.x2g * (1.0 + h * h + q * q), 1e-6 * res.x2g);
+}
+
+TEST(ProgrammedArray, OutputNoiseHasTheConfiguredStdBeforeTheAdc) {
+  ArrayFixture f;
+  auto noisy_adc =
+      make<Adc>("adc", "adc:\n  impl: sar\n  bits: 16\n  range: 12\n  out_noise: 0.06\n");
+  std::vector<float> w(size_t(f.rows) * f.cols, 0.0f), x(static_cast<size_t>(f.rows), 1.0f);
+  w[0] = 1.0f;  // max|W| = 1: outputs are in normalized units; all columns but 0 read 0
+  ProgrammedArray a(w.data(), f.rows, f.cols, *f.ideal, DrawKey{1, 0, 0}, true);
+  MvmNumerics num = f.num(false);
+  num.adc = noisy_adc.get();
+  std::vector<float> y(static_cast<size_t>(f.cols));
+  double s = 0, s2 = 0;
+  int n = 0;
+  for (int img = 0; img < 4000; ++img) {
+    a.mvm(x.data(), y.data(), num, f.noise, uint64_t(img) * uint64_t(f.cols));
+    for (int c = 1; c < f.cols; ++c, ++n) {
+      s += y[size_t(c)];
+      s2 += double(y[size_t(c)]) * y[size_t(c)];
+    }
+  }
+  double sd = std::sqrt(s2 / n - (s / n) * (s / n));
+  EXPECT_NEAR(s / n, 0.0, 5.0 * 0.06 / std::sqrt(n));
+  EXPECT_NEAR(sd, 0.06, 5.0 * 0.06 / std::sqrt(2.0 * n) + 24.0 / 65534.0);  // + one 16-bit step
 }
 
 TEST(ProgrammedArray, ProgrammingNoisePerturbsOutputsByTheExpectedAmount) {
   ArrayFixture f;
-  ProgrammedArray exact(f.w.data(), f.rows, f.cols, *f.ideal,
-                        RngStream(1, DrawKind::ProgNoise, 0, 0), true);
-  ProgrammedArray noisy(f.w.data(), f.rows, f.cols, *f.pcm, RngStream(1, DrawKind::ProgNoise, 0, 0),
-                        false);
-  std::vector<float> y0(size_t(f.cols)), y1(size_t(f.cols));
-  exact.mvm(f.x.data(), y0.data(), {f.dac.get(), f.adc.get(), true});
-  noisy.mvm(f.x.data(), y1.data(), {f.dac.get(), f.adc.get(), true});
+  ProgrammedArray exact(f.w.data(), f.rows, f.cols, *f.ideal, DrawKey{1, 0, 0}, true);
+  ProgrammedArray noisy(f.w.data(), f.rows, f.cols, *f.pcm, DrawKey{1, 0, 0}, false);
+  std::vector<float> y0(static_cast<size_t>(f.cols)), y1(static_cast<size_t>(f.cols));
+  exact.mvm(f.x.data(), y0.data(), f.num(true), f.noise, 0);
+  noisy.mvm(f.x.data(), y1.data(), f.num(true), f.noise, 0);
   // Each weight's error is (dG+ - dG-)/g_max * max|W| with sigma_prog between 0.26 and 1.06 uS
   // per device: the relative output error is of the order of sigma/g_max, a few percent.
   double err = 0, ref = 0;
@@ -131,12 +201,54 @@ TEST(ProgrammedArray, ProgrammingNoisePerturbsOutputsByTheExpectedAmount) {
   EXPECT_LT(rel, 0.5);
 }
 
+TEST(ProgrammedArray, GlobalDriftCompensationRestoresTheMeanOutputMagnitude) {
+  // Drift only (no programming or read noise) so that the effect is clean: after a year every
+  // conductance has shrunk by ((t + t0)/t0)^-nu with nu around 0.05 to 0.1.
+  ArrayFixture f;
+  auto drift =
+      make<DeviceModel>("d", "d:\n  impl: pcm\n  prog_noise_scale: 0\n  read_noise_scale: 0\n");
+  ProgrammedArray a(f.w.data(), f.rows, f.cols, *drift, DrawKey{1, 0, 0}, false);
+  MvmNumerics num = f.num(true);
+  std::vector<float> y0(static_cast<size_t>(f.cols)), y1(static_cast<size_t>(f.cols));
+  a.mvm(f.x.data(), y0.data(), num, f.noise, 0);
+  MvmResult work;
+  std::vector<double> ref = a.one_hot_readout(num, f.noise, 0, work);
+  EXPECT_EQ(work.passes, f.rows);  // one MVM per one-hot input
+  a.read_at(365.0 * 86400.0, DrawKey{2, 0, 0});
+  std::vector<double> cur = a.one_hot_readout(num, f.noise, 0, work);
+  a.mvm(f.x.data(), y1.data(), num, f.noise, 0);
+  auto mean_abs = [](const std::vector<float>& v) {
+    double s = 0;
+    for (float x : v) s += std::fabs(x) / double(v.size());
+    return s;
+  };
+  double drifted = mean_abs(y1) / mean_abs(y0);
+  EXPECT_LT(drifted, 0.6);  // a year of drift loses more than 40 %
+  a.set_compensation(compensation_factors(Compensation::Global, ref, cur));
+  a.mvm(f.x.data(), y1.data(), num, f.noise, 0);
+  EXPECT_NEAR(mean_abs(y1) / mean_abs(y0), 1.0, 0.05);
+  // The factor is reference / current mean |y| over all one-hot outputs.
+  double r = 0, c = 0;
+  for (size_t i = 0; i < ref.size(); ++i) {
+    r += ref[i] / double(ref.size());
+    c += cur[i] / double(cur.size());
+  }
+  EXPECT_NEAR(compensation_factors(Compensation::Global, ref, cur)[0], r / c, 1e-6 * r / c);
+  // Per column: each column's own ratio.
+  std::vector<float> per = compensation_factors(Compensation::PerColumn, ref, cur);
+  for (size_t i = 0; i < ref.size(); ++i)
+    EXPECT_NEAR(per[i], ref[i] / cur[i], 1e-5 * ref[i] / cur[i]);
+  EXPECT_TRUE(compensation_factors(Compensation::None, ref, cur).empty());
+  EXPECT_THROW(parse_compensation("local"), std::invalid_argument);
+}
+
 TEST(ProgrammedArray, ZeroInputGivesZeroAndNoReadEnergy) {
   ArrayFixture f;
-  ProgrammedArray a(f.w.data(), f.rows, f.cols, *f.pcm, RngStream(1, DrawKind::ProgNoise, 0, 0),
-                    false);
-  std::vector<float> zero(size_t(f.rows), 0.0f), y(size_t(f.cols), 7.0f);
-  EXPECT_EQ(a.mvm(zero.data(), y.data(), {f.dac.get(), f.adc.get(), false}), 0.0);
+  ProgrammedArray a(f.w.data(), f.rows, f.cols, *f.pcm, DrawKey{1, 0, 0}, false);
+  std::vector<float> zero(static_cast<size_t>(f.rows), 0.0f), y(static_cast<size_t>(f.cols), 7.0f);
+  MvmResult res = a.mvm(zero.data(), y.data(), f.num(false), f.noise, 0);
+  EXPECT_EQ(res.x2g, 0.0);
+  EXPECT_EQ(res.passes, 1);
   for (float v : y) EXPECT_EQ(v, 0.0f);
 }
 
@@ -144,9 +256,9 @@ TEST(ProgrammedArray, ReadEnergyBasisIsInputSquaredTimesConductance) {
   // One row, weights +w_max and -w_max/2: devices hold g_max and g_max/2; full-scale input.
   std::vector<float> w = {2.0f, -1.0f};
   ArrayFixture f;
-  ProgrammedArray a(w.data(), 1, 2, *f.ideal, RngStream(1, DrawKind::ProgNoise, 0, 0), true);
+  ProgrammedArray a(w.data(), 1, 2, *f.ideal, DrawKey{1, 0, 0}, true);
   std::vector<float> x = {3.0f}, y(2);
-  double x2g = a.mvm(x.data(), y.data(), {f.dac.get(), f.adc.get(), true});
+  double x2g = a.mvm(x.data(), y.data(), f.num(true), f.noise, 0).x2g;
   EXPECT_DOUBLE_EQ(x2g, 1.0 * (25.0 + 12.5));
   auto array = make<ArrayModel>("a", "a:\n  impl: crossbar\n  v_read: 0.2V\n  t_int: 100ns\n");
   // E = V^2 G t = 0.04 V^2 x 37.5 uS x 100 ns = 150 fJ.

@@ -11,6 +11,7 @@
 #include "models/common/rng.h"
 #include "sim/framework/config.h"
 #include "sim/framework/registry.h"
+#include "sim/hw/analog_network.h"
 
 namespace pcmsim {
 namespace {
@@ -80,19 +81,22 @@ struct Scenario {
   std::vector<float> images;
   std::vector<std::vector<float>> outputs;
   std::unique_ptr<Chip> chip;
+  std::unique_ptr<AnalogNetwork> analog;
 
   Scenario(const char* name, const std::string& yaml, Network n, int n_images, uint64_t seed = 1,
-           bool ideal = true)
+           bool ideal = true, double t_s = 0.0, Compensation comp = Compensation::None)
       : root(parse_config_text(yaml, std::string(name) + ".yaml")), net(std::move(n)) {
     Params top(root.get(), "", ctx);
-    chip = std::make_unique<Chip>(name, top.child("chip"), seed, ideal, ledger);
+    chip = std::make_unique<Chip>(name, top.child("chip"), ideal, ledger);
     check_unused(*root, *ctx);
     map = map_network(net, chip->shape());
-    chip->load(net, map, layer_stats, layer_ledger);
+    analog = std::make_unique<AnalogNetwork>(net, map, chip->device(), chip->numerics(), seed);
+    analog->prepare(t_s, comp, seed + 77);
+    chip->load(net, *analog, layer_stats, layer_ledger);
     RngStream r(seed + 1000, DrawKind::Fault, 1, 1);
     for (int64_t i = 0; i < n_images * net.input_size(); ++i)
       images.push_back(float(r.uniform(uint64_t(i)) * 2 - 1));
-    outputs.resize(size_t(n_images));
+    outputs.resize(static_cast<size_t>(n_images));
     chip->set_inputs(images.data(), n_images, net.input_size(),
                      [this](int64_t i, const std::vector<float>& y) { outputs[size_t(i)] = y; });
   }
@@ -214,6 +218,59 @@ TEST(ChipScenario, HardwareNumericsAreDeterministicPerSeed) {
   }
   EXPECT_GT(std::sqrt(err / norm), 1e-4);
   EXPECT_LT(std::sqrt(err / norm), 0.3);
+}
+
+TEST(ChipScenario, FullAndFunctionalModesGiveBitIdenticalOutputs) {
+  // PCM devices read one day after programming, output noise, bound management, global drift
+  // compensation: the cycle-level chip and the functional forward pass use the same numerics.
+  Network n = random_net({100, 70, 10}, 9);
+  std::string yaml = chip_yaml(2, 8, 32, 32, 8, kBusLatency, "pcm");
+  yaml.replace(yaml.find("range: 12,"), 10, "range: 2, out_noise: 0.06,");  // outputs clip: BM runs
+  Scenario s("chip", yaml, n, 6, 21, false, 86400.0, Compensation::Global);
+  sc_core::sc_start();
+  AnalogNetwork functional(n, s.map, s.chip->device(), s.chip->numerics(), 21);
+  functional.prepare(86400.0, Compensation::Global, 21 + 77);
+  std::vector<float> y;
+  for (int i = 5; i >= 0; --i) {  // any order: draws are keyed, not sequential
+    functional.forward(s.images.data() + i * 100, i, y);
+    EXPECT_EQ(y, s.outputs[size_t(i)]) << "image " << i;
+  }
+  EXPECT_GT(s.chip->layer_counters()[0].bm_repeats->count(), 0u);
+}
+
+TEST(ChipScenario, BoundManagementRepeatsCostFullMvmTimes) {
+  // 64 equal weights per column and equal inputs: normalized column value 64 on an ADC range
+  // of 12: passes at 64, 32, 16 clip, 8 does not. Four passes where one would do.
+  Network n = random_net({64, 32}, 10);
+  for (float& w : n.layers[0].weight) w = 0.5f;
+  std::string yaml = chip_yaml(1, 1, 64, 32, 8);
+  Scenario s("chip", yaml, n, 2, 1, false);
+  for (float& x : s.images) x = 1.0f;
+  sc_core::sc_start();
+  uint64_t layer = buf(64) + bus(64) + 4 * mvm(32, 8) + digital(32) + bus(32) + buf(32);
+  EXPECT_EQ(s.layer_cycles(0), 2 * layer);
+  EXPECT_EQ(s.chip->layer_counters()[0].bm_repeats->count(), 2u * 3);
+  EXPECT_EQ(s.stat("tile0.core0.mvms"), 2.0 * 4);
+  EXPECT_EQ(s.stat("tile0.core0.adc_conversions"), 2.0 * 4 * 32);
+  EXPECT_NEAR(s.outputs[0][0], 64.0f * 0.5f + n.layers[0].bias[0], 0.05f * 32.0f);
+}
+
+TEST(ChipScenario, DriftCompensationReadoutsRunOnTheChipAndAreCharged) {
+  Network n = random_net({100, 70}, 11);
+  Scenario s("chip", chip_yaml(2, 8, 32, 32, 8, kBusLatency, "pcm"), n, 1, 3, false, 3600.0,
+             Compensation::Global);
+  sc_core::sc_start();
+  // Every array reads its one-hot inputs twice (reference, then at t), all arrays in parallel:
+  // the longest is a full 32-row array: 2 x 32 MVMs of its 32 columns.
+  EXPECT_EQ(s.chip->compensation_cycles(), Cycles(2 * 32 * mvm(32, 8)));
+  uint64_t rows = 0;
+  for (const ArrayBlock& b : s.map.blocks) rows += uint64_t(b.rows);
+  EXPECT_EQ(s.chip->compensation_counters().mvms->count(), 2 * rows);
+  EnergyBreakdown comp = s.layer_ledger.evaluate(0.0);
+  EXPECT_GT(s.layer_ledger.class_energy_of("layers.drift_compensation")["adc"], 0.0);
+  EXPECT_GT(comp.total_pj, 0.0);
+  // Without compensation nothing is read.
+  EXPECT_EQ(s.chip->layer_counters()[0].mvms->count(), 12u);
 }
 
 TEST(ChipScenario, EnergyAndAreaBreakdownsSumToTheirTotals) {
