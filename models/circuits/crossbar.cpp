@@ -113,6 +113,7 @@ MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const Mvm
     nm = amax;
   }
   const int max_passes = num.ideal ? 1 : std::max(1, num.max_passes);
+  const float unit = num.normalized_outputs ? 1.0f : m_w_max;  // of the ADC's input
   float red = 1.0f;
   for (int pass = 0;; ++pass) {
     // 2. DAC: the applied inputs; the read energy follows them.
@@ -136,12 +137,12 @@ MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const Mvm
     // 4. Output noise, ADC: quantize, then clip; a clipped output fails the bound test.
     bool clipped = false;
     if (num.ideal) {
-      for (int c = 0; c < m_cols; ++c) y[c] = float(m_acc[size_t(c)]);
+      for (int c = 0; c < m_cols; ++c) y[c] = float(m_acc[size_t(c)]) * unit;
     } else {
       const float sigma = num.adc->out_noise(), step = num.adc->step(), bound = num.adc->bound();
       const uint64_t base = noise_index + uint64_t(pass) * uint64_t(m_cols);
       for (int c = 0; c < m_cols; ++c) {
-        float v = float(m_acc[size_t(c)]);
+        float v = float(m_acc[size_t(c)]) * unit;
         if (sigma > 0.0f) v += sigma * float(noise.normal(base + uint64_t(c)));
         float q = std::nearbyint(v / step) * step;
         if (std::fabs(q) > bound) {
@@ -156,7 +157,7 @@ MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const Mvm
     red *= 2.0f;
   }
   // 6. Back to weight units.
-  const float out_scale = nm * red * m_w_max;
+  const float out_scale = nm * red * (num.normalized_outputs ? m_w_max : 1.0f);
   for (int c = 0; c < m_cols; ++c) y[c] *= out_scale;
   return res;
 }

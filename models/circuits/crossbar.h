@@ -45,6 +45,10 @@ struct MvmNumerics {
   bool ideal = false;            ///< no quantization, no output noise: reproduces FP32
   bool noise_management = true;  ///< scale each input vector by its absolute maximum
   int max_passes = 1;            ///< bound management: passes with the input halved each time
+  /// Units the output noise and ADC range are expressed in: true, weights / max|W| of the array
+  /// (the array's full scale, aihwkit weight_scaling_omega = 1); false, raw weight units (aihwkit's
+  /// default weight_scaling_omega = 0).
+  bool normalized_outputs = true;
 };
 
 /// @brief What one MVM did, for the timing and energy models.

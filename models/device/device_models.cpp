@@ -82,7 +82,19 @@ class PcmDevice : public DeviceModel {
                        .desc("duration of one read, for the 1/f read-noise integral")
                        .unit("s")
                        .range(1e-15, 1.0)
-                       .def(250e-9)) {}
+                       .def(250e-9)),
+        m_stuck_set(p.get<double>("stuck_set_rate")
+                        .desc("fraction of devices stuck at SET (g_max, no drift)")
+                        .range(0.0, 1.0)
+                        .def(0.0)),
+        m_stuck_reset(p.get<double>("stuck_reset_rate")
+                          .desc("fraction of devices stuck at RESET (zero conductance)")
+                          .range(0.0, 1.0)
+                          .def(0.0)) {
+    if (m_stuck_set + m_stuck_reset > 1.0) {
+      p.fail("stuck_reset_rate", "stuck_set_rate + stuck_reset_rate exceeds 1");
+    }
+  }
 
   double g_max_uS() const override { return m_g_max_uS; }
   bool exact() const override {
@@ -92,6 +104,7 @@ class PcmDevice : public DeviceModel {
   void program(const float* target, size_t n, const DrawKey& key, DeviceState& out) const override {
     RngStream prog = key.stream(DrawKind::ProgNoise);
     RngStream drift = key.stream(DrawKind::DriftNu);
+    RngStream faults = key.stream(DrawKind::Fault);
     out.g_prog_uS.resize(n);
     out.nu.resize(n);
     for (size_t i = 0; i < n; ++i) {
@@ -102,6 +115,18 @@ class PcmDevice : public DeviceModel {
       double mu = std::clamp(-0.0155 * std::log(g_rel) + 0.0244, 0.049, 0.1);
       double sig = std::clamp(-0.0125 * std::log(g_rel) - 0.0059, 0.008, 0.045);
       out.nu[i] = float(m_drift_scale * std::fabs(mu + sig * drift.normal(i)));
+      if (m_stuck_set > 0.0 || m_stuck_reset > 0.0) {
+        // Stuck devices ignore programming: SET (crystalline) at g_max, RESET at zero; neither
+        // drifts.
+        double u = faults.uniform(i);
+        if (u < m_stuck_set) {
+          out.g_prog_uS[i] = float(m_g_max_uS);
+          out.nu[i] = 0.0f;
+        } else if (u < m_stuck_set + m_stuck_reset) {
+          out.g_prog_uS[i] = 0.0f;
+          out.nu[i] = 0.0f;
+        }
+      }
     }
   }
 
@@ -129,7 +154,8 @@ class PcmDevice : public DeviceModel {
   }
 
  private:
-  double m_g_max_uS, m_prog_scale, m_drift_scale, m_read_scale, m_t0_s, m_t_read_s;
+  double m_g_max_uS, m_prog_scale, m_drift_scale, m_read_scale, m_t0_s, m_t_read_s, m_stuck_set,
+      m_stuck_reset;
 };
 
 }  // namespace

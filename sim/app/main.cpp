@@ -22,14 +22,22 @@ const char* kUsage =
     "  pcmsim                         run the shipped default (configs/default.yaml)\n"
     "  pcmsim run [CONFIG] [-p key.path=value]... [--out DIR] [--no-progress]\n"
     "  pcmsim validate CONFIG [-p key.path=value]...\n"
+    "  pcmsim bench CONFIG [-p key.path=value]... [--evaluations N]   speed of the functional\n"
+    "                                 and cycle-level paths on this machine\n"
     "  pcmsim list                    registered implementations\n"
     "  pcmsim describe NAME           parameters of an implementation (e.g. sar, adc/sar)\n";
 
 int run_cli(int argc, char** argv) {
   pcmsim::RegistryIndex::check();
   std::vector<std::string> args(argv + 1, argv + argc);
-  std::string cmd = args.empty() ? "run" : args.front();
-  if (!args.empty()) args.erase(args.begin());
+  // No command, or options only: run (the default config unless one is named).
+  std::string cmd = "run";
+  const bool help = !args.empty() && (args.front() == "-h" || args.front() == "--help" ||
+                                      args.front() == "--version");
+  if (!args.empty() && (args.front()[0] != '-' || help)) {
+    cmd = args.front();
+    args.erase(args.begin());
+  }
   if (cmd == "-h" || cmd == "--help" || cmd == "help") {
     std::cout << kUsage;
     return 0;
@@ -48,8 +56,9 @@ int run_cli(int argc, char** argv) {
     std::cout << pcmsim::describe_impl(args[0]);
     return 0;
   }
-  if (cmd != "run" && cmd != "validate") {
-    throw po::error("unknown command '" + cmd + "' (expected run, validate, list or describe)");
+  if (cmd != "run" && cmd != "validate" && cmd != "bench") {
+    throw po::error("unknown command '" + cmd +
+                    "' (expected run, validate, bench, list or describe)");
   }
 
   pcmsim::RunOptions opts;
@@ -59,6 +68,8 @@ int run_cli(int argc, char** argv) {
                      "override a config value: key.path=value")(
       "out", po::value<std::string>(&opts.out_dir), "output folder (default out/<config name>)")(
       "no-progress", "no progress line on the terminal")(
+      "evaluations", po::value<int>()->default_value(3),
+      "bench: functional passes over the dataset")(
       "config", po::value<std::vector<std::string>>(&positional), "run config YAML");
   po::positional_options_description pos;
   pos.add("config", -1);
@@ -69,7 +80,12 @@ int run_cli(int argc, char** argv) {
     throw po::error("one config file expected, got " + std::to_string(positional.size()));
   opts.config = positional.empty() ? pcmsim::default_config_path() : positional[0];
   opts.progress = !vm.count("no-progress");
-  if (cmd == "validate") {
+  if (cmd == "bench") {
+    if (positional.empty()) throw po::error("bench needs a config file");
+    int evaluations = vm["evaluations"].as<int>();
+    if (evaluations < 1) throw po::error("--evaluations must be at least 1");
+    pcmsim::benchmark(opts, evaluations);
+  } else if (cmd == "validate") {
     if (positional.empty()) throw po::error("validate needs a config file");
     pcmsim::validate_config(opts);
   } else {

@@ -571,6 +571,49 @@ void run_simulation(const RunOptions& o) {
             << "/ (report.txt, stats.json, layers.csv, resolved_config.yaml)\n";
 }
 
+void benchmark(const RunOptions& o, int evaluations) {
+  setup_systemc();
+  using clock = std::chrono::steady_clock;
+  auto secs = [](clock::time_point a, clock::time_point b) {
+    return std::chrono::duration<double>(b - a).count();
+  };
+  Run r;
+  auto t_build0 = clock::now();
+  build(r, o);
+  const double build_s = secs(t_build0, clock::now());
+  const int64_t n = r.inference.images > 0 ? r.inference.images : r.data.count;
+  const double macs = double(r.map.weights);
+  // 1. Functional path: prepare (read at t, compensation) and a pass over the images.
+  double func_s = 0;
+  int64_t correct = 0;
+  for (int e = 0; e < evaluations; ++e) {
+    auto t0 = clock::now();
+    r.analog->prepare(r.time_s, r.comp, eval_seed(uint64_t(r.seed), r.time_s));
+    correct = top1_correct(*r.analog, r.data, n);
+    func_s += secs(t0, clock::now());
+  }
+  // 2. Cycle-level path: the timed images through the SystemC chip.
+  const int64_t timed = r.images > 0 ? r.images : r.data.count;
+  r.analog->prepare(r.time_s, r.comp, eval_seed(uint64_t(r.seed), r.time_s));
+  r.chip->set_inputs(r.data.images.data(), timed, r.data.sample_size, nullptr);
+  auto t_sim0 = clock::now();
+  sc_core::sc_start();
+  const double sim_s = secs(t_sim0, clock::now());
+  const double layers = double(timed) * double(r.map.layers.size());
+  std::cout << "pcmsim bench: " << o.config << " (" << r.net.source << ", " << r.map.layers.size()
+            << " layers, " << r.map.blocks.size() << " arrays, " << fmt(macs, 0)
+            << " MACs per image)\n";
+  std::cout << "  build (config, import, map, program)  " << fmt(build_s, 3) << " s\n";
+  std::cout << "  functional: " << evaluations << " x " << n << " images in " << fmt(func_s, 3)
+            << " s: " << fmt(double(evaluations) * double(n) / func_s, 0) << " images/s, "
+            << fmt(double(evaluations) * double(n) * macs / func_s * 1e-9, 3) << " GMAC/s (top-1 "
+            << fmt(100.0 * double(correct) / double(n), 2) << " %)\n";
+  std::cout << "  cycle-level: " << timed << " images in " << fmt(sim_s, 3)
+            << " s: " << fmt(double(timed) / sim_s, 0) << " images/s, " << fmt(layers / sim_s, 0)
+            << " layers/s, " << fmt(r.chip->clock().to_ns(r.chip->total_cycles()) * 1e-3 / sim_s, 1)
+            << " simulated us per second\n";
+}
+
 std::string list_registry() {
   std::map<std::string, std::vector<const ImplInfo*>> by_iface;
   for (const ImplInfo& i : RegistryIndex::all()) by_iface[i.interface].push_back(&i);

@@ -22,6 +22,11 @@ void run_simulation(const RunOptions& opts);
 /// simulating; prints a summary. Throws Error on bad input.
 void validate_config(const RunOptions& opts);
 
+/// @brief `pcmsim bench`: wall-clock speed of the functional path (@p evaluations passes over
+/// the dataset: images/s, MAC/s) and of the cycle-level path (simulated images and layers per
+/// second) for the run @p opts describes. Prints a table; writes nothing.
+void benchmark(const RunOptions& opts, int evaluations);
+
 /// @brief `pcmsim list`: every registered implementation by interface.
 std::string list_registry();
 

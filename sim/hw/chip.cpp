@@ -230,6 +230,13 @@ Chip::Chip(sc_module_name name, Params p, bool ideal, EnergyLedger& ledger)
           .range(1, 32)
           .def(5);
   m_numerics.max_passes = iterative ? passes : 1;
+  m_numerics.normalized_outputs =
+      std::string(
+          cp.get<std::string>("weight_scaling")
+              .desc("units of the output noise and ADC range: max = weights / max|W| of the "
+                    "array (full scale); none = raw weights (aihwkit default)")
+              .choices({"max", "none"})
+              .def("max")) == "max";
 
   for (int t = 0; t < m_tiles_n; ++t) {
     std::string tn = "tile" + std::to_string(t);

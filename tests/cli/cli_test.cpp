@@ -268,6 +268,43 @@ TEST(CliErrors, UnknownImplementation) {
   b.expect("chip.tile.core.adc.impl = flash: not one of sar");
 }
 
+TEST(CliErrors, NegativeConductance) {
+  BadRun b("-p chip.tile.core.device.g_max=-25uS");
+  b.expect("-p override: chip.tile.core.device.g_max = -25uS: not in [0.001, 1000000] uS");
+}
+
+TEST(CliErrors, FaultRateOutsideZeroOne) {
+  BadRun b("-p chip.tile.core.device.stuck_set_rate=1.2");
+  b.expect("-p override: chip.tile.core.device.stuck_set_rate = 1.2: not in [0, 1]");
+}
+
+TEST(CliErrors, UnknownCompensation) {
+  BadRun b("-p simulation.compensation=local");
+  b.expect("-p override: simulation.compensation = local: not one of none, global, per_column");
+}
+
+TEST(CliErrors, UnknownCompensationInAList) {
+  TempDir d;
+  std::string cfg =
+      d.file("run.yaml", "include: " + kSrc +
+                             "/configs/default.yaml\ninference:\n  compensation: [none, globl]\n");
+  BadRun b(cfg);
+  b.expect(cfg + ":3: inference.compensation[1] = globl: not one of none, global, per_column");
+}
+
+TEST(CliErrors, TimeThatDoesNotParse) {
+  TempDir d;
+  std::string cfg = d.file(
+      "run.yaml", "include: " + kSrc + "/configs/default.yaml\ninference:\n  times: [1s, 1day]\n");
+  BadRun b(cfg);
+  b.expect(cfg + ":3: inference.times[1] = 1day: cannot read as float in s: unknown unit 'day'");
+}
+
+TEST(CliErrors, NegativeTime) {
+  BadRun b("-p simulation.time=-1h");
+  b.expect("-p override: simulation.time = -1h: not in [0, 1e+12] s");
+}
+
 TEST(CliErrors, UnknownCommandAndBadOptions) {
   Result r = run("frobnicate");
   EXPECT_EQ(r.rc, 2);
@@ -275,6 +312,10 @@ TEST(CliErrors, UnknownCommandAndBadOptions) {
   Result o = run("run --bogus");
   EXPECT_EQ(o.rc, 2);
   EXPECT_NE(o.out.find("bogus"), std::string::npos) << o.out;
+  Result q = run(
+      "--no-progress -p simulation.images=10 -p chip.tile.core.adc.bitz=1");  // options only: run
+  EXPECT_EQ(q.rc, 1);
+  EXPECT_NE(q.out.find("chip.tile.core.adc.bitz: unknown key"), std::string::npos) << q.out;
   Result p = run("run -p novalue");
   EXPECT_EQ(p.rc, 1);
   EXPECT_NE(p.out.find("-p novalue: expected key.path=value"), std::string::npos) << p.out;

@@ -158,6 +158,22 @@ TEST(ProgrammedArray, BoundManagementHalvesTheInputUntilNothingClips) {
   EXPECT_NEAR(res.x2g, once.x2g * (1.0 + h * h + q * q), 1e-6 * res.x2g);
 }
 
+TEST(ProgrammedArray, WeightScalingSetsTheUnitsOfTheAdcRange) {
+  // One input, weights 0.5 and -0.25 (max|W| = 0.5), 9-bit ADC over +-12 (step 24/510).
+  ArrayFixture f;
+  std::vector<float> w = {0.5f, -0.25f}, x = {1.0f}, y(2);
+  ProgrammedArray a(w.data(), 1, 2, *f.ideal, DrawKey{1, 0, 0}, true);
+  MvmNumerics num = f.num(false);
+  a.mvm(x.data(), y.data(), num, f.noise, 0);  // ADC sees 1 and -0.5 (full-scale units)
+  EXPECT_FLOAT_EQ(y[0], quantize_symmetric(1.0f, 12.0f, 9) * 0.5f);
+  EXPECT_FLOAT_EQ(y[1], quantize_symmetric(-0.5f, 12.0f, 9) * 0.5f);
+  num.normalized_outputs = false;  // aihwkit's default: the ADC sees 0.5 and -0.25
+  a.mvm(x.data(), y.data(), num, f.noise, 0);
+  EXPECT_FLOAT_EQ(y[0], quantize_symmetric(0.5f, 12.0f, 9));
+  EXPECT_FLOAT_EQ(y[1], quantize_symmetric(-0.25f, 12.0f, 9));
+  EXPECT_NE(quantize_symmetric(1.0f, 12.0f, 9) * 0.5f, quantize_symmetric(0.5f, 12.0f, 9));
+}
+
 TEST(ProgrammedArray, OutputNoiseHasTheConfiguredStdBeforeTheAdc) {
   ArrayFixture f;
   auto noisy_adc =

@@ -171,6 +171,43 @@ TEST(PcmDevice, ZeroScalesAndIdealAreExact) {
   EXPECT_EQ(g, t);
 }
 
+TEST(PcmDevice, StuckAtFaultsAtTheConfiguredRates) {
+  auto d = make_device("device:\n  impl: pcm\n  stuck_set_rate: 0.02\n  stuck_reset_rate: 0.05\n");
+  EXPECT_FALSE(d->exact());
+  DeviceState s = program_many(*d, 12.5f, kN, 19);
+  int set = 0, reset = 0;
+  for (size_t i = 0; i < s.g_prog_uS.size(); ++i) {
+    if (s.g_prog_uS[i] == 25.0f && s.nu[i] == 0.0f) ++set;
+    if (s.g_prog_uS[i] == 0.0f && s.nu[i] == 0.0f) ++reset;
+  }
+  // Binomial standard errors; a healthy device lands exactly on 0 or g_max with probability 0.
+  EXPECT_NEAR(double(set) / kN, 0.02, 5.0 * std::sqrt(0.02 * 0.98 / kN));
+  EXPECT_NEAR(double(reset) / kN, 0.05, 5.0 * std::sqrt(0.05 * 0.95 / kN));
+}
+
+TEST(PcmDevice, BadParametersAreErrors) {
+  auto error_of = [](const std::string& yaml) {
+    try {
+      make_device(yaml);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_EQ(error_of("device:\n  impl: pcm\n  g_max: -5uS\n"),
+            "device.yaml:3: device.g_max = -5uS: not in [0.001, 1000000] uS");
+  EXPECT_EQ(error_of("device:\n  impl: pcm\n  stuck_set_rate: 1.5\n"),
+            "device.yaml:3: device.stuck_set_rate = 1.5: not in [0, 1]");
+  EXPECT_EQ(
+      error_of("device:\n  impl: pcm\n  stuck_set_rate: 0.6\n  stuck_reset_rate: 0.5\n"),
+      "device.yaml:4: device.stuck_reset_rate = 0.5: stuck_set_rate + stuck_reset_rate exceeds 1");
+  EXPECT_EQ(error_of("device:\n  impl: pcm\n  t0: 20\n"),
+            "device.yaml:3: device.t0 = 20: cannot read as float in s: missing unit (expected a "
+            "time such as 1s)");
+  EXPECT_EQ(error_of("device:\n  impl: pcm\n  drift_scale: -1\n"),
+            "device.yaml:3: device.drift_scale = -1: not in [0, 100]");
+}
+
 TEST(DeviceRegistry, ExpectedImplementationsAreRegistered) {
   for (const char* name :
        {"device/ideal", "device/pcm", "dac/uniform", "adc/sar", "array/crossbar"}) {
