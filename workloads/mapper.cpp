@@ -9,7 +9,7 @@ namespace pcmsim {
 
 double Mapping::cell_utilization() const {
   if (blocks.empty()) return 0.0;
-  return double(weights) / (double(blocks.size()) * rows * cols);
+  return double(weights) * levels / (double(blocks.size()) * rows * cols);
 }
 
 Mapping map_network(const Network& net, const ChipShape& chip) {
@@ -17,11 +17,13 @@ Mapping map_network(const Network& net, const ChipShape& chip) {
   m.arrays_available = chip.tiles * chip.cores_per_tile;
   m.rows = chip.rows;
   m.cols = chip.cols;
+  m.levels = chip.levels;
   int needed = 0;
   for (const Layer& l : net.layers) {
     if (l.op == LayerOp::Dense) {
       needed += int(ceil_div(uint64_t(l.in), uint64_t(chip.rows)) *
-                    ceil_div(uint64_t(l.out), uint64_t(chip.cols)));
+                    ceil_div(uint64_t(l.out), uint64_t(chip.cols))) *
+                chip.levels;
     }
   }
   if (needed > m.arrays_available) {
@@ -53,20 +55,23 @@ Mapping map_network(const Network& net, const ChipShape& chip) {
     int layer_index = int(m.layers.size());
     for (int rb = 0; rb < ml.row_blocks; ++rb) {
       for (int cb = 0; cb < ml.col_blocks; ++cb) {
-        ArrayBlock b;
-        b.layer = layer_index;
-        b.index = rb * ml.col_blocks + cb;
-        b.row0 = rb * chip.rows;
-        b.rows = int(std::min<int64_t>(chip.rows, l.in - b.row0));
-        b.col0 = cb * chip.cols;
-        b.cols = int(std::min<int64_t>(chip.cols, l.out - b.col0));
-        b.tile = next_core / chip.cores_per_tile;
-        b.core = next_core % chip.cores_per_tile;
-        ++next_core;
-        ml.blocks.push_back(int(m.blocks.size()));
-        if (std::find(ml.tiles.begin(), ml.tiles.end(), b.tile) == ml.tiles.end())
-          ml.tiles.push_back(b.tile);
-        m.blocks.push_back(b);
+        for (int lv = 0; lv < chip.levels; ++lv) {
+          ArrayBlock b;
+          b.layer = layer_index;
+          b.index = (rb * ml.col_blocks + cb) * chip.levels + lv;
+          b.level = lv;
+          b.row0 = rb * chip.rows;
+          b.rows = int(std::min<int64_t>(chip.rows, l.in - b.row0));
+          b.col0 = cb * chip.cols;
+          b.cols = int(std::min<int64_t>(chip.cols, l.out - b.col0));
+          b.tile = next_core / chip.cores_per_tile;
+          b.core = next_core % chip.cores_per_tile;
+          ++next_core;
+          ml.blocks.push_back(int(m.blocks.size()));
+          if (std::find(ml.tiles.begin(), ml.tiles.end(), b.tile) == ml.tiles.end())
+            ml.tiles.push_back(b.tile);
+          m.blocks.push_back(b);
+        }
       }
     }
     ml.home_tile = m.blocks[ml.blocks.front()].tile;

@@ -29,7 +29,7 @@ const char* compensation_name(Compensation c) {
 }
 
 ProgrammedArray::ProgrammedArray(const float* w, int rows, int cols, const DeviceModel& device,
-                                 const DrawKey& key, bool exact)
+                                 const ProgramContext& ctx_in, bool exact, double full_scale)
     : m_rows(rows),
       m_cols(cols),
       m_g_max(device.g_max_uS()),
@@ -40,13 +40,20 @@ ProgrammedArray::ProgrammedArray(const float* w, int rows, int cols, const Devic
       m_xq(size_t(rows)),
       m_acc(size_t(cols)) {
   const size_t n = size_t(rows) * cols;
-  float w_max = 0.0f;
-  for (size_t i = 0; i < n; ++i) w_max = std::max(w_max, std::fabs(w[i]));
+  float w_max = float(full_scale);
+  if (full_scale <= 0.0) {
+    w_max = 0.0f;
+    for (size_t i = 0; i < n; ++i) w_max = std::max(w_max, std::fabs(w[i]));
+  }
   m_w_max = w_max;
   if (exact || w_max == 0.0f) {
     // Exact mapping: conductance ratios equal weight ratios, at every time.
     m_exact = true;
-    for (size_t i = 0; i < n; ++i) m_gdiff[i] = w_max > 0 ? w[i] / w_max : 0.0f;
+    m_exact_w.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      m_exact_w[i] = std::clamp(w[i], -w_max, w_max);
+      m_gdiff[i] = w_max > 0 ? m_exact_w[i] / w_max : 0.0f;
+    }
     for (int r = 0; r < rows; ++r) {
       double s = 0;
       for (int c = 0; c < cols; ++c) s += std::fabs(m_gdiff[size_t(r) * cols + c]) * m_g_max;
@@ -55,14 +62,27 @@ ProgrammedArray::ProgrammedArray(const float* w, int rows, int cols, const Devic
     return;
   }
   const double scale = m_g_max / w_max;
+  ProgramContext ctx = ctx_in;
+  ctx.uS_per_weight = scale;
+  if (ctx.block_w_max <= 0.0) ctx.block_w_max = w_max;
   // Targets for G+ (first n) and G- (next n); the draw index identifies the device.
   std::vector<float> target(2 * n);
   for (size_t i = 0; i < n; ++i) {
     target[i] = float(std::clamp(w[i] * scale, 0.0, m_g_max));
     target[n + i] = float(std::clamp(-w[i] * scale, 0.0, m_g_max));
   }
-  device.program(target.data(), 2 * n, key, m_state);
+  device.program(target.data(), 2 * n, ctx, m_state);
   use_programmed();
+}
+
+std::vector<float> ProgrammedArray::programmed_weights() const {
+  if (m_exact) return m_exact_w;
+  const size_t n = size_t(m_rows) * m_cols;
+  std::vector<float> w(n);
+  for (size_t i = 0; i < n; ++i) {
+    w[i] = float((double(m_state.g_prog_uS[i]) - m_state.g_prog_uS[n + i]) / m_g_max * m_w_max);
+  }
+  return w;
 }
 
 void ProgrammedArray::set_current(const float* g) {

@@ -70,12 +70,18 @@ const char* compensation_name(Compensation c);
 class ProgrammedArray {
  public:
   /// @param w  row-major rows x cols block of the layer's weight matrix (input x output)
+  /// @param ctx  draw key and layer statistics for the device model
   /// @param exact  skip the device model: conductances are exactly the targets, at every time
-  ProgrammedArray(const float* w, int rows, int cols, const DeviceModel& device, const DrawKey& key,
-                  bool exact);
+  /// @param full_scale  the weight that maps to g_max; 0: max|w| of the block. Weights beyond
+  ///   it clip.
+  ProgrammedArray(const float* w, int rows, int cols, const DeviceModel& device,
+                  const ProgramContext& ctx, bool exact, double full_scale = 0.0);
   int rows() const { return m_rows; }
   int cols() const { return m_cols; }
   float w_max() const { return m_w_max; }
+  /// @brief The weights the devices hold right after programming, (G+ - G-) / g_max * w_max
+  /// (row-major), as a program-and-verify loop reads them back.
+  std::vector<float> programmed_weights() const;
 
   /// @brief Reads the devices @p t_s seconds after programming (drift, read noise keyed by
   /// @p read_key) and makes those conductances current.
@@ -110,6 +116,7 @@ class ProgrammedArray {
   double m_g_max;
   const DeviceModel* m_device;
   bool m_exact;
+  std::vector<float> m_exact_w;       ///< exact mode: the clipped targets, in weight units
   DeviceState m_state;                ///< G+ devices (first rows*cols), then G- devices
   std::vector<float> m_gdiff;         ///< current (G+ - G-) / g_max, row-major rows x cols
   std::vector<float> m_gsum;          ///< current per row: sum_j (G+ + G-), uS

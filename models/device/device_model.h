@@ -27,6 +27,15 @@ struct DrawKey {
   RngStream stream(DrawKind kind) const { return RngStream(seed, kind, layer, block); }
 };
 
+/// @brief What a device model may know about the weights it programs.
+struct ProgramContext {
+  DrawKey key;
+  double uS_per_weight = 1.0;  ///< conductance per unit weight in this array (g_max / full scale)
+  double block_w_max = 0.0;    ///< max |W| of the weight block (all levels); 0: this array's
+  double layer_w_max = 0.0;    ///< max |W| over the whole layer
+  double layer_w_std = 0.0;    ///< standard deviation of the layer's weights
+};
+
 class DeviceModel {
  public:
   static constexpr const char* kInterface = "device";
@@ -35,8 +44,8 @@ class DeviceModel {
   /// @brief Largest programmable conductance, in microsiemens.
   virtual double g_max_uS() const = 0;
   /// @brief Programs @p n devices to @p target_uS (each in [0, g_max]); device i uses draw i of
-  /// each stream of @p key.
-  virtual void program(const float* target_uS, size_t n, const DrawKey& key,
+  /// each stream of @p ctx.key.
+  virtual void program(const float* target_uS, size_t n, const ProgramContext& ctx,
                        DeviceState& out) const = 0;
   /// @brief Conductances read @p t_s seconds after programming; @p key keys the read noise.
   virtual void read(const DeviceState& s, double t_s, const DrawKey& key, float* out_uS) const = 0;

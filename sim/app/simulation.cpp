@@ -219,7 +219,7 @@ void build(Run& r, const RunOptions& o) {
     }
   }
   r.analog = std::make_unique<AnalogNetwork>(r.net, r.map, r.chip->device(), r.chip->numerics(),
-                                             uint64_t(r.seed));
+                                             r.chip->encoding(), uint64_t(r.seed));
   r.analog->prepare(r.time_s, r.comp, eval_seed(uint64_t(r.seed), r.time_s));
   r.chip->load(r.net, *r.analog, r.layer_stats, r.layer_ledger);
 }
@@ -498,7 +498,7 @@ void evaluate_over_time(Run& r, bool tty) {
   auto t0 = std::chrono::steady_clock::now();
   for (int rep = 0; rep < inf.repeats; ++rep) {
     const uint64_t seed = repeat_seed(uint64_t(r.seed), rep);
-    AnalogNetwork a(r.net, r.map, r.chip->device(), r.chip->numerics(), seed);
+    AnalogNetwork a(r.net, r.map, r.chip->device(), r.chip->numerics(), r.chip->encoding(), seed);
     for (Inference::Cell& cell : inf.cells) {
       a.prepare(cell.t_s, cell.comp, eval_seed(seed, cell.t_s));
       cell.accuracy.push_back(double(top1_correct(a, r.data, n)) / double(n));

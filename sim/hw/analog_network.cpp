@@ -1,6 +1,7 @@
 #include "sim/hw/analog_network.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace pcmsim {
 
@@ -10,18 +11,56 @@ constexpr uint64_t kReadoutBase = uint64_t(1) << 50;
 }  // namespace
 
 AnalogNetwork::AnalogNetwork(const Network& net, const Mapping& map, const DeviceModel& device,
-                             const MvmNumerics& numerics, uint64_t seed)
+                             const MvmNumerics& numerics, const WeightEncoding& encoding,
+                             uint64_t seed)
     : m_net(net), m_map(map), m_num(numerics), m_seed(seed), m_comp_work(map.blocks.size()) {
-  for (const ArrayBlock& b : map.blocks) {
-    const Layer& l = net.layers[size_t(map.layers[size_t(b.layer)].net_layer)];
-    std::vector<float> w(size_t(b.rows) * b.cols);
-    for (int r = 0; r < b.rows; ++r)
-      for (int c = 0; c < b.cols; ++c)
-        w[size_t(r) * b.cols + c] =
-            l.weight[size_t(b.row0 + r) * size_t(l.out) + size_t(b.col0 + c)];
-    DrawKey key{seed, uint32_t(b.layer), uint32_t(b.index)};
-    m_arrays.push_back(std::make_unique<ProgrammedArray>(w.data(), b.rows, b.cols, device, key,
-                                                         numerics.ideal || device.exact()));
+  const bool exact = numerics.ideal || device.exact();
+  // Weight statistics per mapped layer, for device models whose noise is relative to them.
+  std::vector<double> layer_max(map.layers.size(), 0.0), layer_std(map.layers.size(), 0.0);
+  for (size_t l = 0; l < map.layers.size(); ++l) {
+    const std::vector<float>& w = net.layers[size_t(map.layers[l].net_layer)].weight;
+    double s = 0, s2 = 0;
+    for (float v : w) {
+      layer_max[l] = std::max(layer_max[l], double(std::fabs(v)));
+      s += v;
+      s2 += double(v) * v;
+    }
+    double mean = s / double(w.size());
+    layer_std[l] = std::sqrt(std::max(0.0, s2 / double(w.size()) - mean * mean));
+  }
+  m_arrays.resize(map.blocks.size());
+  std::vector<float> w, residual;
+  for (size_t i = 0; i < map.blocks.size(); ++i) {
+    const ArrayBlock& b = map.blocks[i];
+    if (b.level == 0) {
+      // The block's weights; level 0 starts a new block of the weight matrix.
+      const Layer& l = net.layers[size_t(map.layers[size_t(b.layer)].net_layer)];
+      w.assign(size_t(b.rows) * b.cols, 0.0f);
+      for (int r = 0; r < b.rows; ++r)
+        for (int c = 0; c < b.cols; ++c)
+          w[size_t(r) * b.cols + c] =
+              l.weight[size_t(b.row0 + r) * size_t(l.out) + size_t(b.col0 + c)];
+      residual = w;
+    }
+    float w_max = 0.0f;
+    for (float v : w) w_max = std::max(w_max, std::fabs(v));
+    const std::vector<double> fs = encoding.full_scales(w_max);
+    // What this level holds: the weights (single), the residual left by the levels before
+    // (significance), or its digit (bit slices).
+    std::vector<float> target = encoding.mode == WeightEncoding::Mode::BitSlices
+                                    ? encoding.slice(w.data(), w.size(), w_max, b.level)
+                                    : residual;
+    ProgramContext ctx{DrawKey{seed, uint32_t(b.layer), uint32_t(b.index)}, 1.0, w_max,
+                       layer_max[size_t(b.layer)], layer_std[size_t(b.layer)]};
+    const double full_scale =
+        encoding.mode == WeightEncoding::Mode::Single ? 0.0 : fs[size_t(b.level)];
+    m_arrays[i] = std::make_unique<ProgrammedArray>(target.data(), b.rows, b.cols, device, ctx,
+                                                    exact, full_scale);
+    if (encoding.mode == WeightEncoding::Mode::Significance) {
+      // Closed loop: the next level programs what this one missed.
+      std::vector<float> held = m_arrays[i]->programmed_weights();
+      for (size_t k = 0; k < residual.size(); ++k) residual[k] -= held[k];
+    }
     m_partials.emplace_back(size_t(b.cols), 0.0f);
     m_noise.emplace_back(seed, DrawKind::OutputNoise, uint32_t(b.layer), uint32_t(b.index));
   }

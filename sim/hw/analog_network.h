@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/circuits/crossbar.h"
+#include "models/circuits/encoding.h"
 #include "models/device/device_model.h"
 #include "workloads/mapper.h"
 #include "workloads/network.h"
@@ -17,9 +18,10 @@ namespace pcmsim {
 
 class AnalogNetwork {
  public:
-  /// @brief Programs every array block of @p map; draws keyed by (@p seed, layer, block).
+  /// @brief Programs every array block of @p map with @p encoding (the levels of one weight
+  /// block on adjacent blocks, most significant first); draws keyed by (@p seed, layer, block).
   AnalogNetwork(const Network& net, const Mapping& map, const DeviceModel& device,
-                const MvmNumerics& numerics, uint64_t seed);
+                const MvmNumerics& numerics, const WeightEncoding& encoding, uint64_t seed);
 
   /// @brief Makes the conductances @p t_s seconds after programming current and sets the drift
   /// compensation. Read noise and output noise are keyed by @p eval_seed. The compensation

@@ -154,6 +154,41 @@ void TileModule::run() {
 
 // ---------------------------------------------------------------- chip
 
+void Chip::read_encoding(Params& cp) {
+  Params ep = cp.child("encoding");
+  const std::string mode =
+      ep.get<std::string>("mode")
+          .desc(
+              "single: one device pair per weight; significance: one pair per level "
+              "with closed-loop residual programming; bit_slices: integer digits")
+          .choices({"single", "significance", "bit_slices"})
+          .def("single");
+  if (mode == "significance") {
+    m_encoding.mode = WeightEncoding::Mode::Significance;
+    double sum = 0;
+    for (const Params::Item& it : ep.get_list(
+             "factors", "full scale of each level relative to max|W|, most significant first", "",
+             {"1", "0.25"})) {
+      m_encoding.factors.push_back(ep.item_quantity("factors", it, "", 1e-6, 1.0));
+      sum += m_encoding.factors.back();
+    }
+    if (sum < 1.0)
+      ep.fail("factors", "the levels' full scales add up to less than max|W| (sum < 1)");
+  } else if (mode == "bit_slices") {
+    m_encoding.mode = WeightEncoding::Mode::BitSlices;
+    m_encoding.slices = ep.get<int>("slices")
+                            .desc("bit slices per weight, each on its own array")
+                            .unit("slices")
+                            .range(1, 16)
+                            .def(4);
+    m_encoding.bits_per_slice =
+        ep.get<int>("bits_per_slice").desc("bits each slice holds").unit("bit").range(1, 8).def(2);
+    if (m_encoding.slices * m_encoding.bits_per_slice > 24) {
+      ep.fail("bits_per_slice", "slices x bits_per_slice exceeds 24 bits");
+    }
+  }
+}
+
 Chip::Chip(sc_module_name name, Params p, bool ideal, EnergyLedger& ledger)
     : sc_module(name), m_stats(std::string(name)) {
   m_name = p.get<std::string>("name").desc("name of the chip preset").def("unnamed");
@@ -230,6 +265,7 @@ Chip::Chip(sc_module_name name, Params p, bool ideal, EnergyLedger& ledger)
           .range(1, 32)
           .def(5);
   m_numerics.max_passes = iterative ? passes : 1;
+  read_encoding(cp);
   m_numerics.normalized_outputs =
       std::string(
           cp.get<std::string>("weight_scaling")
@@ -274,7 +310,9 @@ Chip::Chip(sc_module_name name, Params p, bool ideal, EnergyLedger& ledger)
 
 Chip::~Chip() = default;
 
-ChipShape Chip::shape() const { return {m_tiles_n, m_cores_n, m_array->rows(), m_array->cols()}; }
+ChipShape Chip::shape() const {
+  return {m_tiles_n, m_cores_n, m_array->rows(), m_array->cols(), m_encoding.levels()};
+}
 
 Cycles Chip::now() const {
   return Cycles(static_cast<uint64_t>(std::llround(sc_core::sc_time_stamp() / m_period)));

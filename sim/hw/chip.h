@@ -107,6 +107,8 @@ class Chip : public sc_core::sc_module {
   /// @brief Peripheral numerics of the cores, to build the AnalogNetwork with.
   const MvmNumerics& numerics() const { return m_numerics; }
   const DeviceModel& device() const { return *m_device; }
+  /// @brief How weights spread over arrays (levels per weight block).
+  const WeightEncoding& encoding() const { return m_encoding; }
 
   /// @brief The mapped network, programmed and prepared in @p analog; call before sc_start.
   /// Checks that the global buffer holds every layer's input and output.
@@ -152,6 +154,7 @@ class Chip : public sc_core::sc_module {
  private:
   void controller();
   void compensation_phase();
+  void read_encoding(Params& cp);
   LayerCounters make_counters(const std::string& name, StatGroup& parent, EnergyLedger& ledger);
 
   std::string m_name;
@@ -168,6 +171,7 @@ class Chip : public sc_core::sc_module {
   std::unique_ptr<Buffer> m_gbuf;
   std::vector<std::unique_ptr<TileModule>> m_tiles;
   MvmNumerics m_numerics;
+  WeightEncoding m_encoding;
 
   const Network* m_net = nullptr;
   AnalogNetwork* m_analog = nullptr;

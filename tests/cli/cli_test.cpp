@@ -305,6 +305,33 @@ TEST(CliErrors, NegativeTime) {
   b.expect("-p override: simulation.time = -1h: not in [0, 1e+12] s");
 }
 
+TEST(CliErrors, SignificanceFactorsThatCannotHoldTheWeights) {
+  BadRun b(
+      "-p chip.tile.core.encoding.mode=significance -p chip.tile.core.encoding.factors=[0.5,0.25]");
+  b.expect(
+      "-p override: chip.tile.core.encoding.factors: the levels' full scales add up to less than "
+      "max|W| (sum < 1)");
+}
+
+TEST(CliErrors, SignificanceFactorOutOfRange) {
+  BadRun b("-p chip.tile.core.encoding.mode=significance -p chip.tile.core.encoding.factors=[1,2]");
+  b.expect("-p override: chip.tile.core.encoding.factors[1] = 2: not in [1e-06, 1] ");
+}
+
+TEST(CliErrors, TooManyBitsInSlices) {
+  BadRun b(
+      "-p chip.tile.core.encoding.mode=bit_slices -p chip.tile.core.encoding.slices=8 "
+      "-p chip.tile.core.encoding.bits_per_slice=4");
+  b.expect(
+      "-p override: chip.tile.core.encoding.bits_per_slice = 4: slices x bits_per_slice exceeds 24 "
+      "bits");
+}
+
+TEST(CliErrors, EncodingKeysOfAnotherMode) {
+  BadRun b("-p chip.tile.core.encoding.slices=4");  // mode single reads no slices
+  b.expect("-p override: chip.tile.core.encoding.slices: unknown key");
+}
+
 TEST(CliErrors, UnknownCommandAndBadOptions) {
   Result r = run("frobnicate");
   EXPECT_EQ(r.rc, 2);

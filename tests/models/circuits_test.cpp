@@ -90,7 +90,7 @@ struct ArrayFixture {
 
 TEST(ProgrammedArray, IdealMvmEqualsFp32MatMul) {
   ArrayFixture f;
-  ProgrammedArray a(f.w.data(), f.rows, f.cols, *f.ideal, DrawKey{1, 0, 0}, true);
+  ProgrammedArray a(f.w.data(), f.rows, f.cols, *f.ideal, ProgramContext{DrawKey{1, 0, 0}}, true);
   std::vector<float> y(static_cast<size_t>(f.cols));
   MvmResult res = a.mvm(f.x.data(), y.data(), f.num(true), f.noise, 0);
   EXPECT_EQ(res.passes, 1);
@@ -120,7 +120,7 @@ std::vector<float> expected_mvm(const ArrayFixture& f, const std::vector<float>&
 
 TEST(ProgrammedArray, HardwareMvmIsDacArrayAdcInThatOrder) {
   ArrayFixture f;
-  ProgrammedArray a(f.w.data(), f.rows, f.cols, *f.ideal, DrawKey{1, 0, 0}, true);
+  ProgrammedArray a(f.w.data(), f.rows, f.cols, *f.ideal, ProgramContext{DrawKey{1, 0, 0}}, true);
   std::vector<float> y(static_cast<size_t>(f.cols));
   a.mvm(f.x.data(), y.data(), f.num(false), f.noise, 0);
   float peak;
@@ -136,7 +136,7 @@ TEST(ProgrammedArray, BoundManagementHalvesTheInputUntilNothingClips) {
   ArrayFixture f;
   std::vector<float> w(size_t(f.rows) * f.cols, 0.5f), x(static_cast<size_t>(f.rows), 2.0f);
   f.w = w;
-  ProgrammedArray a(w.data(), f.rows, f.cols, *f.ideal, DrawKey{1, 0, 0}, true);
+  ProgrammedArray a(w.data(), f.rows, f.cols, *f.ideal, ProgramContext{DrawKey{1, 0, 0}}, true);
   std::vector<float> y(static_cast<size_t>(f.cols));
   MvmResult res = a.mvm(x.data(), y.data(), f.num(false, 5), f.noise, 0);
   EXPECT_EQ(res.passes, 3);
@@ -162,7 +162,7 @@ TEST(ProgrammedArray, WeightScalingSetsTheUnitsOfTheAdcRange) {
   // One input, weights 0.5 and -0.25 (max|W| = 0.5), 9-bit ADC over +-12 (step 24/510).
   ArrayFixture f;
   std::vector<float> w = {0.5f, -0.25f}, x = {1.0f}, y(2);
-  ProgrammedArray a(w.data(), 1, 2, *f.ideal, DrawKey{1, 0, 0}, true);
+  ProgrammedArray a(w.data(), 1, 2, *f.ideal, ProgramContext{DrawKey{1, 0, 0}}, true);
   MvmNumerics num = f.num(false);
   a.mvm(x.data(), y.data(), num, f.noise, 0);  // ADC sees 1 and -0.5 (full-scale units)
   EXPECT_FLOAT_EQ(y[0], quantize_symmetric(1.0f, 12.0f, 9) * 0.5f);
@@ -180,7 +180,7 @@ TEST(ProgrammedArray, OutputNoiseHasTheConfiguredStdBeforeTheAdc) {
       make<Adc>("adc", "adc:\n  impl: sar\n  bits: 16\n  range: 12\n  out_noise: 0.06\n");
   std::vector<float> w(size_t(f.rows) * f.cols, 0.0f), x(static_cast<size_t>(f.rows), 1.0f);
   w[0] = 1.0f;  // max|W| = 1: outputs are in normalized units; all columns but 0 read 0
-  ProgrammedArray a(w.data(), f.rows, f.cols, *f.ideal, DrawKey{1, 0, 0}, true);
+  ProgrammedArray a(w.data(), f.rows, f.cols, *f.ideal, ProgramContext{DrawKey{1, 0, 0}}, true);
   MvmNumerics num = f.num(false);
   num.adc = noisy_adc.get();
   std::vector<float> y(static_cast<size_t>(f.cols));
@@ -200,8 +200,10 @@ TEST(ProgrammedArray, OutputNoiseHasTheConfiguredStdBeforeTheAdc) {
 
 TEST(ProgrammedArray, ProgrammingNoisePerturbsOutputsByTheExpectedAmount) {
   ArrayFixture f;
-  ProgrammedArray exact(f.w.data(), f.rows, f.cols, *f.ideal, DrawKey{1, 0, 0}, true);
-  ProgrammedArray noisy(f.w.data(), f.rows, f.cols, *f.pcm, DrawKey{1, 0, 0}, false);
+  ProgrammedArray exact(f.w.data(), f.rows, f.cols, *f.ideal, ProgramContext{DrawKey{1, 0, 0}},
+                        true);
+  ProgrammedArray noisy(f.w.data(), f.rows, f.cols, *f.pcm, ProgramContext{DrawKey{1, 0, 0}},
+                        false);
   std::vector<float> y0(static_cast<size_t>(f.cols)), y1(static_cast<size_t>(f.cols));
   exact.mvm(f.x.data(), y0.data(), f.num(true), f.noise, 0);
   noisy.mvm(f.x.data(), y1.data(), f.num(true), f.noise, 0);
@@ -223,7 +225,7 @@ TEST(ProgrammedArray, GlobalDriftCompensationRestoresTheMeanOutputMagnitude) {
   ArrayFixture f;
   auto drift =
       make<DeviceModel>("d", "d:\n  impl: pcm\n  prog_noise_scale: 0\n  read_noise_scale: 0\n");
-  ProgrammedArray a(f.w.data(), f.rows, f.cols, *drift, DrawKey{1, 0, 0}, false);
+  ProgrammedArray a(f.w.data(), f.rows, f.cols, *drift, ProgramContext{DrawKey{1, 0, 0}}, false);
   MvmNumerics num = f.num(true);
   std::vector<float> y0(static_cast<size_t>(f.cols)), y1(static_cast<size_t>(f.cols));
   a.mvm(f.x.data(), y0.data(), num, f.noise, 0);
@@ -260,7 +262,7 @@ TEST(ProgrammedArray, GlobalDriftCompensationRestoresTheMeanOutputMagnitude) {
 
 TEST(ProgrammedArray, ZeroInputGivesZeroAndNoReadEnergy) {
   ArrayFixture f;
-  ProgrammedArray a(f.w.data(), f.rows, f.cols, *f.pcm, DrawKey{1, 0, 0}, false);
+  ProgrammedArray a(f.w.data(), f.rows, f.cols, *f.pcm, ProgramContext{DrawKey{1, 0, 0}}, false);
   std::vector<float> zero(static_cast<size_t>(f.rows), 0.0f), y(static_cast<size_t>(f.cols), 7.0f);
   MvmResult res = a.mvm(zero.data(), y.data(), f.num(false), f.noise, 0);
   EXPECT_EQ(res.x2g, 0.0);
@@ -272,7 +274,7 @@ TEST(ProgrammedArray, ReadEnergyBasisIsInputSquaredTimesConductance) {
   // One row, weights +w_max and -w_max/2: devices hold g_max and g_max/2; full-scale input.
   std::vector<float> w = {2.0f, -1.0f};
   ArrayFixture f;
-  ProgrammedArray a(w.data(), 1, 2, *f.ideal, DrawKey{1, 0, 0}, true);
+  ProgrammedArray a(w.data(), 1, 2, *f.ideal, ProgramContext{DrawKey{1, 0, 0}}, true);
   std::vector<float> x = {3.0f}, y(2);
   double x2g = a.mvm(x.data(), y.data(), f.num(true), f.noise, 0).x2g;
   EXPECT_DOUBLE_EQ(x2g, 1.0 * (25.0 + 12.5));

@@ -39,7 +39,7 @@ Moments moments(const std::vector<float>& v) {
 DeviceState program_many(const DeviceModel& d, float target, int n, uint64_t seed) {
   std::vector<float> t(static_cast<size_t>(n), target);
   DeviceState s;
-  d.program(t.data(), t.size(), DrawKey{seed, 0, 0}, s);
+  d.program(t.data(), t.size(), ProgramContext{DrawKey{seed, 0, 0}}, s);
   return s;
 }
 
@@ -166,7 +166,7 @@ TEST(PcmDevice, ZeroScalesAndIdealAreExact) {
   EXPECT_FALSE(make_device("device:\n  impl: pcm\n")->exact());
   std::vector<float> t = {0.0f, 3.0f, 25.0f}, g(3);
   DeviceState s;
-  ideal->program(t.data(), 3, DrawKey{1, 0, 0}, s);
+  ideal->program(t.data(), 3, ProgramContext{DrawKey{1, 0, 0}}, s);
   ideal->read(s, 1e6, DrawKey{1, 0, 0}, g.data());
   EXPECT_EQ(g, t);
 }

@@ -90,7 +90,8 @@ struct Scenario {
     chip = std::make_unique<Chip>(name, top.child("chip"), ideal, ledger);
     check_unused(*root, *ctx);
     map = map_network(net, chip->shape());
-    analog = std::make_unique<AnalogNetwork>(net, map, chip->device(), chip->numerics(), seed);
+    analog = std::make_unique<AnalogNetwork>(net, map, chip->device(), chip->numerics(),
+                                             chip->encoding(), seed);
     analog->prepare(t_s, comp, seed + 77);
     chip->load(net, *analog, layer_stats, layer_ledger);
     RngStream r(seed + 1000, DrawKind::Fault, 1, 1);
@@ -228,7 +229,7 @@ TEST(ChipScenario, FullAndFunctionalModesGiveBitIdenticalOutputs) {
   yaml.replace(yaml.find("range: 12,"), 10, "range: 2, out_noise: 0.06,");  // outputs clip: BM runs
   Scenario s("chip", yaml, n, 6, 21, false, 86400.0, Compensation::Global);
   sc_core::sc_start();
-  AnalogNetwork functional(n, s.map, s.chip->device(), s.chip->numerics(), 21);
+  AnalogNetwork functional(n, s.map, s.chip->device(), s.chip->numerics(), s.chip->encoding(), 21);
   functional.prepare(86400.0, Compensation::Global, 21 + 77);
   std::vector<float> y;
   for (int i = 5; i >= 0; --i) {  // any order: draws are keyed, not sequential
