@@ -29,7 +29,8 @@ const char* compensation_name(Compensation c) {
 }
 
 ProgrammedArray::ProgrammedArray(const float* w, int rows, int cols, const DeviceModel& device,
-                                 const ProgramContext& ctx_in, bool exact, double full_scale)
+                                 const ProgramContext& ctx_in, bool exact, double full_scale,
+                                 bool keep_pairs)
     : m_rows(rows),
       m_cols(cols),
       m_g_max(device.g_max_uS()),
@@ -37,6 +38,7 @@ ProgrammedArray::ProgrammedArray(const float* w, int rows, int cols, const Devic
       m_exact(exact),
       m_gdiff(size_t(rows) * cols),
       m_gsum(size_t(rows)),
+      m_keep_pairs(keep_pairs),
       m_xq(size_t(rows)),
       m_acc(size_t(cols)) {
   const size_t n = size_t(rows) * cols;
@@ -58,6 +60,14 @@ ProgrammedArray::ProgrammedArray(const float* w, int rows, int cols, const Devic
       double s = 0;
       for (int c = 0; c < cols; ++c) s += std::fabs(m_gdiff[size_t(r) * cols + c]) * m_g_max;
       m_gsum[size_t(r)] = float(s);
+    }
+    if (m_keep_pairs) {
+      m_gpos.resize(n);
+      m_gneg.resize(n);
+      for (size_t k = 0; k < n; ++k) {
+        m_gpos[k] = std::max(m_gdiff[k], 0.0f);
+        m_gneg[k] = std::max(-m_gdiff[k], 0.0f);
+      }
     }
     return;
   }
@@ -87,6 +97,14 @@ std::vector<float> ProgrammedArray::programmed_weights() const {
 
 void ProgrammedArray::set_current(const float* g) {
   const size_t n = size_t(m_rows) * m_cols;
+  if (m_keep_pairs) {
+    m_gpos.resize(n);
+    m_gneg.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      m_gpos[i] = float(g[i] / m_g_max);
+      m_gneg[i] = float(g[n + i] / m_g_max);
+    }
+  }
   for (int r = 0; r < m_rows; ++r) {
     double s = 0;
     for (int c = 0; c < m_cols; ++c) {
@@ -154,6 +172,7 @@ MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const Mvm
       const float* g = &m_gdiff[size_t(r) * m_cols];
       for (int c = 0; c < m_cols; ++c) m_acc[size_t(c)] += xr * g[c];
     }
+    if (num.ir_drop > 0.0) apply_ir_drop(num.ir_drop);
     // 4. Output noise, ADC: quantize, then clip; a clipped output fails the bound test.
     bool clipped = false;
     if (num.ideal) {
@@ -180,6 +199,40 @@ MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const Mvm
   const float out_scale = nm * red * (num.normalized_outputs ? m_w_max : 1.0f);
   for (int c = 0; c < m_cols; ++c) y[c] *= out_scale;
   return res;
+}
+
+void ProgrammedArray::apply_ir_drop(double rho) const {
+  // Each bit line (G+ and G- apart), sense amplifier after row R-1; currents normalized as
+  // I_i = x_i g_i. The segment below row s carries S_s = sum_{i<=s} I_i, so node m sits at
+  // u_m = rho * sum_{s>=m} S_s = rho * [(R - m) sum_{i<=m} I_i + sum_{i>m} (R - i) I_i] above the
+  // amplifier's virtual ground, and device m sees x_m - u_m. First order: u from ideal currents.
+  if (!m_keep_pairs) throw std::logic_error("IR drop needs the array built with keep_pairs");
+  const int R = m_rows;
+  const size_t cols = static_cast<size_t>(m_cols);
+  std::vector<double> a(cols), b(cols), err(cols, 0.0);
+  for (int polarity = 0; polarity < 2; ++polarity) {
+    const std::vector<float>& g = polarity == 0 ? m_gpos : m_gneg;
+    std::fill(a.begin(), a.end(), 0.0);
+    std::fill(b.begin(), b.end(), 0.0);
+    for (int i = 0; i < R; ++i) {
+      const double x = m_xq[size_t(i)];
+      for (int c = 0; c < m_cols; ++c)
+        b[size_t(c)] += double(R - i) * x * g[size_t(i) * m_cols + c];
+    }
+    const double sign = polarity == 0 ? 1.0 : -1.0;
+    for (int m = 0; m < R; ++m) {
+      const double x = m_xq[size_t(m)];
+      const float* gm = &g[size_t(m) * m_cols];
+      for (int c = 0; c < m_cols; ++c) {
+        const double current = x * gm[c];
+        a[size_t(c)] += current;                  // sum over i <= m
+        b[size_t(c)] -= double(R - m) * current;  // now the sum over i > m
+        const double u = rho * (double(R - m) * a[size_t(c)] + b[size_t(c)]);
+        err[size_t(c)] += sign * u * gm[c];
+      }
+    }
+  }
+  for (int c = 0; c < m_cols; ++c) m_acc[size_t(c)] -= err[size_t(c)];
 }
 
 std::vector<double> ProgrammedArray::one_hot_readout(const MvmNumerics& num, const RngStream& noise,
@@ -257,6 +310,14 @@ class PcmCrossbar : public ArrayModel {
                       .range(0.0, 1e6)
                       .def(0.05);
     m_area_um2 = cell * m_rows * m_cols;
+    // 0 = no IR drop. Of order 1 ohm per cell segment for nanoscale copper bit lines (a range
+    // used in crossbar IR-drop studies, e.g. Chen et al., DATE 2015); an assumption, not a fit.
+    m_r_wire_ohm =
+        p.get<double>("r_wire")
+            .desc("bit-line wire resistance per cell segment (first-order IR drop; 0 = off)")
+            .unit("Ohm")
+            .range(0.0, 1e6)
+            .def(0.0);
     m_leakage_mw = p.get<double>("leakage")
                        .desc("static power of one array")
                        .unit("mW")

@@ -27,6 +27,8 @@ class ArrayModel {
   double v_read() const { return m_v_read; }
   double area_um2() const { return m_area_um2; }
   double leakage_mw() const { return m_leakage_mw; }
+  /// @brief Bit-line wire resistance per cell segment, in ohm (0: no IR drop).
+  double r_wire_ohm() const { return m_r_wire_ohm; }
   /// @brief Read energy in pJ for a summed input-squared-times-conductance of @p x2g_uS.
   double read_energy_pj(double x2g_uS) const {
     // E = sum_ij (x_i V)^2 G_ij t: V^2 [V^2] * uS * 1e-6 * ns * 1e-9 = J; * 1e12 -> pJ.
@@ -35,7 +37,7 @@ class ArrayModel {
 
  protected:
   int m_rows = 0, m_cols = 0;
-  double m_t_int_ns = 0, m_v_read = 0, m_area_um2 = 0, m_leakage_mw = 0;
+  double m_t_int_ns = 0, m_v_read = 0, m_area_um2 = 0, m_leakage_mw = 0, m_r_wire_ohm = 0;
 };
 
 /// @brief Peripheral settings an MVM runs with.
@@ -49,6 +51,9 @@ struct MvmNumerics {
   /// (the array's full scale, aihwkit weight_scaling_omega = 1); false, raw weight units (aihwkit's
   /// default weight_scaling_omega = 0).
   bool normalized_outputs = true;
+  /// First-order IR drop along the bit lines: wire resistance per cell segment times g_max
+  /// (dimensionless); 0 = off. The sense amplifier sits after the last row.
+  double ir_drop = 0.0;
 };
 
 /// @brief What one MVM did, for the timing and energy models.
@@ -75,7 +80,8 @@ class ProgrammedArray {
   /// @param full_scale  the weight that maps to g_max; 0: max|w| of the block. Weights beyond
   ///   it clip.
   ProgrammedArray(const float* w, int rows, int cols, const DeviceModel& device,
-                  const ProgramContext& ctx, bool exact, double full_scale = 0.0);
+                  const ProgramContext& ctx, bool exact, double full_scale = 0.0,
+                  bool keep_pairs = false);
   int rows() const { return m_rows; }
   int cols() const { return m_cols; }
   float w_max() const { return m_w_max; }
@@ -108,6 +114,8 @@ class ProgrammedArray {
 
  private:
   void set_current(const float* g_uS);
+  /// Subtracts the first-order bit-line IR-drop error from the column sums in m_acc.
+  void apply_ir_drop(double rho) const;
   /// mvm() without the compensation factors: what the drift-compensation readout sees.
   MvmResult mvm_uncompensated(const float* x, float* y, const MvmNumerics& num,
                               const RngStream& noise, uint64_t noise_index) const;
@@ -120,6 +128,8 @@ class ProgrammedArray {
   DeviceState m_state;                ///< G+ devices (first rows*cols), then G- devices
   std::vector<float> m_gdiff;         ///< current (G+ - G-) / g_max, row-major rows x cols
   std::vector<float> m_gsum;          ///< current per row: sum_j (G+ + G-), uS
+  bool m_keep_pairs = false;          ///< keep G+ and G- apart (IR drop needs each bit line)
+  std::vector<float> m_gpos, m_gneg;  ///< current G+ / g_max and G- / g_max (if kept)
   std::vector<float> m_alpha;         ///< drift compensation per column (empty: none)
   mutable std::vector<float> m_xq;    ///< scratch: DAC outputs
   mutable std::vector<double> m_acc;  ///< scratch: column sums

@@ -55,7 +55,7 @@ AnalogNetwork::AnalogNetwork(const Network& net, const Mapping& map, const Devic
     const double full_scale =
         encoding.mode == WeightEncoding::Mode::Single ? 0.0 : fs[size_t(b.level)];
     m_arrays[i] = std::make_unique<ProgrammedArray>(target.data(), b.rows, b.cols, device, ctx,
-                                                    exact, full_scale);
+                                                    exact, full_scale, numerics.ir_drop > 0.0);
     if (encoding.mode == WeightEncoding::Mode::Significance) {
       // Closed loop: the next level programs what this one missed.
       std::vector<float> held = m_arrays[i]->programmed_weights();

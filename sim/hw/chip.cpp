@@ -266,6 +266,9 @@ Chip::Chip(sc_module_name name, Params p, bool ideal, EnergyLedger& ledger)
           .def(5);
   m_numerics.max_passes = iterative ? passes : 1;
   read_encoding(cp);
+  // Ideal numerics stay exact: no IR drop either.
+  m_numerics.ir_drop =
+      ideal ? 0.0 : m_array->r_wire_ohm() * m_device->g_max_uS() * 1e-6;  // ohm x S
   m_numerics.normalized_outputs =
       std::string(
           cp.get<std::string>("weight_scaling")

@@ -260,6 +260,58 @@ TEST(ProgrammedArray, GlobalDriftCompensationRestoresTheMeanOutputMagnitude) {
   EXPECT_THROW(parse_compensation("local"), std::invalid_argument);
 }
 
+// Bit line with the sense amplifier after the last row; rho = r_wire * g_max. The segment below
+// row s carries the currents of rows 0..s, node m sits at rho * (sum of the segment currents
+// below it), and each device sees x_m - u_m (first order).
+TEST(ProgrammedArray, IrDropMatchesTheBitLineClosedForm) {
+  ArrayFixture f;
+  MvmNumerics num = f.num(true);
+  num.ir_drop = 0.01;
+  std::vector<float> y(1);
+  {
+    // Two rows, both at g_max, both inputs full scale: nodes at 3 rho and 2 rho, y = 2 - 5 rho.
+    std::vector<float> w = {1.0f, 1.0f}, x = {1.0f, 1.0f};
+    ProgrammedArray a(w.data(), 2, 1, *f.ideal, ProgramContext{DrawKey{1, 0, 0}}, true, 0.0, true);
+    a.mvm(x.data(), y.data(), num, f.noise, 0);
+    EXPECT_NEAR(y[0], 2.0 - 5 * 0.01, 1e-6);
+  }
+  {
+    // Three rows, g = 1, 1, 0.5, x = 1, 0.5, 1: currents 1, 0.5, 0.5; segments 1, 1.5, 2;
+    // nodes 4.5, 3.5, 2 rho; error 4.5 + 3.5 + 2 * 0.5 = 9 rho.
+    std::vector<float> w = {1.0f, 1.0f, 0.5f}, x = {1.0f, 0.5f, 1.0f};
+    ProgrammedArray a(w.data(), 3, 1, *f.ideal, ProgramContext{DrawKey{1, 0, 0}}, true, 0.0, true);
+    a.mvm(x.data(), y.data(), num, f.noise, 0);
+    EXPECT_NEAR(y[0], 2.0 - 9 * 0.01, 1e-6);
+  }
+  {
+    // Weights +1 and -1: G+ line loses 2 rho, G- line loses rho: y = 0 - (2 - 1) rho.
+    std::vector<float> w = {1.0f, -1.0f}, x = {1.0f, 1.0f};
+    ProgrammedArray a(w.data(), 2, 1, *f.ideal, ProgramContext{DrawKey{1, 0, 0}}, true, 0.0, true);
+    a.mvm(x.data(), y.data(), num, f.noise, 0);
+    EXPECT_NEAR(y[0], -0.01, 1e-6);
+    num.ir_drop = 0.0;
+    a.mvm(x.data(), y.data(), num, f.noise, 0);
+    EXPECT_NEAR(y[0], 0.0, 1e-7);
+  }
+}
+
+TEST(ProgrammedArray, IrDropGrowsWithArraySize) {
+  // All-ones array and inputs: segment s carries s + 1, so the loss is rho * sum_{k=1..R} k^2
+  // = rho R (R+1)(2R+1) / 6, relative to the ideal R: rho (R+1)(2R+1) / 6, about R^2 / 3.
+  ArrayFixture f;
+  MvmNumerics num = f.num(true);
+  num.ir_drop = 1e-5;
+  auto rel_loss = [&](int rows) {
+    std::vector<float> w(size_t(rows) * 8, 1.0f), x(static_cast<size_t>(rows), 1.0f), y(8);
+    ProgrammedArray a(w.data(), rows, 8, *f.ideal, ProgramContext{DrawKey{1, 0, 0}}, true, 0.0,
+                      true);
+    a.mvm(x.data(), y.data(), num, f.noise, 0);
+    return (rows - y[0]) / rows;
+  };
+  EXPECT_NEAR(rel_loss(16), 1e-5 * 17 * 33 / 6.0, 1e-7);  // float outputs
+  EXPECT_NEAR(rel_loss(64) / rel_loss(16), (65.0 * 129.0) / (17.0 * 33.0), 1e-3);
+}
+
 TEST(ProgrammedArray, ZeroInputGivesZeroAndNoReadEnergy) {
   ArrayFixture f;
   ProgrammedArray a(f.w.data(), f.rows, f.cols, *f.pcm, ProgramContext{DrawKey{1, 0, 0}}, false);
