@@ -14,7 +14,8 @@ PACKAGES=(
   zlib1g-dev                # IDX .gz reader
   libopenblas-dev           # BLAS for the functional path
   dataset-fashion-mnist     # /usr/share/datasets/fashion-mnist
-  python3-torch python3-numpy python3-onnx   # tools/train_mlp.py
+  libonnx-testdata          # ONNX's backend test cases, for the importer conformance tests
+  python3-torch python3-torchvision python3-numpy python3-onnx   # tools/train_*.py, export
 )
 
 missing=()
