@@ -1,0 +1,166 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "sim/framework/error.h"
+#include "tests/framework/test_util.h"
+#include "tests/workloads/onnx_builder.h"
+#include "workloads/dataset.h"
+#include "workloads/onnx_graph.h"
+#include "workloads/onnx_import.h"
+
+namespace pcmsim {
+namespace {
+
+using testing::OnnxBuilder;
+using testing::TempDir;
+
+const std::string kMlp = std::string(PCMSIM_SOURCE_DIR) + "/workloads/models/mlp_fmnist.onnx";
+
+std::string error_of(const std::string& path) {
+  try {
+    import_onnx_graph(path);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(GraphImport, ShippedMlpAgreesWithTheChainImporter) {
+  Graph g = import_onnx_graph(kMlp);
+  Network net = import_onnx(kMlp);
+  EXPECT_EQ(g.input_shape(), (Shape{1, 28, 28}));
+  EXPECT_EQ(g.output_shape(), (Shape{10}));
+  ASSERT_EQ(g.nodes.size(), 6u);
+  EXPECT_EQ(g.nodes[1].op, GraphOp::Dense);
+  const std::string dir = "/usr/share/datasets/fashion-mnist/";
+  Dataset ds =
+      load_idx_dataset(dir + "t10k-images-idx3-ubyte.gz", dir + "t10k-labels-idx1-ubyte.gz", 20,
+                       {1.0 / 255.0, 0.2860, 0.3530});
+  for (int64_t i = 0; i < ds.count; ++i) {
+    std::vector<float> a = run_reference(g, ds.image(i)), b = reference_forward(net, ds.image(i));
+    for (size_t k = 0; k < a.size(); ++k) EXPECT_NEAR(a[k], b[k], 1e-4f * (1 + std::fabs(b[k])));
+  }
+}
+
+// A small CNN with a residual connection, padding, strides and pooling, checked value by value.
+TEST(GraphImport, ResidualConvNetShapesAndValues) {
+  TempDir d;
+  OnnxBuilder b({1, 4, 4});
+  b.initializer("K", {2, 1, 3, 3}, {0, 0, 0, 0, 1, 0, 0, 0, 0, /**/ 1, 1, 1, 1, 1, 1, 1, 1, 1});
+  b.initializer("Kb", {2}, {0.5f, 0.0f});
+  auto& c = b.node("Conv", {"input", "K", "Kb"}, "c", "conv");
+  OnnxBuilder::attr_int(c, "group", 1);
+  auto& pads = *c.add_attribute();
+  pads.set_name("pads");
+  pads.set_type(onnx::AttributeProto::INTS);
+  for (int p : {1, 1, 1, 1}) pads.add_ints(p);
+  b.node("Relu", {"c"}, "r", "relu");
+  b.node("Add", {"r", "c"}, "s", "residual");
+  auto& mp = b.node("MaxPool", {"s"}, "p", "pool");
+  auto& ks = *mp.add_attribute();
+  ks.set_name("kernel_shape");
+  ks.set_type(onnx::AttributeProto::INTS);
+  ks.add_ints(2);
+  ks.add_ints(2);
+  auto& st = *mp.add_attribute();
+  st.set_name("strides");
+  st.set_type(onnx::AttributeProto::INTS);
+  st.add_ints(2);
+  st.add_ints(2);
+  b.node("GlobalAveragePool", {"p"}, "y", "gap");
+  b.output("y");
+  b.save(d.path("cnn.onnx"));
+  Graph g = import_onnx_graph(d.path("cnn.onnx"));
+  EXPECT_EQ(g.values[size_t(g.nodes[0].output)].shape, (Shape{2, 4, 4}));
+  EXPECT_EQ(g.values[size_t(g.nodes[3].output)].shape, (Shape{2, 2, 2}));
+  EXPECT_EQ(g.output_shape(), (Shape{2, 1, 1}));
+  std::vector<float> x(16);
+  for (int i = 0; i < 16; ++i) x[size_t(i)] = float(i) - 4.0f;  // some negative
+  std::vector<float> y = run_reference(g, x.data());
+  // Channel 0: identity kernel + 0.5 = x + 0.5; residual of relu: 2 (x + 0.5) where positive,
+  // x + 0.5 where negative; max-pool 2x2 picks the bottom-right of each block (increasing x):
+  // x = 1, 3, 9, 11 -> 3, 7, 19, 23 -> mean 13.
+  EXPECT_FLOAT_EQ(y[0], 13.0f);
+}
+
+TEST(GraphImportErrors, UnsupportedOperatorNamesNodeOpAndList) {
+  TempDir d;
+  OnnxBuilder b({1, 4, 4});
+  b.initializer("K", {1, 1, 3, 3}, std::vector<float>(9, 1.0f));
+  b.node("ConvTranspose", {"input", "K"}, "c", "up");
+  b.output("c");
+  b.save(d.path("u.onnx"));
+  std::string msg = error_of(d.path("u.onnx"));
+  EXPECT_NE(
+      msg.find(
+          "node 'up' (ConvTranspose): unsupported operator 'ConvTranspose'; supported: Conv, Gemm"),
+      std::string::npos)
+      << msg;
+}
+
+TEST(GraphImportErrors, DynamicWeightAndMissingInitializer) {
+  TempDir d;
+  OnnxBuilder b({1, 4, 4});
+  b.node("Relu", {"input"}, "r", "relu");
+  b.node("Conv", {"input", "r"}, "c", "conv");
+  b.output("c");
+  b.save(d.path("dyn.onnx"));
+  std::string msg = error_of(d.path("dyn.onnx"));
+  EXPECT_NE(msg.find("node 'conv' (Conv): input 'r' must be a constant initializer"),
+            std::string::npos)
+      << msg;
+  OnnxBuilder m({3});
+  m.node("Gemm", {"input", "W"}, "y", "fc");
+  m.output("y");
+  m.save(d.path("miss.onnx"));
+  msg = error_of(d.path("miss.onnx"));
+  EXPECT_NE(msg.find("node 'fc' (Gemm): input 'W' must be a constant initializer"),
+            std::string::npos)
+      << msg;
+}
+
+TEST(GraphImportErrors, ShapeMismatches) {
+  TempDir d;
+  OnnxBuilder b({3, 8, 8});
+  b.initializer("K", {4, 2, 3, 3}, std::vector<float>(72, 1.0f));
+  b.node("Conv", {"input", "K"}, "c", "conv");
+  b.output("c");
+  b.save(d.path("ch.onnx"));
+  std::string msg = error_of(d.path("ch.onnx"));
+  EXPECT_NE(
+      msg.find("node 'conv' (Conv): weight [4, 2, 3, 3] expects 2 input channels, the input has 3"),
+      std::string::npos)
+      << msg;
+  OnnxBuilder r({2, 4, 4});
+  r.initializer("K", {3, 2, 3, 3}, std::vector<float>(54, 1.0f));
+  r.node("Conv", {"input", "K"}, "c", "conv");
+  r.node("Add", {"c", "input"}, "s", "residual");
+  r.output("s");
+  r.save(d.path("res.onnx"));
+  msg = error_of(d.path("res.onnx"));
+  EXPECT_NE(msg.find("node 'residual' (Add): operand shapes [3, 2, 2] and [2, 4, 4] differ"),
+            std::string::npos)
+      << msg;
+  OnnxBuilder w({1, 2, 2});
+  w.initializer("K", {1, 1, 5, 5}, std::vector<float>(25, 1.0f));
+  w.node("Conv", {"input", "K"}, "c", "conv");
+  w.output("c");
+  w.save(d.path("big.onnx"));
+  msg = error_of(d.path("big.onnx"));
+  EXPECT_NE(msg.find("the window (5) is larger than the padded input"), std::string::npos) << msg;
+}
+
+TEST(GraphImportErrors, TruncatedAndMissingFiles) {
+  TempDir d;
+  std::ifstream in(kMlp, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string path = d.file("t.onnx", bytes.substr(0, bytes.size() / 3));
+  EXPECT_NE(error_of(path).find(path + ": not a valid ONNX model"), std::string::npos);
+  EXPECT_NE(error_of("/nonexistent.onnx").find("cannot open ONNX file '/nonexistent.onnx'"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace pcmsim

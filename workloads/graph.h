@@ -1,0 +1,85 @@
+#pragma once
+// The graph IR: a DAG of operations on per-sample tensors (batch dimension stripped), built by
+// the ONNX importer with every shape inferred and checked. Weights are constants held by the
+// nodes that use them. run_reference() evaluates a graph in FP32 (the ground truth the mapped
+// chip is compared with).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pcmsim {
+
+using Shape = std::vector<int64_t>;
+int64_t numel(const Shape& s);
+std::string shape_str(const Shape& s);
+
+struct Tensor {
+  Shape shape;
+  std::vector<float> data;
+};
+
+enum class GraphOp {
+  Conv,   ///< 2-D convolution (C, H, W) -> (M, H', W'); weight [M, C/group, kh, kw]
+  Dense,  ///< fully connected; weight [in, out] row-major
+  Add,
+  Sub,
+  Mul,
+  Div,  ///< element-wise, two activations or an activation and a constant
+  Relu,
+  LeakyRelu,
+  Clip,
+  Sigmoid,
+  Tanh,
+  MaxPool,
+  AveragePool,
+  GlobalAveragePool,
+  BatchNorm,  ///< inference batch normalization as a per-channel affine: scale * x + shift
+  Flatten,
+  Reshape,
+  Concat,
+  Softmax,
+  Pad,
+  Identity
+};
+const char* graph_op_name(GraphOp op);
+
+/// @brief One operation. Field use depends on op (see GraphOp).
+struct GraphNode {
+  std::string name;     ///< ONNX node name (or its first output's name)
+  std::string onnx_op;  ///< the ONNX op type it came from
+  GraphOp op = GraphOp::Identity;
+  std::vector<int> inputs;      ///< value ids of activation inputs
+  int output = -1;              ///< value id
+  Tensor weight, bias;          ///< Conv, Dense
+  Tensor constant;              ///< element-wise with a constant: expanded to the output shape
+  bool constant_first = false;  ///< Sub/Div: the constant is the left operand
+  int kernel[2] = {1, 1}, stride[2] = {1, 1}, dilation[2] = {1, 1};
+  int pad[4] = {0, 0, 0, 0};  ///< top, left, bottom, right
+  int group = 1;
+  bool count_include_pad = false;
+  float alpha = 0.01f, lo = 0.0f, hi = 0.0f, pad_value = 0.0f;
+  int axis = 0;                               ///< Softmax, Concat: per-sample axis
+  std::vector<float> scale, shift;            ///< BatchNorm per channel
+  std::vector<int64_t> pads_begin, pads_end;  ///< Pad, per-sample dims
+};
+
+struct GraphValue {
+  std::string name;
+  Shape shape;  ///< per sample
+};
+
+struct Graph {
+  std::string source;
+  int opset = 0;
+  std::vector<GraphValue> values;
+  std::vector<GraphNode> nodes;  ///< topological order
+  int input = -1, output = -1;
+  const Shape& input_shape() const { return values[size_t(input)].shape; }
+  const Shape& output_shape() const { return values[size_t(output)].shape; }
+};
+
+/// @brief FP32 evaluation of one sample; returns the output tensor (flattened, output_shape()).
+std::vector<float> run_reference(const Graph& g, const float* x);
+
+}  // namespace pcmsim
