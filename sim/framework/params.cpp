@@ -222,8 +222,11 @@ std::string format_param_table(const std::vector<ParamInfo>& params, const std::
   for (const auto& p : params) {
     std::string name = p.path;
     if (!strip.empty() && name.rfind(strip + ".", 0) == 0) name = name.substr(strip.size() + 1);
+    // A '|' inside a cell would end it in Markdown.
+    std::string desc;
+    for (char ch : p.desc) desc += ch == '|' ? std::string("\\|") : std::string(1, ch);
     rows.push_back({name, p.type, p.unit.empty() ? "-" : p.unit, p.required ? "(required)" : p.def,
-                    p.range.empty() ? "-" : p.range, p.desc});
+                    p.range.empty() ? "-" : p.range, desc});
   }
   std::vector<size_t> width(6, 0);
   for (const auto& r : rows)

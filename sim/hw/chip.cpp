@@ -154,61 +154,18 @@ void TileModule::run() {
 
 // ---------------------------------------------------------------- chip
 
-void Chip::read_encoding(Params& cp) {
-  Params ep = cp.child("encoding");
-  const std::string mode =
-      ep.get<std::string>("mode")
-          .desc(
-              "single: one device pair per weight; significance: one pair per level "
-              "with closed-loop residual programming; bit_slices: integer digits")
-          .choices({"single", "significance", "bit_slices"})
-          .def("single");
-  if (mode == "significance") {
-    m_encoding.mode = WeightEncoding::Mode::Significance;
-    double sum = 0;
-    for (const Params::Item& it : ep.get_list(
-             "factors", "full scale of each level relative to max|W|, most significant first", "",
-             {"1", "0.25"})) {
-      m_encoding.factors.push_back(ep.item_quantity("factors", it, "", 1e-6, 1.0));
-      sum += m_encoding.factors.back();
-    }
-    if (sum < 1.0)
-      ep.fail("factors", "the levels' full scales add up to less than max|W| (sum < 1)");
-  } else if (mode == "bit_slices") {
-    m_encoding.mode = WeightEncoding::Mode::BitSlices;
-    m_encoding.slices = ep.get<int>("slices")
-                            .desc("bit slices per weight, each on its own array")
-                            .unit("slices")
-                            .range(1, 16)
-                            .def(4);
-    m_encoding.bits_per_slice =
-        ep.get<int>("bits_per_slice").desc("bits each slice holds").unit("bit").range(1, 8).def(2);
-    if (m_encoding.slices * m_encoding.bits_per_slice > 24) {
-      ep.fail("bits_per_slice", "slices x bits_per_slice exceeds 24 bits");
-    }
-  }
-}
-
 Chip::Chip(sc_module_name name, Params p, bool ideal, EnergyLedger& ledger)
     : sc_module(name), m_stats(std::string(name)) {
-  m_name = p.get<std::string>("name").desc("name of the chip preset").def("unnamed");
-  double ghz =
-      p.get<double>("clock").desc("chip clock frequency").unit("GHz").range(1e-6, 100.0).def(1.0);
-  m_clock = Clock(ghz);
+  // 1. The chip's own settings, then 2. its component implementations.
+  const ChipSettings cs = read_chip_settings(p);
+  m_name = cs.name;
+  m_clock = Clock(cs.clock_ghz);
   m_period = sc_core::sc_time(m_clock.period_ns(), sc_core::SC_NS);
-  m_tiles_n = p.get<int>("tiles").desc("number of tiles").unit("tiles").range(1, 65536).def(4);
-  int act_bits = p.get<int>("activation_bits")
-                     .desc("bits per activation moved between units")
-                     .unit("bit")
-                     .range(1, 32)
-                     .def(8);
-  int psum_bits = p.get<int>("psum_bits")
-                      .desc("bits per partial sum sent between tiles")
-                      .unit("bit")
-                      .range(1, 64)
-                      .def(16);
-  m_act_bytes = int(ceil_div(uint64_t(act_bits), 8));
-  m_psum_bytes = int(ceil_div(uint64_t(psum_bits), 8));
+  m_tiles_n = cs.tiles;
+  m_cores_n = cs.cores_per_tile;
+  m_act_bytes = int(ceil_div(uint64_t(cs.activation_bits), 8));
+  m_psum_bytes = int(ceil_div(uint64_t(cs.psum_bits), 8));
+  m_encoding = cs.encoding;
 
   Params bp = p.child("interconnect");
   m_bus = Registry<Interconnect>::create(bp);
@@ -219,13 +176,7 @@ Chip::Chip(sc_module_name name, Params p, bool ideal, EnergyLedger& ledger)
   Params gp = p.child("global_buffer");
   m_gbuf = Registry<Buffer>::create(gp);
   m_gbuf->attach(m_stats, "global_buffer", ledger);
-
   Params tp = p.child("tile");
-  m_cores_n = tp.get<int>("cores")
-                  .desc("analog cores (arrays) per tile")
-                  .unit("cores")
-                  .range(1, 65536)
-                  .def(8);
   Params cp = tp.child("core");
   Params ap = cp.child("array");
   m_array = Registry<ArrayModel>::create(ap);
@@ -235,47 +186,19 @@ Chip::Chip(sc_module_name name, Params p, bool ideal, EnergyLedger& ledger)
   m_dac = Registry<Dac>::create(dacp);
   Params adcp = cp.child("adc");
   m_adc = Registry<Adc>::create(adcp);
-  m_adcs = cp.get<int>("adcs")
-               .desc("ADCs per array; the columns share them through a multiplexer")
-               .unit("ADCs")
-               .range(1, 65536)
-               .def(m_array->cols());
+  m_adcs = cs.adcs > 0 ? cs.adcs : m_array->cols();
   if (m_adcs > m_array->cols()) {
     cp.fail("adcs", "more ADCs than array columns (" + std::to_string(m_array->cols()) + ")");
   }
   m_numerics.dac = m_dac.get();
   m_numerics.adc = m_adc.get();
   m_numerics.ideal = ideal;
-  m_numerics.noise_management =
-      std::string(
-          cp.get<std::string>("noise_management")
-              .desc("abs_max: scale each input vector by its absolute maximum before the DACs")
-              .choices({"abs_max", "none"})
-              .def("abs_max")) == "abs_max";
-  const bool iterative =
-      std::string(cp.get<std::string>("bound_management")
-                      .desc("iterative: while outputs clip, halve the input and repeat the MVM")
-                      .choices({"iterative", "none"})
-                      .def("iterative")) == "iterative";
-  // aihwkit stops at red > max_bm_res / inp_res = 0.25 * 63: at most 5 passes (IOParameters).
-  const int passes =
-      cp.get<int>("bm_max_passes")
-          .desc("most passes of iterative bound management (input halved each repeat)")
-          .unit("passes")
-          .range(1, 32)
-          .def(5);
-  m_numerics.max_passes = iterative ? passes : 1;
-  read_encoding(cp);
+  m_numerics.noise_management = cs.noise_management;
+  m_numerics.max_passes = cs.bm_max_passes;
+  m_numerics.normalized_outputs = cs.normalized_outputs;
   // Ideal numerics stay exact: no IR drop either.
   m_numerics.ir_drop =
       ideal ? 0.0 : m_array->r_wire_ohm() * m_device->g_max_uS() * 1e-6;  // ohm x S
-  m_numerics.normalized_outputs =
-      std::string(
-          cp.get<std::string>("weight_scaling")
-              .desc("units of the output noise and ADC range: max = weights / max|W| of the "
-                    "array (full scale); none = raw weights (aihwkit default)")
-              .choices({"max", "none"})
-              .def("max")) == "max";
 
   for (int t = 0; t < m_tiles_n; ++t) {
     std::string tn = "tile" + std::to_string(t);

@@ -20,6 +20,7 @@
 #include "sim/framework/params.h"
 #include "sim/framework/stats.h"
 #include "sim/hw/analog_network.h"
+#include "sim/hw/chip_settings.h"
 #include "sim/hw/components.h"
 #include "workloads/mapper.h"
 #include "workloads/network.h"
@@ -154,7 +155,6 @@ class Chip : public sc_core::sc_module {
  private:
   void controller();
   void compensation_phase();
-  void read_encoding(Params& cp);
   LayerCounters make_counters(const std::string& name, StatGroup& parent, EnergyLedger& ledger);
 
   std::string m_name;

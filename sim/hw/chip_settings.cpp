@@ -1,0 +1,121 @@
+#include "sim/hw/chip_settings.h"
+
+#include "sim/framework/registry.h"
+
+namespace pcmsim {
+
+namespace {
+
+void read_encoding(Params& cp, WeightEncoding& e) {
+  Params ep = cp.child("encoding");
+  const std::string mode =
+      ep.get<std::string>("mode")
+          .desc(
+              "single: one device pair per weight; significance: one pair per level with "
+              "closed-loop residual programming; bit_slices: integer digits, a level each")
+          .choices({"single", "significance", "bit_slices"})
+          .def("single");
+  const bool all = ep.describing();  // a describe pass lists every mode's parameters
+  if (mode == "significance" || all) {
+    if (!all) e.mode = WeightEncoding::Mode::Significance;
+    double sum = 0;
+    for (const Params::Item& it :
+         ep.get_list("factors",
+                     "significance: full scale of each level relative to max|W|, "
+                     "most significant first",
+                     "", {"1", "0.25"})) {
+      e.factors.push_back(ep.item_quantity("factors", it, "", 1e-6, 1.0));
+      sum += e.factors.back();
+    }
+    if (!all && sum < 1.0)
+      ep.fail("factors", "the levels' full scales add up to less than max|W| (sum < 1)");
+  }
+  if (mode == "bit_slices" || all) {
+    if (!all) e.mode = WeightEncoding::Mode::BitSlices;
+    e.slices = ep.get<int>("slices")
+                   .desc("bit_slices: slices per weight, each on its own array")
+                   .unit("slices")
+                   .range(1, 16)
+                   .def(4);
+    e.bits_per_slice = ep.get<int>("bits_per_slice")
+                           .desc("bit_slices: bits each slice holds")
+                           .unit("bit")
+                           .range(1, 8)
+                           .def(2);
+    if (!all && e.slices * e.bits_per_slice > 24) {
+      ep.fail("bits_per_slice", "slices x bits_per_slice exceeds 24 bits");
+    }
+  }
+}
+
+}  // namespace
+
+ChipSettings read_chip_settings(Params& p) {
+  ChipSettings cs;
+  cs.name = p.get<std::string>("name").desc("name of the chip preset").def("unnamed");
+  cs.clock_ghz =
+      p.get<double>("clock").desc("chip clock frequency").unit("GHz").range(1e-6, 100.0).def(1.0);
+  cs.tiles = p.get<int>("tiles").desc("number of tiles").unit("tiles").range(1, 65536).def(4);
+  cs.activation_bits = p.get<int>("activation_bits")
+                           .desc("bits per activation moved between units")
+                           .unit("bit")
+                           .range(1, 32)
+                           .def(8);
+  cs.psum_bits = p.get<int>("psum_bits")
+                     .desc("bits per partial sum sent between tiles")
+                     .unit("bit")
+                     .range(1, 64)
+                     .def(16);
+  Params tp = p.child("tile");
+  cs.cores_per_tile = tp.get<int>("cores")
+                          .desc("analog cores (arrays) per tile")
+                          .unit("cores")
+                          .range(1, 65536)
+                          .def(8);
+  Params cp = tp.child("core");
+  cs.adcs = cp.get<int>("adcs")
+                .desc(
+                    "ADCs per array, the columns sharing them through a multiplexer; 0 = one "
+                    "per column")
+                .unit("ADCs")
+                .range(0, 65536)
+                .def(0);
+  cs.noise_management =
+      std::string(
+          cp.get<std::string>("noise_management")
+              .desc("abs_max: scale each input vector by its absolute maximum before the DACs")
+              .choices({"abs_max", "none"})
+              .def("abs_max")) == "abs_max";
+  const bool iterative =
+      std::string(cp.get<std::string>("bound_management")
+                      .desc("iterative: while outputs clip, halve the input and repeat the MVM")
+                      .choices({"iterative", "none"})
+                      .def("iterative")) == "iterative";
+  // aihwkit stops at red > max_bm_res / inp_res = 0.25 * 63: at most 5 passes (IOParameters).
+  const int passes =
+      cp.get<int>("bm_max_passes")
+          .desc("most passes of iterative bound management (input halved each repeat)")
+          .unit("passes")
+          .range(1, 32)
+          .def(5);
+  cs.bm_max_passes = iterative ? passes : 1;
+  cs.normalized_outputs =
+      std::string(cp.get<std::string>("weight_scaling")
+                      .desc("units of the output noise and ADC range: max = weights / max|W| "
+                            "of the array (full scale); none = raw weights (aihwkit default)")
+                      .choices({"max", "none"})
+                      .def("max")) == "max";
+  read_encoding(cp, cs.encoding);
+  return cs;
+}
+
+namespace {
+// `pcmsim describe chip` and the docs list these like an implementation's parameters.
+const bool kDescribed =
+    (RegistryIndex::add({"chip", "chip",
+                         "the chip's organisation and its analog cores' peripheral settings",
+                         [](Params& p) { read_chip_settings(p); }}),
+     true);
+}  // namespace
+
+}  // namespace pcmsim
