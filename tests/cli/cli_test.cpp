@@ -237,11 +237,12 @@ TEST(CliErrors, OnnxWithUnsupportedOp) {
   TempDir d;
   testing::OnnxBuilder ob({1, 28, 28});
   ob.initializer("K", {4, 1, 3, 3}, std::vector<float>(36, 0.1f));
-  ob.node("Conv", {"input", "K"}, "c", "conv1");
+  ob.node("ConvTranspose", {"input", "K"}, "c", "up1");
   ob.output("c");
-  ob.save(d.path("conv.onnx"));
-  BadRun b("-p workload.onnx=" + d.path("conv.onnx"));
-  b.expect("node 'conv1' (Conv): unsupported operator 'Conv'; supported:");
+  ob.save(d.path("up.onnx"));
+  BadRun b("-p workload.onnx=" + d.path("up.onnx"));
+  b.expect(
+      "node 'up1' (ConvTranspose): unsupported operator 'ConvTranspose'; supported: Conv, Gemm");
 }
 
 TEST(CliErrors, TruncatedIdx) {
