@@ -143,149 +143,155 @@ std::vector<int64_t> strides_of(const Shape& s) {
 
 }  // namespace
 
+void eval_node(const Graph& g, const GraphNode& n, const std::vector<const std::vector<float>*>& in,
+               std::vector<float>& y) {
+  const Shape& out_shape = g.values[size_t(n.output)].shape;
+  const Buf& a = *in[0];
+  const Shape& in_shape = g.values[size_t(n.inputs[0])].shape;
+  y.clear();
+  switch (n.op) {
+    case GraphOp::Conv:
+      conv(n, in_shape, out_shape, a, y);
+      break;
+    case GraphOp::Dense: {
+      const int64_t K = n.weight.shape[0], N = n.weight.shape[1];
+      y.assign(size_t(N), 0.0f);
+      for (int64_t o = 0; o < N; ++o) {
+        double s = n.bias.data.empty() ? 0.0 : n.bias.data[size_t(o)];
+        for (int64_t k = 0; k < K; ++k)
+          s += double(a[size_t(k)]) * n.weight.data[size_t(k * N + o)];
+        y[size_t(o)] = float(s);
+      }
+      break;
+    }
+    case GraphOp::Add:
+    case GraphOp::Sub:
+    case GraphOp::Mul:
+    case GraphOp::Div: {
+      const Buf& b = in.size() > 1 ? *in[1] : n.constant.data;
+      y.resize(a.size());
+      for (size_t i = 0; i < a.size(); ++i) {
+        float p = a[i], q = b[i];
+        if (n.constant_first) std::swap(p, q);
+        y[i] = n.op == GraphOp::Add   ? p + q
+               : n.op == GraphOp::Sub ? p - q
+               : n.op == GraphOp::Mul ? p * q
+                                      : p / q;
+      }
+      break;
+    }
+    case GraphOp::Relu:
+      y = a;
+      for (float& t : y) t = std::max(t, 0.0f);
+      break;
+    case GraphOp::LeakyRelu:
+      y = a;
+      for (float& t : y) t = t < 0 ? n.alpha * t : t;
+      break;
+    case GraphOp::Clip:
+      y = a;
+      for (float& t : y) t = std::min(std::max(t, n.lo), n.hi);
+      break;
+    case GraphOp::Sigmoid:
+      y = a;
+      for (float& t : y) t = float(1.0 / (1.0 + std::exp(-double(t))));
+      break;
+    case GraphOp::Tanh:
+      y = a;
+      for (float& t : y) t = std::tanh(t);
+      break;
+    case GraphOp::MaxPool:
+    case GraphOp::AveragePool:
+      pool(n, in_shape, out_shape, a, y);
+      break;
+    case GraphOp::GlobalAveragePool: {
+      const int64_t C = in_shape[0], hw = numel(in_shape) / C;
+      y.assign(size_t(C), 0.0f);
+      for (int64_t c = 0; c < C; ++c) {
+        double s = 0;
+        for (int64_t i = 0; i < hw; ++i) s += a[size_t(c * hw + i)];
+        y[size_t(c)] = float(s / double(hw));
+      }
+      break;
+    }
+    case GraphOp::BatchNorm: {
+      const int64_t C = in_shape[0], inner = numel(in_shape) / C;
+      y.resize(a.size());
+      for (int64_t c = 0; c < C; ++c)
+        for (int64_t i = 0; i < inner; ++i)
+          y[size_t(c * inner + i)] =
+              n.scale[size_t(c)] * a[size_t(c * inner + i)] + n.shift[size_t(c)];
+      break;
+    }
+    case GraphOp::Flatten:
+    case GraphOp::Reshape:
+    case GraphOp::Identity:
+      y = a;
+      break;
+    case GraphOp::Concat: {
+      // Blocks along the axis: outer = product of dims before it.
+      int64_t outer = 1;
+      for (int i = 0; i < n.axis; ++i) outer *= out_shape[size_t(i)];
+      for (int64_t o = 0; o < outer; ++o) {
+        for (const Buf* srcp : in) {
+          const Buf& src = *srcp;
+          int64_t block = int64_t(src.size()) / outer;
+          y.insert(y.end(), src.begin() + o * block, src.begin() + (o + 1) * block);
+        }
+      }
+      break;
+    }
+    case GraphOp::Softmax: {
+      // Softmax over the axis: elements a stride apart in groups of the axis length.
+      const int64_t len = out_shape[size_t(n.axis)];
+      int64_t inner = 1;
+      for (size_t i = size_t(n.axis) + 1; i < out_shape.size(); ++i) inner *= out_shape[i];
+      const int64_t outer = int64_t(a.size()) / (len * inner);
+      y.resize(a.size());
+      for (int64_t o = 0; o < outer; ++o) {
+        for (int64_t i = 0; i < inner; ++i) {
+          double mx = -std::numeric_limits<double>::infinity(), sum = 0;
+          for (int64_t k = 0; k < len; ++k)
+            mx = std::max(mx, double(a[size_t((o * len + k) * inner + i)]));
+          for (int64_t k = 0; k < len; ++k)
+            sum += std::exp(double(a[size_t((o * len + k) * inner + i)]) - mx);
+          for (int64_t k = 0; k < len; ++k) {
+            size_t idx = size_t((o * len + k) * inner + i);
+            y[idx] = float(std::exp(double(a[idx]) - mx) / sum);
+          }
+        }
+      }
+      break;
+    }
+    case GraphOp::Pad: {
+      y.assign(size_t(numel(out_shape)), n.pad_value);
+      const std::vector<int64_t> si = strides_of(in_shape), so = strides_of(out_shape);
+      for (int64_t i = 0; i < int64_t(a.size()); ++i) {
+        int64_t rem = i, o = 0;
+        for (size_t d = 0; d < in_shape.size(); ++d) {
+          int64_t idx = rem / si[d];
+          rem %= si[d];
+          o += (idx + n.pads_begin[d]) * so[d];
+        }
+        y[size_t(o)] = a[size_t(i)];
+      }
+      break;
+    }
+  }
+  if (int64_t(y.size()) != numel(out_shape)) {
+    throw std::logic_error("graph: node '" + n.name + "' produced " + std::to_string(y.size()) +
+                           " values for shape " + shape_str(out_shape));
+  }
+}
+
 std::vector<float> run_reference(const Graph& g, const float* x) {
   std::vector<Buf> v(g.values.size());
   v[size_t(g.input)].assign(x, x + numel(g.input_shape()));
+  std::vector<const Buf*> in;
   for (const GraphNode& n : g.nodes) {
-    const Shape& out_shape = g.values[size_t(n.output)].shape;
-    const Buf& a = v[size_t(n.inputs[0])];
-    const Shape& in_shape = g.values[size_t(n.inputs[0])].shape;
-    Buf y;
-    switch (n.op) {
-      case GraphOp::Conv:
-        conv(n, in_shape, out_shape, a, y);
-        break;
-      case GraphOp::Dense: {
-        const int64_t K = n.weight.shape[0], N = n.weight.shape[1];
-        y.assign(size_t(N), 0.0f);
-        for (int64_t o = 0; o < N; ++o) {
-          double s = n.bias.data.empty() ? 0.0 : n.bias.data[size_t(o)];
-          for (int64_t k = 0; k < K; ++k)
-            s += double(a[size_t(k)]) * n.weight.data[size_t(k * N + o)];
-          y[size_t(o)] = float(s);
-        }
-        break;
-      }
-      case GraphOp::Add:
-      case GraphOp::Sub:
-      case GraphOp::Mul:
-      case GraphOp::Div: {
-        const Buf& b = n.inputs.size() > 1 ? v[size_t(n.inputs[1])] : n.constant.data;
-        y.resize(a.size());
-        for (size_t i = 0; i < a.size(); ++i) {
-          float p = a[i], q = b[i];
-          if (n.constant_first) std::swap(p, q);
-          y[i] = n.op == GraphOp::Add   ? p + q
-                 : n.op == GraphOp::Sub ? p - q
-                 : n.op == GraphOp::Mul ? p * q
-                                        : p / q;
-        }
-        break;
-      }
-      case GraphOp::Relu:
-        y = a;
-        for (float& t : y) t = std::max(t, 0.0f);
-        break;
-      case GraphOp::LeakyRelu:
-        y = a;
-        for (float& t : y) t = t < 0 ? n.alpha * t : t;
-        break;
-      case GraphOp::Clip:
-        y = a;
-        for (float& t : y) t = std::min(std::max(t, n.lo), n.hi);
-        break;
-      case GraphOp::Sigmoid:
-        y = a;
-        for (float& t : y) t = float(1.0 / (1.0 + std::exp(-double(t))));
-        break;
-      case GraphOp::Tanh:
-        y = a;
-        for (float& t : y) t = std::tanh(t);
-        break;
-      case GraphOp::MaxPool:
-      case GraphOp::AveragePool:
-        pool(n, in_shape, out_shape, a, y);
-        break;
-      case GraphOp::GlobalAveragePool: {
-        const int64_t C = in_shape[0], hw = numel(in_shape) / C;
-        y.assign(size_t(C), 0.0f);
-        for (int64_t c = 0; c < C; ++c) {
-          double s = 0;
-          for (int64_t i = 0; i < hw; ++i) s += a[size_t(c * hw + i)];
-          y[size_t(c)] = float(s / double(hw));
-        }
-        break;
-      }
-      case GraphOp::BatchNorm: {
-        const int64_t C = in_shape[0], inner = numel(in_shape) / C;
-        y.resize(a.size());
-        for (int64_t c = 0; c < C; ++c)
-          for (int64_t i = 0; i < inner; ++i)
-            y[size_t(c * inner + i)] =
-                n.scale[size_t(c)] * a[size_t(c * inner + i)] + n.shift[size_t(c)];
-        break;
-      }
-      case GraphOp::Flatten:
-      case GraphOp::Reshape:
-      case GraphOp::Identity:
-        y = a;
-        break;
-      case GraphOp::Concat: {
-        // Blocks along the axis: outer = product of dims before it.
-        int64_t outer = 1;
-        for (int i = 0; i < n.axis; ++i) outer *= out_shape[size_t(i)];
-        for (int64_t o = 0; o < outer; ++o) {
-          for (int in : n.inputs) {
-            const Buf& src = v[size_t(in)];
-            int64_t block = int64_t(src.size()) / outer;
-            y.insert(y.end(), src.begin() + o * block, src.begin() + (o + 1) * block);
-          }
-        }
-        break;
-      }
-      case GraphOp::Softmax: {
-        // Softmax over the axis: elements a stride apart in groups of the axis length.
-        const int64_t len = out_shape[size_t(n.axis)];
-        int64_t inner = 1;
-        for (size_t i = size_t(n.axis) + 1; i < out_shape.size(); ++i) inner *= out_shape[i];
-        const int64_t outer = int64_t(a.size()) / (len * inner);
-        y.resize(a.size());
-        for (int64_t o = 0; o < outer; ++o) {
-          for (int64_t i = 0; i < inner; ++i) {
-            double mx = -std::numeric_limits<double>::infinity(), sum = 0;
-            for (int64_t k = 0; k < len; ++k)
-              mx = std::max(mx, double(a[size_t((o * len + k) * inner + i)]));
-            for (int64_t k = 0; k < len; ++k)
-              sum += std::exp(double(a[size_t((o * len + k) * inner + i)]) - mx);
-            for (int64_t k = 0; k < len; ++k) {
-              size_t idx = size_t((o * len + k) * inner + i);
-              y[idx] = float(std::exp(double(a[idx]) - mx) / sum);
-            }
-          }
-        }
-        break;
-      }
-      case GraphOp::Pad: {
-        y.assign(size_t(numel(out_shape)), n.pad_value);
-        const std::vector<int64_t> si = strides_of(in_shape), so = strides_of(out_shape);
-        for (int64_t i = 0; i < int64_t(a.size()); ++i) {
-          int64_t rem = i, o = 0;
-          for (size_t d = 0; d < in_shape.size(); ++d) {
-            int64_t idx = rem / si[d];
-            rem %= si[d];
-            o += (idx + n.pads_begin[d]) * so[d];
-          }
-          y[size_t(o)] = a[size_t(i)];
-        }
-        break;
-      }
-    }
-    if (int64_t(y.size()) != numel(out_shape)) {
-      throw std::logic_error("reference: node '" + n.name + "' produced " +
-                             std::to_string(y.size()) + " values for shape " +
-                             shape_str(out_shape));
-    }
-    v[size_t(n.output)] = std::move(y);
+    in.clear();
+    for (int i : n.inputs) in.push_back(&v[size_t(i)]);
+    eval_node(g, n, in, v[size_t(n.output)]);
   }
   return v[size_t(g.output)];
 }

@@ -82,4 +82,9 @@ struct Graph {
 /// @brief FP32 evaluation of one sample; returns the output tensor (flattened, output_shape()).
 std::vector<float> run_reference(const Graph& g, const float* x);
 
+/// @brief FP32 evaluation of one node of @p g on its input buffers (in the order of
+/// n.inputs); writes @p out. The digital steps of the mapped network use it too.
+void eval_node(const Graph& g, const GraphNode& n, const std::vector<const std::vector<float>*>& in,
+               std::vector<float>& out);
+
 }  // namespace pcmsim

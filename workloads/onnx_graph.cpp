@@ -227,7 +227,8 @@ class GraphImporter {
     }
     return it->second;
   }
-  const Shape& shape_of(int v) const { return m_g.values[size_t(v)].shape; }
+  // By value: emit() appends to m_g.values, which would leave a reference dangling.
+  Shape shape_of(int v) const { return m_g.values[size_t(v)].shape; }
 
   GraphNode& emit(const onnx::NodeProto& n, GraphOp op, std::vector<int> inputs, const Shape& out) {
     GraphNode g;
