@@ -30,6 +30,28 @@ std::vector<uint8_t> read_all(const std::string& path) {
 }
 }  // namespace
 
+namespace {
+// Pixels to inputs: x = (pixel * scale - mean) / std, per channel if given (channel = the first
+// sample dimension).
+void preprocess(const uint8_t* pixels, Dataset& ds, const Preprocess& pre) {
+  const bool per_channel = !pre.channel_mean.empty();
+  const int64_t channels = per_channel ? int64_t(pre.channel_mean.size()) : 1;
+  if (per_channel && (ds.sample_shape.empty() || ds.sample_shape[0] != channels ||
+                      pre.channel_std.size() != pre.channel_mean.size())) {
+    throw Error("preprocessing has " + std::to_string(channels) + " channel means and " +
+                std::to_string(pre.channel_std.size()) + " stds for samples with " +
+                std::to_string(ds.sample_shape.empty() ? 0 : ds.sample_shape[0]) + " channels");
+  }
+  const int64_t plane = ds.sample_size / channels;
+  for (size_t i = 0; i < ds.images.size(); ++i) {
+    const int64_t c = int64_t(i % size_t(ds.sample_size)) / plane;
+    const double mean = per_channel ? pre.channel_mean[size_t(c)] : pre.mean;
+    const double std = per_channel ? pre.channel_std[size_t(c)] : pre.std;
+    ds.images[i] = static_cast<float>((pixels[i] * pre.scale - mean) / std);
+  }
+}
+}  // namespace
+
 IdxData read_idx(const std::string& path) {
   std::vector<uint8_t> bytes = read_all(path);
   if (bytes.size() < 4)
@@ -92,10 +114,47 @@ Dataset load_idx_dataset(const std::string& images, const std::string& labels, i
     ds.sample_size *= im.dims[i];
   }
   ds.images.resize(size_t(ds.count * ds.sample_size));
-  for (size_t i = 0; i < ds.images.size(); ++i) {
-    ds.images[i] = static_cast<float>((im.data[i] * pre.scale - pre.mean) / pre.std);
-  }
+  preprocess(im.data.data(), ds, pre);
   ds.labels.assign(lb.data.begin(), lb.data.begin() + ds.count);
+  return ds;
+}
+
+Dataset load_cifar_dataset(const std::vector<std::string>& files, int classes, int64_t limit,
+                           const Preprocess& pre) {
+  if (classes != 10 && classes != 100) throw std::invalid_argument("CIFAR has 10 or 100 classes");
+  const size_t label_bytes = classes == 10 ? 1 : 2, pixels = 3 * 32 * 32,
+               record = label_bytes + pixels;
+  std::vector<uint8_t> images;
+  Dataset ds;
+  ds.sample_shape = {3, 32, 32};
+  ds.sample_size = int64_t(pixels);
+  for (const std::string& f : files) {
+    std::vector<uint8_t> bytes = read_all(f);
+    if (bytes.empty() || bytes.size() % record != 0) {
+      throw Error(f + ": " + std::to_string(bytes.size()) + " bytes is not a whole number of " +
+                  std::to_string(record) + "-byte CIFAR-" + std::to_string(classes) + " records");
+    }
+    for (size_t r = 0; r < bytes.size() / record; ++r) {
+      const uint8_t* rec = &bytes[r * record];
+      const int label = rec[label_bytes - 1];  // CIFAR-100: the fine label
+      if (label >= classes) {
+        throw Error(f + ": record " + std::to_string(r) + " has label " + std::to_string(label) +
+                    ", expected 0 to " + std::to_string(classes - 1));
+      }
+      ds.labels.push_back(label);
+      images.insert(images.end(), rec + label_bytes, rec + record);
+    }
+  }
+  const int64_t total = int64_t(ds.labels.size());
+  if (limit > total) {
+    throw Error(files.empty() ? "no CIFAR files given"
+                              : files.front() + ": " + std::to_string(limit) +
+                                    " images requested, the files hold " + std::to_string(total));
+  }
+  ds.count = limit > 0 ? limit : total;
+  ds.labels.resize(size_t(ds.count));
+  ds.images.resize(size_t(ds.count) * pixels);
+  preprocess(images.data(), ds, pre);
   return ds;
 }
 

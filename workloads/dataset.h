@@ -18,11 +18,13 @@ struct IdxData {
 /// dimensions. Throws Error naming the file and the check that failed.
 IdxData read_idx(const std::string& path);
 
-/// @brief Pixel preprocessing: x = (pixel * scale - mean) / std.
+/// @brief Pixel preprocessing: x = (pixel * scale - mean) / std; per channel when
+/// channel_mean / channel_std are given (one value per channel, e.g. RGB).
 struct Preprocess {
   double scale = 1.0 / 255.0;
   double mean = 0.0;
   double std = 1.0;
+  std::vector<double> channel_mean, channel_std;
 };
 
 /// @brief Images (preprocessed) and labels.
@@ -39,5 +41,13 @@ struct Dataset {
 /// (0 = all). Throws Error if the files disagree or @p limit exceeds the samples.
 Dataset load_idx_dataset(const std::string& images, const std::string& labels, int64_t limit,
                          const Preprocess& pre);
+
+/// @brief Loads CIFAR-10 (@p classes = 10: records of 1 label byte + 3072 pixel bytes) or
+/// CIFAR-100 (@p classes = 100: coarse and fine label bytes, the fine label used) binary files,
+/// in order, as samples of shape [3, 32, 32] (R, G, B planes); keeps the first @p limit (0 =
+/// all). Throws Error naming the file for a size that is not a whole number of records, a label
+/// out of range, or a limit beyond the samples.
+Dataset load_cifar_dataset(const std::vector<std::string>& files, int classes, int64_t limit,
+                           const Preprocess& pre);
 
 }  // namespace pcmsim

@@ -40,7 +40,7 @@ int64_t sidecar_correct(const std::string& stem) {
 Dataset fmnist(int64_t n) {
   const std::string dir = "/usr/share/datasets/fashion-mnist/";
   return load_idx_dataset(dir + "t10k-images-idx3-ubyte.gz", dir + "t10k-labels-idx1-ubyte.gz", n,
-                          {1.0 / 255.0, 0.2860, 0.3530});
+                          {1.0 / 255.0, 0.2860, 0.3530, {}, {}});
 }
 
 int64_t correct(GraphAnalogNetwork& a, const Dataset& d) {

@@ -37,7 +37,7 @@ TEST(GraphImport, ShippedMlpAgreesWithTheChainImporter) {
   const std::string dir = "/usr/share/datasets/fashion-mnist/";
   Dataset ds =
       load_idx_dataset(dir + "t10k-images-idx3-ubyte.gz", dir + "t10k-labels-idx1-ubyte.gz", 20,
-                       {1.0 / 255.0, 0.2860, 0.3530});
+                       {1.0 / 255.0, 0.2860, 0.3530, {}, {}});
   for (int64_t i = 0; i < ds.count; ++i) {
     std::vector<float> a = run_reference(g, ds.image(i)), b = reference_forward(net, ds.image(i));
     for (size_t k = 0; k < a.size(); ++k) EXPECT_NEAR(a[k], b[k], 1e-4f * (1 + std::fabs(b[k])));

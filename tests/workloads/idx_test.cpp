@@ -4,6 +4,7 @@
 #include "sim/framework/error.h"
 #include "tests/framework/test_util.h"
 #include "workloads/dataset.h"
+#include "workloads/graph.h"
 
 namespace pcmsim {
 namespace {
@@ -80,7 +81,7 @@ TEST(Dataset, PreprocessesAndChecksCounts) {
   TempDir d;
   std::string im = d.file("im.idx", idx_bytes(0x08, {3, 2, 2}, 12));
   std::string lb = d.file("lb.idx", idx_bytes(0x08, {3}, 3));
-  Dataset ds = load_idx_dataset(im, lb, 2, {1.0 / 255.0, 0.5, 0.25});
+  Dataset ds = load_idx_dataset(im, lb, 2, {1.0 / 255.0, 0.5, 0.25, {}, {}});
   EXPECT_EQ(ds.count, 2);
   EXPECT_EQ(ds.sample_size, 4);
   EXPECT_FLOAT_EQ(ds.image(1)[1], float((5.0 / 255.0 - 0.5) / 0.25));
@@ -104,6 +105,74 @@ TEST(Dataset, FashionMnistTestSetIfInstalled) {
   std::vector<int> per_class(10, 0);
   for (int l : ds.labels) per_class[size_t(l)]++;
   for (int c : per_class) EXPECT_EQ(c, 1000);  // the test set is balanced
+}
+
+}  // namespace
+}  // namespace pcmsim
+
+namespace pcmsim {
+namespace {
+
+using testing::TempDir;
+
+std::string cifar_records(int classes, const std::vector<int>& labels) {
+  std::string s;
+  for (size_t r = 0; r < labels.size(); ++r) {
+    if (classes == 100) s += char(labels[r] / 5);  // coarse label
+    s += char(labels[r]);
+    for (int i = 0; i < 3072; ++i) s += char((i / 1024) * 100 + int(r));  // plane c holds c*100 + r
+  }
+  return s;
+}
+
+TEST(Cifar, ReadsRecordsPlanesAndPerChannelNormalization) {
+  TempDir d;
+  std::string a = d.file("data_batch_1.bin", cifar_records(10, {3, 7}));
+  std::string b = d.file("data_batch_2.bin", cifar_records(10, {9}));
+  Preprocess pre;
+  pre.channel_mean = {0.1, 0.2, 0.3};
+  pre.channel_std = {0.5, 0.5, 0.25};
+  Dataset ds = load_cifar_dataset({a, b}, 10, 0, pre);
+  ASSERT_EQ(ds.count, 3);
+  EXPECT_EQ(ds.labels, (std::vector<int>{3, 7, 9}));
+  EXPECT_EQ(ds.sample_shape, (Shape{3, 32, 32}));
+  // Sample 1, green plane (pixel 100 + 1): (101 / 255 - 0.2) / 0.5.
+  EXPECT_FLOAT_EQ(ds.image(1)[1024 + 5], float((101.0 / 255.0 - 0.2) / 0.5));
+  // Sample 2 is record 0 of the second file: blue pixel 200.
+  EXPECT_FLOAT_EQ(ds.image(2)[2048], float((200.0 / 255.0 - 0.3) / 0.25));
+  Dataset two = load_cifar_dataset({a, b}, 10, 2, pre);
+  EXPECT_EQ(two.count, 2);
+}
+
+TEST(Cifar, HundredClassesUseTheFineLabel) {
+  TempDir d;
+  Dataset ds = load_cifar_dataset({d.file("train.bin", cifar_records(100, {42, 99}))}, 100, 0, {});
+  EXPECT_EQ(ds.labels, (std::vector<int>{42, 99}));
+}
+
+TEST(Cifar, BadFilesAreErrors) {
+  TempDir d;
+  std::string cut = d.file("cut.bin", cifar_records(10, {1, 2}).substr(0, 5000));
+  try {
+    load_cifar_dataset({cut}, 10, 0, {});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              cut + ": 5000 bytes is not a whole number of 3073-byte CIFAR-10 records");
+  }
+  std::string bad = d.file("bad.bin", cifar_records(10, {12}));
+  try {
+    load_cifar_dataset({bad}, 10, 0, {});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), bad + ": record 0 has label 12, expected 0 to 9");
+  }
+  EXPECT_THROW(load_cifar_dataset({bad}, 10, 5, {}), Error);
+  Preprocess wrong;
+  wrong.channel_mean = {0.5};
+  wrong.channel_std = {0.5};
+  std::string ok = d.file("ok.bin", cifar_records(10, {1}));
+  EXPECT_THROW(load_cifar_dataset({ok}, 10, 0, wrong), Error);  // 1 mean for 3 channels
 }
 
 }  // namespace
