@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -141,6 +144,48 @@ TEST(GraphNetwork, Lenet5OnNoisyPcmIsDeterministicAndLowerThanExact) {
   a.forward(d.image(0), 0, ya);
   fp.forward(d.image(0), 0, yb);
   EXPECT_NE(ya, yb);
+}
+
+// Every shipped model (workloads/models/*.onnx) through the arrays in ideal numerics: the same
+// predictions as the FP32 reference on the first PCMSIM_ZOO_IMAGES test images (300 by default);
+// on all 10,000 the correct count must also equal the sidecar's PyTorch count.
+TEST(GraphNetwork, ZooModelsInIdealModeMatchFp32) {
+  const char* env = std::getenv("PCMSIM_ZOO_IMAGES");
+  const int64_t n = env ? std::stoll(env) : 300;
+  Dataset d = fmnist(n);
+  auto device = make<DeviceModel>("  impl: ideal\n");
+  MvmNumerics num;
+  num.ideal = true;
+  std::vector<std::string> models;
+  for (const auto& e : std::filesystem::directory_iterator(kModels))
+    if (e.path().extension() == ".onnx") models.push_back(e.path().stem().string());
+  std::sort(models.begin(), models.end());
+  ASSERT_GE(models.size(), 3u);
+  for (const std::string& m : models) {
+    Graph g = import_onnx_graph(kModels + m + ".onnx");
+    GraphMapping map = map_graph(g, {64, 64, 256, 256, 1});
+    GraphAnalogNetwork a(g, map, *device, num, WeightEncoding{}, 1);
+    a.prepare(0.0, Compensation::None, 2);
+    int64_t same = 0, ok_ref = 0, ok = 0;
+    std::vector<float> y;
+    for (int64_t i = 0; i < d.count; ++i) {
+      std::vector<float> r = run_reference(g, d.image(i));
+      a.forward(d.image(i), i, y);
+      const int64_t pr = std::max_element(r.begin(), r.end()) - r.begin();
+      const int64_t pa = std::max_element(y.begin(), y.end()) - y.begin();
+      same += pr == pa;
+      ok_ref += pr == d.labels[size_t(i)];
+      ok += pa == d.labels[size_t(i)];
+    }
+    std::cout << "  " << m << ": " << map.layers.size() << " analog layers, " << map.blocks.size()
+              << " arrays of 256x256, " << map.macs_per_image << " MACs per image; ideal " << ok
+              << "/" << d.count << ", FP32 reference " << ok_ref << "/" << d.count << "\n";
+    EXPECT_EQ(ok, ok_ref) << m;
+    EXPECT_GE(same, d.count - 1) << m;  // a tie between two logits may break either way
+    if (d.count == 10000) {
+      EXPECT_EQ(ok, sidecar_correct(m)) << m;
+    }
+  }
 }
 
 }  // namespace
