@@ -73,6 +73,8 @@ IdxData read_idx(const std::string& path) {
     const uint8_t* p = &bytes[4 + 4 * i];
     uint32_t v = (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | p[3];
     d.dims.push_back(v);
+    if (v != 0 && n > (uint64_t(1) << 40) / v)
+      throw Error(path + ": IDX dimensions describe more than 2^40 bytes");
     n *= v;
   }
   uint64_t have = bytes.size() - header;

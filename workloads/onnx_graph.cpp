@@ -41,8 +41,14 @@ struct Const {
 
 Const to_const(const onnx::TensorProto& t, const std::string& where) {
   Const c;
-  for (int64_t d : t.dims()) c.shape.push_back(d);
-  const int64_t n = numel(c.shape);
+  int64_t n = 1;
+  for (int64_t d : t.dims()) {
+    if (d < 0 || d > (int64_t(1) << 32) || (d > 0 && n > (int64_t(1) << 34) / d)) {
+      throw Error(where + ": dimension " + std::to_string(d) + " is negative or too large");
+    }
+    c.shape.push_back(d);
+    n *= d;
+  }
   if (t.data_location() == onnx::TensorProto::EXTERNAL)
     throw Error(where + ": external data is not supported");
   const std::string& raw = t.raw_data();
@@ -104,6 +110,8 @@ Const to_const(const onnx::TensorProto& t, const std::string& where) {
       throw Error(where + ": data type " + std::to_string(t.data_type()) +
                   " is not supported (float, double, int32, int64)");
   }
+  for (float v : c.f)
+    if (!std::isfinite(v)) throw Error(where + ": holds a value that is not finite (inf or NaN)");
   return c;
 }
 
@@ -215,6 +223,11 @@ class GraphImporter {
     }
     return it->second;
   }
+  float scalar_of(const onnx::NodeProto& n, int idx) const {
+    const Const& c = constant(n, idx);
+    if (c.f.size() != 1) fail(n, "input '" + n.input(idx) + "' must hold one value");
+    return c.f[0];
+  }
   int activation(const onnx::NodeProto& n, int idx) const {
     if (n.input_size() <= idx || n.input(idx).empty())
       fail(n, "missing input " + std::to_string(idx));
@@ -282,6 +295,7 @@ class GraphImporter {
                bool ceil) const {
     if (in.size() != 3)
       fail(n, "supports 2-D inputs (N, C, H, W); per-sample input shape is " + shape_str(in));
+    if (kh < 1 || kw < 1) fail(n, "kernel sizes must be at least 1");
     g.kernel[0] = kh;
     g.kernel[1] = kw;
     auto strides = attr_ints(n, "strides"), dil = attr_ints(n, "dilations"),
@@ -316,8 +330,11 @@ class GraphImporter {
       const int64_t extent = size + g.pad[d] + g.pad[d + 2] - span;
       if (extent < 0)
         fail(n, "the window (" + std::to_string(span) + ") is larger than the padded input");
-      out[size_t(d + 1)] =
-          (ceil ? (extent + g.stride[d] - 1) / g.stride[d] : extent / g.stride[d]) + 1;
+      int64_t o = (ceil ? (extent + g.stride[d] - 1) / g.stride[d] : extent / g.stride[d]) + 1;
+      // ceil_mode: the last window must start inside the input or its leading pad (as PyTorch
+      // and ONNX Runtime compute it).
+      if (ceil && (o - 1) * g.stride[d] >= size + g.pad[d]) --o;
+      out[size_t(d + 1)] = o;
     }
     return out;
   }
@@ -325,6 +342,8 @@ class GraphImporter {
   void import_node(const onnx::NodeProto& n) {
     const std::string& op = n.op_type();
     if (n.output_size() < 1) fail(n, "node has no output");
+    if (op != "Constant" && (n.input_size() < 1 || n.input(0).empty()))
+      fail(n, "node has no input");
     if (op == "Constant") {
       const auto* v = attr(n, "value");
       if (!v || !v->has_t()) fail(n, "only the 'value' tensor form is supported");
@@ -420,7 +439,8 @@ class GraphImporter {
                     : op == "Sub" ? GraphOp::Sub
                     : op == "Mul" ? GraphOp::Mul
                                   : GraphOp::Div;
-      bool c0 = is_const(n.input(0)), c1 = n.input_size() > 1 && is_const(n.input(1));
+      if (n.input_size() != 2) fail(n, "needs two inputs");
+      bool c0 = is_const(n.input(0)), c1 = is_const(n.input(1));
       if (c0 && c1) fail(n, "both operands are constants (fold them before export)");
       if (!c0 && !c1) {
         int a = activation(n, 0), b = activation(n, 1);
@@ -456,8 +476,8 @@ class GraphImporter {
         lo = attr_float(n, "min", lo);
         hi = attr_float(n, "max", hi);
       } else {
-        if (n.input_size() > 1 && !n.input(1).empty()) lo = constant(n, 1).f.at(0);
-        if (n.input_size() > 2 && !n.input(2).empty()) hi = constant(n, 2).f.at(0);
+        if (n.input_size() > 1 && !n.input(1).empty()) lo = scalar_of(n, 1);
+        if (n.input_size() > 2 && !n.input(2).empty()) hi = scalar_of(n, 2);
       }
       GraphNode& g = emit(n, GraphOp::Clip, {x}, shape_of(x));
       g.lo = lo;
@@ -562,6 +582,7 @@ class GraphImporter {
       return;
     }
     if (op == "Concat") {
+      if (n.input_size() < 1) fail(n, "needs at least one input");
       std::vector<int> ins;
       for (int i = 0; i < n.input_size(); ++i) ins.push_back(activation(n, i));
       const Shape& s0 = shape_of(ins[0]);
@@ -637,7 +658,7 @@ class GraphImporter {
         const Const& p = constant(n, 1);
         if (!p.integral) fail(n, "pads must be a constant integer tensor");
         pads = p.i;
-        if (n.input_size() > 2 && !n.input(2).empty()) value = constant(n, 2).f.at(0);
+        if (n.input_size() > 2 && !n.input(2).empty()) value = scalar_of(n, 2);
         if (n.input_size() > 3 && !n.input(3).empty()) fail(n, "the axes input is not supported");
       }
       const Shape& s = shape_of(x);

@@ -135,7 +135,9 @@ class PcmDevice : public DeviceModel {
   void read(const DeviceState& s, double t_s, const DrawKey& key, float* out) const override {
     RngStream noise = key.stream(DrawKind::ReadNoise);
     const double log_time = std::log((t_s + m_t0_s) / m_t0_s);
-    const double read_int = std::sqrt(std::log((t_s + m_t0_s + m_t_read_s) / (2.0 * m_t_read_s)));
+    // The 1/f integral vanishes (rather than turning negative) for reads shorter than t_read.
+    const double read_int =
+        std::sqrt(std::max(0.0, std::log((t_s + m_t0_s + m_t_read_s) / (2.0 * m_t_read_s))));
     for (size_t i = 0; i < s.g_prog_uS.size(); ++i) {
       double g_prog = s.g_prog_uS[i];
       double g = g_prog * std::exp(-double(s.nu[i]) * log_time);

@@ -105,5 +105,9 @@ int sc_main(int argc, char** argv) {
   } catch (const po::error& e) {
     std::cerr << "pcmsim: error: " << e.what() << "\n" << kUsage;
     return 2;
+  } catch (const std::exception& e) {
+    // Anything else is a bug or an input no check caught: still a clean message and status.
+    std::cerr << "pcmsim: error: " << e.what() << "\n";
+    return 1;
   }
 }

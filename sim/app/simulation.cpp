@@ -39,10 +39,23 @@ std::string default_config_path() {
 
 namespace {
 
-std::string resolve_path(const Params& p, const std::string& name, const std::string& value) {
+/// The path in @p name resolved against the file that set it, written back absolute so that the
+/// resolved config runs from anywhere.
+std::string resolve_path(Params& p, ConfigNode& root, const std::string& name,
+                         const std::string& value) {
   fs::path v(value);
-  if (v.is_absolute() || value.empty()) return value;
-  return (fs::path(p.base_dir(name)) / v).lexically_normal().string();
+  if (value.empty()) return value;
+  std::string resolved =
+      v.is_absolute() ? value
+                      : fs::absolute(fs::path(p.base_dir(name)) / v).lexically_normal().string();
+  ConfigNode* node = &root;
+  std::string path = p.key_path(name), key;
+  for (std::stringstream ss(path); std::getline(ss, key, '.');)
+    node = node ? node->find(key) : nullptr;
+  if (node && node->kind == ConfigNode::Kind::Scalar) node->scalar = resolved;
+  // Shown relative to the working directory where that is shorter (reports, messages).
+  std::string rel = fs::relative(resolved).string();
+  return !rel.empty() && rel.size() < resolved.size() && rel.rfind("..", 0) != 0 ? rel : resolved;
 }
 
 /// The accuracy-over-time plan (`inference:`) and its results.
@@ -159,15 +172,19 @@ void build(Run& r, const RunOptions& o) {
   }
 
   Params wp = top.child("workload");
-  r.onnx_path =
-      resolve_path(wp, "onnx", wp.get<std::string>("onnx").desc("trained network, ONNX file"));
+  r.onnx_path = resolve_path(wp, *r.root, "onnx",
+                             wp.get<std::string>("onnx").desc("trained network, ONNX file"));
   std::string sidecar_default = fs::path(r.onnx_path).replace_extension(".yaml").string();
-  std::string sidecar = resolve_path(wp, "sidecar",
+  const bool sidecar_named = wp.has("sidecar");
+  std::string sidecar = resolve_path(wp, *r.root, "sidecar",
                                      wp.get<std::string>("sidecar")
                                          .desc("model sidecar YAML (preprocessing, FP32 accuracy)")
                                          .def(sidecar_default));
   // The sidecar gives the preprocessing the network was trained with; the config may override.
   Preprocess side;
+  if (sidecar_named && !fs::exists(sidecar)) {
+    wp.fail("sidecar", "no such file: " + sidecar);
+  }
   if (fs::exists(sidecar)) {
     auto sroot = load_config(sidecar);
     auto sctx = std::make_shared<ParamContext>();
@@ -177,7 +194,17 @@ void build(Run& r, const RunOptions& o) {
     side.mean = spp.get<double>("mean").desc("mean subtracted").def(0.0);
     side.std = spp.get<double>("std").desc("std divided by").range(1e-12, 1e12).def(1.0);
     r.fp32_correct = s.get<int64_t>("fp32_test_correct").desc("FP32 correct count").def(-1);
-    r.fp32_images = s.get<int64_t>("fp32_test_images").desc("FP32 test images").def(0);
+    r.fp32_images = s.get<int64_t>("fp32_test_images").desc("FP32 test images").min(0).def(0);
+    if (r.fp32_images == 0) r.fp32_correct = -1;  // no reference without its image count
+    // The sidecar carries other metadata too; only its preprocessing must hold no unknown key.
+    if (ConfigNode* pre = sroot->find("preprocessing")) {
+      for (const auto& e : pre->map) {
+        if (!e.value->used) {
+          throw Error(e.key_src.describe() + ": preprocessing." + e.key +
+                      ": unknown key (known keys here: scale mean std)");
+        }
+      }
+    }
   }
   Params pp = wp.child("preprocessing");
   r.pre.scale = pp.get<double>("scale").desc("multiplier on raw pixel values").def(side.scale);
@@ -188,10 +215,10 @@ void build(Run& r, const RunOptions& o) {
   const std::string format =
       dp.get<std::string>("format").desc("dataset file format").choices({"idx"}).def("idx");
   (void)format;  // one format in this version
-  r.images_path =
-      resolve_path(dp, "images", dp.get<std::string>("images").desc("IDX image file (raw or .gz)"));
-  r.labels_path =
-      resolve_path(dp, "labels", dp.get<std::string>("labels").desc("IDX label file (raw or .gz)"));
+  r.images_path = resolve_path(dp, *r.root, "images",
+                               dp.get<std::string>("images").desc("IDX image file (raw or .gz)"));
+  r.labels_path = resolve_path(dp, *r.root, "labels",
+                               dp.get<std::string>("labels").desc("IDX label file (raw or .gz)"));
 
   r.chip = std::make_unique<Chip>("chip", top.child("chip"), r.ideal, r.ledger);
   check_unused(*r.root, *r.ctx);
@@ -200,11 +227,15 @@ void build(Run& r, const RunOptions& o) {
   r.net = import_onnx(r.onnx_path);
   r.map = map_network(r.net, r.chip->shape());
   r.data = load_idx_dataset(r.images_path, r.labels_path, 0, r.pre);
-  for (int64_t want : {r.images, r.inference.images}) {
-    if (want > r.data.count) {
-      throw Error(r.images_path + ": " + std::to_string(want) +
-                  " images requested, the file holds " + std::to_string(r.data.count));
-    }
+  if (r.data.count == 0) throw Error(r.images_path + ": the dataset holds no images");
+  if (r.images > r.data.count) {
+    sp.fail("images", "the dataset holds " + std::to_string(r.data.count) + " images (" +
+                          r.images_path + ")");
+  }
+  if (r.inference.images > r.data.count) {
+    Params ip = top.child("inference");
+    ip.fail("images", "the dataset holds " + std::to_string(r.data.count) + " images (" +
+                          r.images_path + ")");
   }
   if (r.data.sample_size != r.net.input_size()) {
     throw Error(r.images_path + ": samples have " + std::to_string(r.data.sample_size) +

@@ -221,7 +221,13 @@ void apply_override(ConfigNode& root, const std::string& assignment) {
   }
   const std::string& leaf = keys.back();
   // Switching implementation drops the old implementation's parameters, as in merge_config.
-  if (leaf == "impl" && impl_of(*node) != text) node->map.clear();
+  if (leaf == "impl" && impl_of(*node) != text) {
+    // The old implementation's parameters go, but not what other -p overrides set.
+    node->map.erase(
+        std::remove_if(node->map.begin(), node->map.end(),
+                       [](const ConfigNode::Entry& e) { return e.key_src.file != "-p"; }),
+        node->map.end());
+  }
   ConfigNode::Entry* e = node->find_entry(leaf);
   value->src = src;
   if (e) {

@@ -1,7 +1,9 @@
 #include "sim/framework/params.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <iomanip>
 
@@ -26,6 +28,15 @@ double from_text<double>(const std::string& t, const std::string& unit) {
 }
 template <>
 int64_t from_text<int64_t>(const std::string& t, const std::string& unit) {
+  // A plain integer is read exactly (a double would round above 2^53).
+  if (!t.empty() && t.find_first_not_of("+-0123456789") == std::string::npos) {
+    errno = 0;
+    char* end = nullptr;
+    long long v = std::strtoll(t.c_str(), &end, 10);
+    if (*end != '\0' || end == t.c_str()) throw std::invalid_argument("not a number");
+    if (errno == ERANGE) throw std::invalid_argument("number out of range");
+    return v;
+  }
   double v = parse_quantity(t, unit);
   if (v != std::floor(v)) throw std::invalid_argument("expected a whole number");
   if (std::fabs(v) > 9.0e18) throw std::invalid_argument("number out of range");

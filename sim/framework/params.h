@@ -5,6 +5,7 @@
 // Keys are marked as read; after building, check_unused() rejects any key nobody read.
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -163,10 +164,17 @@ std::string to_text(const T& v) {
   } else if constexpr (std::is_same_v<T, std::string>) {
     return v;
   } else {
-    std::ostringstream os;
-    os.precision(12);
-    os << v;
-    return os.str();
+    // The shortest text that reads back as the same value (defaults are written back).
+    for (int digits : {12, 15, std::numeric_limits<T>::max_digits10}) {
+      std::ostringstream os;
+      os.precision(digits);
+      os << v;
+      std::istringstream back(os.str());
+      T w{};
+      back >> w;
+      if (w == v || digits == std::numeric_limits<T>::max_digits10) return os.str();
+    }
+    return std::string();
   }
 }
 /// Converts scalar text to T in @p unit; throws std::invalid_argument with the reason.

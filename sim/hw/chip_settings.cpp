@@ -55,7 +55,7 @@ ChipSettings read_chip_settings(Params& p) {
   cs.name = p.get<std::string>("name").desc("name of the chip preset").def("unnamed");
   cs.clock_ghz =
       p.get<double>("clock").desc("chip clock frequency").unit("GHz").range(1e-6, 100.0).def(1.0);
-  cs.tiles = p.get<int>("tiles").desc("number of tiles").unit("tiles").range(1, 65536).def(4);
+  cs.tiles = p.get<int>("tiles").desc("number of tiles").unit("tiles").range(1, 16384).def(4);
   cs.activation_bits = p.get<int>("activation_bits")
                            .desc("bits per activation moved between units")
                            .unit("bit")
@@ -70,7 +70,7 @@ ChipSettings read_chip_settings(Params& p) {
   cs.cores_per_tile = tp.get<int>("cores")
                           .desc("analog cores (arrays) per tile")
                           .unit("cores")
-                          .range(1, 65536)
+                          .range(1, 4096)
                           .def(8);
   Params cp = tp.child("core");
   cs.adcs = cp.get<int>("adcs")

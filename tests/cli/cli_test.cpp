@@ -118,10 +118,8 @@ TEST(Cli, ReportShowsLatencyThroughputEnergyBreakdownAndAccuracy) {
 TEST(Cli, ResolvedConfigRunsAgainToTheSameResult) {
   TempDir d;
   ASSERT_EQ(run("run --no-progress -p simulation.images=100 --out " + d.path("a")).rc, 0);
-  // The resolved config has absolute dataset paths and a relative ONNX path from configs/.
-  Result r =
-      run("run --no-progress -p workload.onnx=" + kSrc + "/workloads/models/mlp_fmnist.onnx " +
-          d.path("a/resolved_config.yaml") + " --out " + d.path("b"));
+  // Paths in the resolved config are absolute: it runs again as it is.
+  Result r = run("run --no-progress " + d.path("a/resolved_config.yaml") + " --out " + d.path("b"));
   ASSERT_EQ(r.rc, 0) << r.out;
   auto a = stats(d.path("a"))["run"], b = stats(d.path("b"))["run"];
   a.erase("config");
@@ -206,7 +204,7 @@ TEST(CliErrors, ValueOutOfRangeInThePreset) {
   std::string cfg =
       d.file("run.yaml", "include: " + kSrc + "/configs/default.yaml\nchip:\n  tiles: 0\n");
   BadRun b(cfg);
-  b.expect(cfg + ":3: chip.tiles = 0: not in [1, 65536] tiles");
+  b.expect(cfg + ":3: chip.tiles = 0: not in [1, 16384] tiles");
 }
 
 TEST(CliErrors, BadUnit) {
@@ -331,6 +329,29 @@ TEST(CliErrors, TooManyBitsInSlices) {
 TEST(CliErrors, EncodingKeysOfAnotherMode) {
   BadRun b("-p chip.tile.core.encoding.slices=4");  // mode single reads no slices
   b.expect("-p override: chip.tile.core.encoding.slices: unknown key");
+}
+
+TEST(CliErrors, MissingNamedSidecar) {
+  BadRun b("-p workload.sidecar=/nonexistent/side.yaml");
+  b.expect(
+      "-p override: workload.sidecar = /nonexistent/side.yaml: no such file: "
+      "/nonexistent/side.yaml");
+}
+
+TEST(CliErrors, MoreImagesThanTheDatasetHolds) {
+  BadRun b("-p simulation.images=20000");
+  b.expect("-p override: simulation.images = 20000: the dataset holds 10000 images");
+}
+
+TEST(Cli, ImplSwitchKeepsOtherOverrides) {
+  // sigma set before the switch to the gaussian device survives it.
+  TempDir d;
+  Result r =
+      run("run --no-progress -p simulation.images=10 -p chip.tile.core.device.sigma=0.2 "
+          "-p chip.tile.core.device.impl=gaussian --out " +
+          d.path("o"));
+  ASSERT_EQ(r.rc, 0) << r.out;
+  EXPECT_NE(slurp(d.path("o/resolved_config.yaml")).find("sigma: 0.2"), std::string::npos);
 }
 
 TEST(CliErrors, UnknownCommandAndBadOptions) {
