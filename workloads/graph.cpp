@@ -19,54 +19,6 @@ std::string shape_str(const Shape& s) {
   return o + "]";
 }
 
-const char* graph_op_name(GraphOp op) {
-  switch (op) {
-    case GraphOp::Conv:
-      return "conv";
-    case GraphOp::Dense:
-      return "dense";
-    case GraphOp::Add:
-      return "add";
-    case GraphOp::Sub:
-      return "sub";
-    case GraphOp::Mul:
-      return "mul";
-    case GraphOp::Div:
-      return "div";
-    case GraphOp::Relu:
-      return "relu";
-    case GraphOp::LeakyRelu:
-      return "leaky_relu";
-    case GraphOp::Clip:
-      return "clip";
-    case GraphOp::Sigmoid:
-      return "sigmoid";
-    case GraphOp::Tanh:
-      return "tanh";
-    case GraphOp::MaxPool:
-      return "max_pool";
-    case GraphOp::AveragePool:
-      return "average_pool";
-    case GraphOp::GlobalAveragePool:
-      return "global_average_pool";
-    case GraphOp::BatchNorm:
-      return "batch_norm";
-    case GraphOp::Flatten:
-      return "flatten";
-    case GraphOp::Reshape:
-      return "reshape";
-    case GraphOp::Concat:
-      return "concat";
-    case GraphOp::Softmax:
-      return "softmax";
-    case GraphOp::Pad:
-      return "pad";
-    case GraphOp::Identity:
-      return "identity";
-  }
-  return "?";
-}
-
 namespace {
 
 using Buf = std::vector<float>;

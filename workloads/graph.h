@@ -42,7 +42,6 @@ enum class GraphOp {
   Pad,
   Identity
 };
-const char* graph_op_name(GraphOp op);
 
 /// @brief One operation. Field use depends on op (see GraphOp).
 struct GraphNode {

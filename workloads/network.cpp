@@ -4,18 +4,6 @@
 
 namespace pcmsim {
 
-const char* layer_op_name(LayerOp op) {
-  switch (op) {
-    case LayerOp::Dense:
-      return "dense";
-    case LayerOp::Relu:
-      return "relu";
-    case LayerOp::Flatten:
-      return "flatten";
-  }
-  return "?";
-}
-
 int64_t Network::input_size() const {
   int64_t n = 1;
   for (int64_t d : input_shape) n *= d;

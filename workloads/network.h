@@ -10,7 +10,6 @@
 namespace pcmsim {
 
 enum class LayerOp { Dense, Relu, Flatten };
-const char* layer_op_name(LayerOp op);
 
 struct Layer {
   std::string name;     ///< ONNX node name (or output name if the node has none)

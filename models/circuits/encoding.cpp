@@ -4,18 +4,6 @@
 
 namespace pcmsim {
 
-const char* encoding_mode_name(WeightEncoding::Mode m) {
-  switch (m) {
-    case WeightEncoding::Mode::Single:
-      return "single";
-    case WeightEncoding::Mode::Significance:
-      return "significance";
-    case WeightEncoding::Mode::BitSlices:
-      return "bit_slices";
-  }
-  return "?";
-}
-
 int WeightEncoding::levels() const {
   switch (mode) {
     case Mode::Single:

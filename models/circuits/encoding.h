@@ -33,6 +33,4 @@ struct WeightEncoding {
   std::vector<float> slice(const float* w, size_t n, double w_max, int s) const;
 };
 
-const char* encoding_mode_name(WeightEncoding::Mode m);
-
 }  // namespace pcmsim

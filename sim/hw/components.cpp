@@ -56,7 +56,6 @@ class Bus : public Interconnect {
     ledger.leakage(path, m_leakage_mw);
     ledger.area(path, "interconnect", m_area_um2);
   }
-  const Counter& bytes_moved() const override { return *s_bytes; }
   double pj_per_byte() const override { return m_pj_per_byte; }
 
  private:

@@ -47,7 +47,6 @@ class Interconnect {
   virtual Slot transfer(Cycles now, uint64_t bytes) = 0;
   /// @brief Creates its stats under @p parent and registers its costs.
   virtual void attach(StatGroup& parent, const std::string& name, EnergyLedger& ledger) = 0;
-  virtual const Counter& bytes_moved() const = 0;
   virtual double pj_per_byte() const = 0;
 };
 

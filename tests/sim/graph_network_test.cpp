@@ -179,7 +179,8 @@ TEST(GraphNetwork, ZooModelsInIdealModeMatchFp32) {
     }
     std::cout << "  " << m << ": " << map.layers.size() << " analog layers, " << map.blocks.size()
               << " arrays of 256x256, " << map.macs_per_image << " MACs per image; ideal " << ok
-              << "/" << d.count << ", FP32 reference " << ok_ref << "/" << d.count << "\n";
+              << "/" << d.count << ", FP32 reference " << ok_ref << "/" << d.count << "\n"
+              << mapping_report(g, map);
     EXPECT_EQ(ok, ok_ref) << m;
     EXPECT_GE(same, d.count - 1) << m;  // a tie between two logits may break either way
     if (d.count == 10000) {
