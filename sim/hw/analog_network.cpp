@@ -13,28 +13,16 @@ ArrayBank AnalogNetwork::program(const Network& net, const Mapping& map, const D
     ArrayBank::weight_stats(net.layers[size_t(map.layers[l].net_layer)].weight, &layer_max[l],
                             &layer_std[l]);
   }
-  std::vector<std::vector<float>> weights;  // one per weight block (level 0)
   std::vector<BlockSpec> specs;
   for (const ArrayBlock& b : map.blocks) {
-    if (b.level == 0) {
-      const Layer& l = net.layers[size_t(map.layers[size_t(b.layer)].net_layer)];
-      std::vector<float> w(size_t(b.rows) * size_t(b.cols));
-      for (int r = 0; r < b.rows; ++r)
-        for (int c = 0; c < b.cols; ++c)
-          w[size_t(r) * size_t(b.cols) + size_t(c)] =
-              l.weight[size_t(b.row0 + r) * size_t(l.out) + size_t(b.col0 + c)];
-      weights.push_back(std::move(w));
-    }
-    specs.push_back({uint32_t(b.layer), uint32_t(b.index), b.level, b.rows, b.cols, nullptr,
-                     layer_max[size_t(b.layer)], layer_std[size_t(b.layer)]});
+    const Layer& l = net.layers[size_t(map.layers[size_t(b.layer)].net_layer)];
+    specs.push_back(
+        {uint32_t(b.layer), uint32_t(b.index), b.level, b.rows, b.cols,
+         b.level == 0 ? ArrayBank::sub_block(l.weight.data(), l.out, b.row0, b.col0, b.rows, b.cols)
+                      : std::vector<float>{},
+         layer_max[size_t(b.layer)], layer_std[size_t(b.layer)]});
   }
-  // Point each spec at its block's weights (the vector of vectors no longer moves).
-  size_t w = 0;
-  for (size_t i = 0; i < specs.size(); ++i) {
-    if (specs[i].level == 0 && i > 0) ++w;
-    specs[i].weights = weights[w].data();
-  }
-  return ArrayBank(specs, device, numerics, encoding, seed);
+  return ArrayBank(std::move(specs), device, numerics, encoding, seed);
 }
 
 AnalogNetwork::AnalogNetwork(const Network& net, const Mapping& map, const DeviceModel& device,

@@ -22,16 +22,27 @@ void ArrayBank::weight_stats(const std::vector<float>& w, double* max_abs, doubl
   *std = std::sqrt(std::max(0.0, s2 / n - mean * mean));
 }
 
-ArrayBank::ArrayBank(const std::vector<BlockSpec>& blocks, const DeviceModel& device,
+std::vector<float> ArrayBank::sub_block(const float* m, int64_t ld, int row0, int col0, int rows,
+                                        int cols) {
+  std::vector<float> w(size_t(rows) * size_t(cols));
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < cols; ++c)
+      w[size_t(r) * size_t(cols) + size_t(c)] = m[size_t(row0 + r) * size_t(ld) + size_t(col0 + c)];
+  return w;
+}
+
+ArrayBank::ArrayBank(std::vector<BlockSpec> blocks, const DeviceModel& device,
                      const MvmNumerics& numerics, const WeightEncoding& encoding, uint64_t seed)
-    : m_specs(blocks), m_num(numerics), m_comp_work(blocks.size()) {
+    : m_specs(std::move(blocks)), m_num(numerics), m_comp_work(m_specs.size()) {
   const bool exact = numerics.ideal || device.exact();
   std::vector<float> residual;
+  const std::vector<float>* weights = nullptr;  // of the current weight block
   float w_max = 0.0f;
-  for (const BlockSpec& b : blocks) {
+  for (const BlockSpec& b : m_specs) {
     const size_t n = size_t(b.rows) * size_t(b.cols);
     if (b.level == 0) {  // a new weight block
-      residual.assign(b.weights, b.weights + n);
+      weights = &b.weights;
+      residual = b.weights;
       w_max = 0.0f;
       for (float v : residual) w_max = std::max(w_max, std::fabs(v));
     }
@@ -39,7 +50,7 @@ ArrayBank::ArrayBank(const std::vector<BlockSpec>& blocks, const DeviceModel& de
     // What this level holds: the weights (single), the residual left by the levels before
     // (significance), or its digit (bit slices).
     std::vector<float> target = encoding.mode == WeightEncoding::Mode::BitSlices
-                                    ? encoding.slice(b.weights, n, w_max, b.level)
+                                    ? encoding.slice(weights->data(), n, w_max, b.level)
                                     : residual;
     ProgramContext ctx{DrawKey{seed, b.layer, b.index}, 1.0, w_max, b.layer_w_max, b.layer_w_std};
     const double full_scale =
@@ -53,7 +64,7 @@ ArrayBank::ArrayBank(const std::vector<BlockSpec>& blocks, const DeviceModel& de
     }
     m_noise.emplace_back(seed, DrawKind::OutputNoise, b.layer, b.index);
   }
-  for (BlockSpec& b : m_specs) b.weights = nullptr;  // not ours to keep
+  for (BlockSpec& b : m_specs) std::vector<float>().swap(b.weights);  // programmed: not needed
 }
 
 void ArrayBank::prepare(double t_s, Compensation comp, uint64_t eval_seed) {

@@ -19,15 +19,16 @@ struct BlockSpec {
   uint32_t layer = 0, index = 0;  ///< draw key: analog layer and block within it
   int level = 0;                  ///< encoding level; level 0 starts a new weight block
   int rows = 0, cols = 0;
-  const float* weights = nullptr;  ///< the weight block, rows x cols row-major (all levels alike)
+  std::vector<float> weights;  ///< level 0: the weight block, rows x cols row-major; empty on
+                               ///< higher levels, which program the same block
   double layer_w_max = 0, layer_w_std = 0;
 };
 
 class ArrayBank {
  public:
   /// @brief Programs every block; draws keyed by (@p seed, layer, index).
-  ArrayBank(const std::vector<BlockSpec>& blocks, const DeviceModel& device,
-            const MvmNumerics& numerics, const WeightEncoding& encoding, uint64_t seed);
+  ArrayBank(std::vector<BlockSpec> blocks, const DeviceModel& device, const MvmNumerics& numerics,
+            const WeightEncoding& encoding, uint64_t seed);
 
   /// @brief Makes the conductances @p t_s seconds after programming current and sets the drift
   /// compensation; read noise and output noise keyed by @p eval_seed. Records the MVM work of
@@ -41,6 +42,10 @@ class ArrayBank {
   const MvmResult& compensation_work(size_t b) const { return m_comp_work[b]; }
   const MvmNumerics& numerics() const { return m_num; }
 
+  /// @brief The @p rows x @p cols block at (@p row0, @p col0) of a row-major matrix with
+  /// @p ld columns.
+  static std::vector<float> sub_block(const float* m, int64_t ld, int row0, int col0, int rows,
+                                      int cols);
   /// @brief Per-layer weight statistics (max |W|, standard deviation) of @p w.
   static void weight_stats(const std::vector<float>& w, double* max_abs, double* std);
 

@@ -7,7 +7,6 @@ namespace pcmsim {
 ArrayBank GraphAnalogNetwork::program(const Graph& g, const GraphMapping& map,
                                       const DeviceModel& device, const MvmNumerics& numerics,
                                       const WeightEncoding& encoding, uint64_t seed) {
-  std::vector<std::vector<float>> weights;  // one per weight block (level 0)
   std::vector<BlockSpec> specs;
   for (size_t li = 0; li < map.layers.size(); ++li) {
     const GraphLayer& l = map.layers[li];
@@ -21,24 +20,14 @@ ArrayBank GraphAnalogNetwork::program(const Graph& g, const GraphMapping& map,
         group = b.group;
         matrix = layer_matrix(g, l, group);
       }
-      if (b.level == 0) {
-        std::vector<float> w(size_t(b.rows) * size_t(b.cols));
-        for (int r = 0; r < b.rows; ++r)
-          for (int c = 0; c < b.cols; ++c)
-            w[size_t(r) * size_t(b.cols) + size_t(c)] =
-                matrix[size_t(b.row0 + r) * size_t(l.cols) + size_t(b.col0 + c)];
-        weights.push_back(std::move(w));
-      }
-      specs.push_back(
-          {uint32_t(li), uint32_t(b.index), b.level, b.rows, b.cols, nullptr, w_max, w_std});
+      specs.push_back({uint32_t(li), uint32_t(b.index), b.level, b.rows, b.cols,
+                       b.level == 0 ? ArrayBank::sub_block(matrix.data(), l.cols, b.row0, b.col0,
+                                                           b.rows, b.cols)
+                                    : std::vector<float>{},
+                       w_max, w_std});
     }
   }
-  size_t w = 0;
-  for (size_t i = 0; i < specs.size(); ++i) {
-    if (specs[i].level == 0 && i > 0) ++w;
-    specs[i].weights = weights[w].data();
-  }
-  return ArrayBank(specs, device, numerics, encoding, seed);
+  return ArrayBank(std::move(specs), device, numerics, encoding, seed);
 }
 
 GraphAnalogNetwork::GraphAnalogNetwork(const Graph& g, const GraphMapping& map,
