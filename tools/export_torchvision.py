@@ -30,7 +30,9 @@ import torch
 import torch.nn as nn
 import torchvision
 
-OPSET = 13
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from train_cnn import export_onnx  # noqa: E402  (same export settings as the zoo)
+
 MODELS = ("resnet18", "resnet50", "vgg16", "mobilenet_v2")
 
 
@@ -116,16 +118,7 @@ def main(argv=None) -> int:
     print(f"{args.model}: {n_params} parameters, {macs} Conv+Linear MACs per image")
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    torch.onnx.export(
-        model, dummy, str(args.out),
-        export_params=True,
-        opset_version=OPSET,
-        do_constant_folding=True,
-        training=torch.onnx.TrainingMode.EVAL,
-        input_names=["input"],
-        output_names=["logits"],
-        dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}},
-    )
+    export_onnx(model, args.out, dummy)
 
     import onnx
     proto = onnx.load(str(args.out))

@@ -272,9 +272,11 @@ def count_macs(model: nn.Module) -> tuple[int, list]:
 # ONNX export and independent numpy re-evaluation
 # --------------------------------------------------------------------------
 
-def export_onnx(model: nn.Module, path: Path) -> None:
+def export_onnx(model: nn.Module, path: Path, dummy: torch.Tensor | None = None) -> None:
+    """Exports in eval mode: opset OPSET, input "input", output "logits", dynamic batch."""
     model.eval()
-    dummy = torch.zeros(1, 1, ROWS, COLS, dtype=torch.float32)
+    if dummy is None:
+        dummy = torch.zeros(1, 1, ROWS, COLS, dtype=torch.float32)
     torch.onnx.export(
         model, dummy, str(path),
         export_params=True,
