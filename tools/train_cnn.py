@@ -63,7 +63,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import shlex
 import sys
 import time
@@ -82,7 +81,7 @@ import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 from train_mlp import (  # noqa: E402
-    COLS, N_TEST, OPSET, ROWS, SCALE, load_fashion_mnist, preprocess, torch_predict,
+    COLS, N_TEST, OPSET, ROWS, SCALE, prepare_data, seed_everything, torch_predict,
 )
 
 try:  # torch >= 2.0
@@ -533,25 +532,8 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     command = shlex.join([sys.executable] + (sys.argv if argv is None else [__file__] + argv))
 
-    torch.set_num_threads(max(1, args.threads))
-    random.seed(args.seed)
-    np.random.seed(args.seed)
-    torch.manual_seed(args.seed)
-    torch.use_deterministic_algorithms(True)
-
-    # ---- data -----------------------------------------------------------
-    tr_x_u8, tr_y, te_x_u8, te_y = load_fashion_mnist(args.data_dir)
-    scaled = tr_x_u8.astype(np.float64) * SCALE
-    mean_exact, std_exact = float(scaled.mean()), float(scaled.std())
-    mean, std = round(mean_exact, 4), round(std_exact, 4)
-    print(f"train pixel mean={mean_exact:.6f} std={std_exact:.6f} "
-          f"-> using rounded mean={mean:.4f} std={std:.4f}")
-
-    train_x = torch.from_numpy(preprocess(tr_x_u8, mean, std))
-    train_y = torch.from_numpy(tr_y.astype(np.int64))
-    test_x_np = preprocess(te_x_u8, mean, std)
-    test_x = torch.from_numpy(test_x_np)
-    test_y = te_y.astype(np.int64)
+    seed_everything(args.seed, args.threads)
+    train_x, train_y, test_x_np, test_x, test_y, mean, std = prepare_data(args.data_dir)
 
     # ---- model ----------------------------------------------------------
     model = build_model(args.arch)

@@ -324,29 +324,40 @@ def parse_args(argv=None):
     return args
 
 
-def main(argv=None) -> int:
-    args = parse_args(argv)
-    command = shlex.join([sys.executable] + sys.argv)
-
-    torch.set_num_threads(max(1, args.threads))
-    random.seed(args.seed)
-    np.random.seed(args.seed)
-    torch.manual_seed(args.seed)
+def seed_everything(seed: int, threads: int) -> None:
+    """Thread count and every seed, with deterministic torch kernels."""
+    torch.set_num_threads(max(1, threads))
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
     torch.use_deterministic_algorithms(True)
 
-    # ---- data -----------------------------------------------------------
-    tr_x_u8, tr_y, te_x_u8, te_y = load_fashion_mnist(args.data_dir)
+
+def prepare_data(data_dir: Path):
+    """Fashion-MNIST, preprocessed with the training set's mean and std rounded to 4 decimals.
+
+    Returns (train_x, train_y, test_x_np, test_x, test_y, mean, std).
+    """
+    tr_x_u8, tr_y, te_x_u8, te_y = load_fashion_mnist(data_dir)
     scaled = tr_x_u8.astype(np.float64) * SCALE
     mean_exact, std_exact = float(scaled.mean()), float(scaled.std())
     mean, std = round(mean_exact, 4), round(std_exact, 4)
     print(f"train pixel mean={mean_exact:.6f} std={std_exact:.6f} "
           f"-> using rounded mean={mean:.4f} std={std:.4f}")
-
     train_x = torch.from_numpy(preprocess(tr_x_u8, mean, std))
     train_y = torch.from_numpy(tr_y.astype(np.int64))
     test_x_np = preprocess(te_x_u8, mean, std)
     test_x = torch.from_numpy(test_x_np)
     test_y = te_y.astype(np.int64)
+    return train_x, train_y, test_x_np, test_x, test_y, mean, std
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    command = shlex.join([sys.executable] + sys.argv)
+
+    seed_everything(args.seed, args.threads)
+    train_x, train_y, test_x_np, test_x, test_y, mean, std = prepare_data(args.data_dir)
 
     # ---- training -------------------------------------------------------
     model = build_model()
