@@ -248,4 +248,95 @@ std::vector<float> run_reference(const Graph& g, const float* x) {
   return v[size_t(g.output)];
 }
 
+int64_t digital_ops(const Graph& g, const GraphNode& n) {
+  const int64_t out = numel(g.values[size_t(n.output)].shape);
+  switch (n.op) {
+    case GraphOp::Conv:
+    case GraphOp::Dense:
+    case GraphOp::Flatten:
+    case GraphOp::Reshape:
+    case GraphOp::Identity:
+    case GraphOp::Concat:
+      return 0;
+    case GraphOp::BatchNorm:
+      return 2 * out;
+    case GraphOp::MaxPool:
+    case GraphOp::AveragePool:
+      return out * n.kernel[0] * n.kernel[1];
+    case GraphOp::GlobalAveragePool:
+      return numel(g.values[size_t(n.inputs[0])].shape) + out;
+    case GraphOp::Softmax:
+      return 3 * out;
+    default:
+      return out;
+  }
+}
+
+bool is_view(GraphOp op) {
+  return op == GraphOp::Flatten || op == GraphOp::Reshape || op == GraphOp::Identity ||
+         op == GraphOp::Concat;
+}
+
+bool is_elementwise(const GraphNode& n) {
+  switch (n.op) {
+    case GraphOp::Relu:
+    case GraphOp::LeakyRelu:
+    case GraphOp::Clip:
+    case GraphOp::Sigmoid:
+    case GraphOp::Tanh:
+    case GraphOp::BatchNorm:
+      return true;
+    case GraphOp::Add:
+    case GraphOp::Sub:
+    case GraphOp::Mul:
+    case GraphOp::Div:
+      return n.inputs.size() == 1;  // with a constant
+    default:
+      return false;
+  }
+}
+
+int fold_batchnorm(Graph& g) {
+  std::vector<int> readers(g.values.size(), 0), producer(g.values.size(), -1);
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    for (int v : g.nodes[i].inputs) ++readers[size_t(v)];
+    producer[size_t(g.nodes[i].output)] = int(i);
+  }
+  ++readers[size_t(g.output)];
+  int folded = 0;
+  for (GraphNode& bn : g.nodes) {
+    if (bn.op != GraphOp::BatchNorm) continue;
+    const int v = bn.inputs[0];
+    const int pi = producer[size_t(v)];
+    if (pi < 0 || readers[size_t(v)] != 1) continue;
+    GraphNode& w = g.nodes[size_t(pi)];
+    if (w.op != GraphOp::Conv && w.op != GraphOp::Dense) continue;
+    const int64_t channels = int64_t(bn.scale.size());
+    const bool conv = w.op == GraphOp::Conv;
+    const int64_t outs = conv ? w.weight.shape[0] : w.weight.shape[1];
+    if (outs != channels) continue;
+    // Conv weight [M, C/g, kh, kw]: channel m is a contiguous run; Dense [in, out]: column m.
+    const int64_t per = int64_t(w.weight.data.size()) / channels;
+    for (int64_t m = 0; m < channels; ++m) {
+      const float s = bn.scale[size_t(m)];
+      for (int64_t k = 0; k < per; ++k) {
+        float& x =
+            conv ? w.weight.data[size_t(m * per + k)] : w.weight.data[size_t(k * channels + m)];
+        x *= s;
+      }
+    }
+    if (w.bias.data.empty()) {
+      w.bias.shape = {channels};
+      w.bias.data.assign(size_t(channels), 0.0f);
+    }
+    for (int64_t m = 0; m < channels; ++m)
+      w.bias.data[size_t(m)] = w.bias.data[size_t(m)] * bn.scale[size_t(m)] + bn.shift[size_t(m)];
+    bn.op = GraphOp::Identity;
+    bn.scale.clear();
+    bn.shift.clear();
+    ++folded;
+  }
+  return folded;
+}
+
 }  // namespace pcmsim

@@ -86,4 +86,24 @@ std::vector<float> run_reference(const Graph& g, const float* x);
 void eval_node(const Graph& g, const GraphNode& n, const std::vector<const std::vector<float>*>& in,
                std::vector<float>& out);
 
+/// @brief Element operations node @p n costs on a digital unit: one per output element for
+/// element-wise ops, two for BatchNorm (multiply, add), kernel-window size per output for
+/// pooling, one per input and output element for GlobalAveragePool, three per element for
+/// Softmax (exp, sum, divide), one per output element for Pad (copies); 0 for Conv and Dense
+/// (analog) and for views (Flatten, Reshape, Identity, Concat: the data is already in place).
+int64_t digital_ops(const Graph& g, const GraphNode& n);
+
+/// @brief True for nodes that move no data and compute nothing (Flatten, Reshape, Identity,
+/// Concat): a different view of values already in the buffer.
+bool is_view(GraphOp op);
+
+/// @brief True for nodes that transform each element of their one input on its own (or per
+/// channel): a digital unit can apply them to a producer's outputs as they are assembled.
+bool is_elementwise(const GraphNode& n);
+
+/// @brief Folds every BatchNorm whose input is the output of a Conv or Dense node read by
+/// nothing else into that node's weights and bias (w' = w * scale, b' = b * scale + shift per
+/// output channel); the BatchNorm becomes an Identity. Returns how many it folded.
+int fold_batchnorm(Graph& g);
+
 }  // namespace pcmsim

@@ -9,14 +9,22 @@
 
 namespace pcmsim {
 
-GraphMapping map_graph(const Graph& g, const ChipShape& chip) {
+double GraphMapping::cell_utilization() const {
+  int64_t used = 0;
+  for (const GraphLayer& l : layers) used += l.weights * l.replicas;
+  return blocks.empty() ? 0.0
+                        : double(used) * levels / (double(blocks.size()) * double(rows) * cols);
+}
+
+GraphMapping map_graph(const Graph& g, const ChipShape& chip, const MappingOptions& opt) {
   GraphMapping m;
   m.arrays_available = chip.tiles * chip.cores_per_tile;
   m.rows = chip.rows;
   m.cols = chip.cols;
   m.levels = chip.levels;
   m.layer_of_node.assign(g.nodes.size(), -1);
-  // 1. The matrices.
+  // 1. The matrices, the packing of small groups, the copies.
+  std::map<std::string, int> copies = opt.copies;
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const GraphNode& n = g.nodes[i];
     if (n.op != GraphOp::Conv && n.op != GraphOp::Dense) continue;
@@ -36,15 +44,29 @@ GraphMapping map_graph(const Graph& g, const ChipShape& chip) {
     }
     l.row_blocks = int(ceil_div(uint64_t(l.rows), uint64_t(chip.rows)));
     l.col_blocks = int(ceil_div(uint64_t(l.cols), uint64_t(chip.cols)));
+    if (opt.pack_groups && l.groups > 1 && l.rows <= chip.rows && l.cols <= chip.cols) {
+      l.pack = int(std::min<int64_t>({l.groups, chip.rows / l.rows, chip.cols / l.cols}));
+    }
+    auto c = copies.find(l.name);
+    if (c != copies.end()) {
+      l.replicas = c->second;
+      copies.erase(c);
+    }
     l.weights = int64_t(l.groups) * l.rows * l.cols;
     m.weights += l.weights;
     m.macs_per_image += l.weights * l.pixels;
     m.layer_of_node[i] = int(m.layers.size());
     m.layers.push_back(l);
   }
+  if (!copies.empty()) {
+    throw Error(g.source + ": no analog layer named '" + copies.begin()->first +
+                "' to replicate (analog layers are the Conv, Gemm and MatMul nodes)");
+  }
   int needed = 0;
-  for (const GraphLayer& l : m.layers)
-    needed += l.groups * l.row_blocks * l.col_blocks * chip.levels;
+  for (const GraphLayer& l : m.layers) {
+    const int units = int(ceil_div(uint64_t(l.groups), uint64_t(l.pack)));
+    needed += l.replicas * units * l.row_blocks * l.col_blocks * chip.levels;
+  }
   if (needed > m.arrays_available) {
     throw Error(g.source + ": the network needs " + std::to_string(needed) + " arrays of " +
                 std::to_string(chip.rows) + "x" + std::to_string(chip.cols) + ", the chip has " +
@@ -57,33 +79,39 @@ GraphMapping map_graph(const Graph& g, const ChipShape& chip) {
   for (size_t li = 0; li < m.layers.size(); ++li) {
     GraphLayer& l = m.layers[li];
     int index = 0;
-    for (int gr = 0; gr < l.groups; ++gr) {
-      for (int rb = 0; rb < l.row_blocks; ++rb) {
-        for (int cb = 0; cb < l.col_blocks; ++cb) {
-          for (int lv = 0; lv < chip.levels; ++lv) {
-            GraphBlock b;
-            b.layer = int(li);
-            b.index = index++;
-            b.group = gr;
-            b.level = lv;
-            b.row0 = rb * chip.rows;
-            b.rows = int(std::min<int64_t>(chip.rows, l.rows - b.row0));
-            b.col0 = cb * chip.cols;
-            b.cols = int(std::min<int64_t>(chip.cols, l.cols - b.col0));
-            b.tile = next / chip.cores_per_tile;
-            b.core = next % chip.cores_per_tile;
-            ++next;
-            l.blocks.push_back(int(m.blocks.size()));
-            if (std::find(l.tiles.begin(), l.tiles.end(), b.tile) == l.tiles.end())
-              l.tiles.push_back(b.tile);
-            m.blocks.push_back(b);
+    for (int rep = 0; rep < l.replicas; ++rep) {
+      for (int gr = 0; gr < l.groups; gr += l.pack) {
+        const int k = std::min(l.pack, l.groups - gr);
+        for (int rb = 0; rb < l.row_blocks; ++rb) {
+          for (int cb = 0; cb < l.col_blocks; ++cb) {
+            for (int lv = 0; lv < chip.levels; ++lv) {
+              GraphBlock b;
+              b.layer = int(li);
+              b.index = index++;
+              b.replica = rep;
+              b.group = gr;
+              b.packed = k;
+              b.level = lv;
+              b.row0 = rb * chip.rows;
+              b.rows = int(std::min<int64_t>(chip.rows, l.rows - b.row0)) * k;
+              b.col0 = cb * chip.cols;
+              b.cols = int(std::min<int64_t>(chip.cols, l.cols - b.col0)) * k;
+              b.tile = next / chip.cores_per_tile;
+              b.core = next % chip.cores_per_tile;
+              ++next;
+              if (int(l.home_tiles.size()) == rep) l.home_tiles.push_back(b.tile);
+              l.blocks.push_back(int(m.blocks.size()));
+              if (std::find(l.tiles.begin(), l.tiles.end(), b.tile) == l.tiles.end())
+                l.tiles.push_back(b.tile);
+              m.blocks.push_back(b);
+            }
           }
         }
       }
     }
-    l.home_tile = m.blocks[size_t(l.blocks.front())].tile;
-    l.utilization =
-        double(l.weights) * chip.levels / (double(l.blocks.size()) * chip.rows * chip.cols);
+    std::sort(l.tiles.begin(), l.tiles.end());
+    l.utilization = double(l.weights) * l.replicas * chip.levels /
+                    (double(l.blocks.size()) * chip.rows * chip.cols);
   }
   return m;
 }
@@ -101,26 +129,46 @@ std::vector<float> layer_matrix(const Graph& g, const GraphLayer& l, int group) 
   return w;
 }
 
+std::vector<float> block_weights(const Graph& g, const GraphMapping& m, const GraphBlock& b) {
+  const GraphLayer& l = m.layers[size_t(b.layer)];
+  const int rows_g = b.rows / b.packed, cols_g = b.cols / b.packed;
+  std::vector<float> w(size_t(b.rows) * size_t(b.cols), 0.0f);
+  for (int j = 0; j < b.packed; ++j) {
+    const std::vector<float> mat = layer_matrix(g, l, b.group + j);
+    for (int r = 0; r < rows_g; ++r)
+      for (int c = 0; c < cols_g; ++c)
+        w[size_t(j * rows_g + r) * size_t(b.cols) + size_t(j * cols_g + c)] =
+            mat[size_t(b.row0 + r) * size_t(l.cols) + size_t(b.col0 + c)];
+  }
+  return w;
+}
+
 std::string mapping_report(const Graph& g, const GraphMapping& m) {
   std::ostringstream os;
-  os << "  " << std::left << std::setw(28) << "layer" << std::setw(8) << "op" << std::setw(14)
-     << "matrix" << std::right << std::setw(7) << "groups" << std::setw(8) << "pixels"
+  os << "  " << std::left << std::setw(28) << "node" << std::setw(20) << "op" << std::setw(12)
+     << "runs on" << std::setw(12) << "matrix" << std::right << std::setw(7) << "groups"
+     << std::setw(6) << "pack" << std::setw(7) << "copies" << std::setw(8) << "pixels"
      << std::setw(8) << "arrays" << std::setw(8) << "util %"
      << "\n";
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const GraphNode& n = g.nodes[i];
-    os << "  " << std::left << std::setw(28) << n.name.substr(0, 27);
+    os << "  " << std::left << std::setw(28) << n.name.substr(0, 27) << std::setw(20)
+       << n.onnx_op.substr(0, 19);
     const int li = m.layer_of_node[i];
     if (li < 0) {
-      os << std::setw(8) << n.onnx_op << "digital\n";
+      os << "digital\n";
       continue;
     }
     const GraphLayer& l = m.layers[size_t(li)];
-    os << std::setw(8) << n.onnx_op << std::setw(14)
+    os << std::setw(12) << "arrays" << std::setw(12)
        << (std::to_string(l.rows) + "x" + std::to_string(l.cols)) << std::right << std::setw(7)
-       << l.groups << std::setw(8) << l.pixels << std::setw(8) << l.blocks.size() << std::setw(8)
-       << std::fixed << std::setprecision(1) << 100.0 * l.utilization << "\n";
+       << l.groups << std::setw(6) << l.pack << std::setw(7) << l.replicas << std::setw(8)
+       << l.pixels << std::setw(8) << l.blocks.size() << std::setw(8) << std::fixed
+       << std::setprecision(1) << 100.0 * l.utilization << "\n";
   }
+  os << "  " << m.blocks.size() << " of " << m.arrays_available << " arrays of " << m.rows << "x"
+     << m.cols << " used, cell utilization " << std::fixed << std::setprecision(1)
+     << 100.0 * m.cell_utilization() << " %\n";
   return os.str();
 }
 

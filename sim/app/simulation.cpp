@@ -21,11 +21,11 @@
 #include "sim/framework/params.h"
 #include "sim/framework/registry.h"
 #include "sim/framework/stats.h"
-#include "sim/hw/analog_network.h"
 #include "sim/hw/chip.h"
+#include "sim/hw/graph_network.h"
 #include "workloads/dataset.h"
-#include "workloads/mapper.h"
-#include "workloads/onnx_import.h"
+#include "workloads/graph_mapper.h"
+#include "workloads/onnx_graph.h"
 
 namespace fs = std::filesystem;
 
@@ -84,7 +84,10 @@ struct Run {
   int64_t seed = 1;
   bool ideal = false;
   int64_t images = 0;
-  std::string onnx_path, images_path, labels_path;
+  std::string onnx_path, images_path, labels_path, dataset_format;
+  MappingOptions mapping;
+  bool fold_bn = true;
+  int folded_bn = 0;
   Preprocess pre;
   int64_t fp32_correct = -1, fp32_images = 0;
   EnergyLedger ledger, layer_ledger;
@@ -94,10 +97,10 @@ struct Run {
   Compensation comp = Compensation::None;
   Inference inference;
   std::unique_ptr<Chip> chip;
-  Network net;
-  Mapping map;
+  Graph graph;
+  GraphMapping map;
   Dataset data;
-  std::unique_ptr<AnalogNetwork> analog;
+  std::unique_ptr<GraphAnalogNetwork> analog;
 };
 
 /// The seed of programming number @p repeat (repeat 0 is the run's seed).
@@ -193,6 +196,12 @@ void build(Run& r, const RunOptions& o) {
     side.scale = spp.get<double>("scale").desc("pixel scale").def(1.0 / 255.0);
     side.mean = spp.get<double>("mean").desc("mean subtracted").def(0.0);
     side.std = spp.get<double>("std").desc("std divided by").range(1e-12, 1e12).def(1.0);
+    for (const Params::Item& it :
+         spp.get_list("channel_mean", "per-channel mean (overrides mean)", "", {}))
+      side.channel_mean.push_back(spp.item_quantity("channel_mean", it, "", -1e12, 1e12));
+    for (const Params::Item& it :
+         spp.get_list("channel_std", "per-channel std (overrides std)", "", {}))
+      side.channel_std.push_back(spp.item_quantity("channel_std", it, "", 1e-12, 1e12));
     r.fp32_correct = s.get<int64_t>("fp32_test_correct").desc("FP32 correct count").def(-1);
     r.fp32_images = s.get<int64_t>("fp32_test_images").desc("FP32 test images").min(0).def(0);
     if (r.fp32_images == 0) r.fp32_correct = -1;  // no reference without its image count
@@ -201,7 +210,7 @@ void build(Run& r, const RunOptions& o) {
       for (const auto& e : pre->map) {
         if (!e.value->used) {
           throw Error(e.key_src.describe() + ": preprocessing." + e.key +
-                      ": unknown key (known keys here: scale mean std)");
+                      ": unknown key (known keys here: scale mean std channel_mean channel_std)");
         }
       }
     }
@@ -211,22 +220,97 @@ void build(Run& r, const RunOptions& o) {
   r.pre.mean = pp.get<double>("mean").desc("subtracted after scaling").def(side.mean);
   r.pre.std =
       pp.get<double>("std").desc("divisor after mean subtraction").range(1e-12, 1e12).def(side.std);
+  auto channel_list = [](Params& p, const std::string& name, const std::string& desc, double lo,
+                         const std::vector<double>& def) {
+    std::vector<std::string> def_text;
+    for (double v : def) def_text.push_back(detail::to_text(v));
+    std::vector<double> out;
+    for (const Params::Item& it : p.get_list(name, desc, "", def_text))
+      out.push_back(p.item_quantity(name, it, "", lo, 1e12));
+    return out;
+  };
+  r.pre.channel_mean = channel_list(pp, "channel_mean", "per-channel mean (RGB); overrides mean",
+                                    -1e12, side.channel_mean);
+  r.pre.channel_std = channel_list(pp, "channel_std", "per-channel std (RGB); overrides std", 1e-12,
+                                   side.channel_std);
+  if (r.pre.channel_mean.size() != r.pre.channel_std.size()) {
+    pp.fail("channel_std",
+            "has " + std::to_string(r.pre.channel_std.size()) + " values, channel_mean " +
+                std::to_string(r.pre.channel_mean.size()) + ": one of each per channel");
+  }
   Params dp = wp.child("dataset");
-  const std::string format =
-      dp.get<std::string>("format").desc("dataset file format").choices({"idx"}).def("idx");
-  (void)format;  // one format in this version
-  r.images_path = resolve_path(dp, *r.root, "images",
-                               dp.get<std::string>("images").desc("IDX image file (raw or .gz)"));
-  r.labels_path = resolve_path(dp, *r.root, "labels",
-                               dp.get<std::string>("labels").desc("IDX label file (raw or .gz)"));
+  r.dataset_format = dp.get<std::string>("format")
+                         .desc(
+                             "idx: IDX image and label files (MNIST, Fashion-MNIST); cifar10, "
+                             "cifar100: a CIFAR binary file (labels inside)")
+                         .choices({"idx", "cifar10", "cifar100"})
+                         .def("idx");
+  r.images_path =
+      resolve_path(dp, *r.root, "images",
+                   dp.get<std::string>("images").desc("image file (IDX raw or .gz; CIFAR .bin)"));
+  r.labels_path = resolve_path(
+      dp, *r.root, "labels",
+      dp.get<std::string>("labels").desc("IDX label file (raw or .gz); idx format only").def(""));
+  if (r.dataset_format == "idx" && r.labels_path.empty())
+    dp.fail("labels", "the idx format needs a label file");
+  if (r.dataset_format != "idx" && !r.labels_path.empty())
+    dp.fail("labels", "CIFAR files hold their labels; give only images");
+
+  // The mapping choices.
+  Params mp = top.child("mapping");
+  r.fold_bn = std::string(mp.get<std::string>("batchnorm")
+                              .desc("BatchNormalization after a Conv/Gemm: fold into its weights "
+                                    "and bias, or run as a digital affine")
+                              .choices({"fold", "digital"})
+                              .def("fold")) == "fold";
+  r.mapping.pack_groups = mp.get<bool>("pack_groups")
+                              .desc(
+                                  "put several groups of a grouped convolution on one array "
+                                  "(block-diagonal) where they fit")
+                              .def(true);
+  for (const Params::Item& it :
+       mp.get_list("replicate",
+                   "layer copies, NAME=N: N copies of the Conv/Gemm/MatMul node NAME "
+                   "share its output pixels",
+                   "", {})) {
+    const size_t eq = it.text.rfind('=');
+    int copies = 0;
+    if (eq != std::string::npos && eq > 0) {
+      try {
+        size_t used = 0;
+        copies = std::stoi(it.text.substr(eq + 1), &used);
+        if (used != it.text.size() - eq - 1) copies = 0;
+      } catch (const std::exception&) {
+        copies = 0;
+      }
+    }
+    if (copies < 1 || copies > 4096) {
+      throw Error(it.src.describe() + ": mapping.replicate: '" + it.text +
+                  "': expected NAME=N with N from 1 to 4096");
+    }
+    r.mapping.copies[it.text.substr(0, eq)] = copies;
+  }
 
   r.chip = std::make_unique<Chip>("chip", top.child("chip"), r.ideal, r.ledger);
   check_unused(*r.root, *r.ctx);
 
   // 2. Network, mapping, dataset.
-  r.net = import_onnx(r.onnx_path);
-  r.map = map_network(r.net, r.chip->shape());
-  r.data = load_idx_dataset(r.images_path, r.labels_path, 0, r.pre);
+  r.graph = import_onnx_graph(r.onnx_path);
+  if (r.fold_bn) r.folded_bn = fold_batchnorm(r.graph);
+  for (const auto& kv : r.mapping.copies) {
+    bool found = false;
+    for (const GraphNode& n : r.graph.nodes)
+      found = found || ((n.op == GraphOp::Conv || n.op == GraphOp::Dense) && n.name == kv.first);
+    if (!found) {
+      mp.fail("replicate",
+              "'" + r.onnx_path + "' has no Conv, Gemm or MatMul node named '" + kv.first + "'");
+    }
+  }
+  r.map = map_graph(r.graph, r.chip->shape(), r.mapping);
+  r.data =
+      r.dataset_format == "idx"
+          ? load_idx_dataset(r.images_path, r.labels_path, 0, r.pre)
+          : load_cifar_dataset({r.images_path}, r.dataset_format == "cifar10" ? 10 : 100, 0, r.pre);
   if (r.data.count == 0) throw Error(r.images_path + ": the dataset holds no images");
   if (r.images > r.data.count) {
     sp.fail("images", "the dataset holds " + std::to_string(r.data.count) + " images (" +
@@ -237,22 +321,30 @@ void build(Run& r, const RunOptions& o) {
     ip.fail("images", "the dataset holds " + std::to_string(r.data.count) + " images (" +
                           r.images_path + ")");
   }
-  if (r.data.sample_size != r.net.input_size()) {
-    throw Error(r.images_path + ": samples have " + std::to_string(r.data.sample_size) +
-                " values, network '" + r.onnx_path + "' takes " +
-                std::to_string(r.net.input_size()));
+  const int64_t in_size = numel(r.graph.input_shape()), out_size = numel(r.graph.output_shape());
+  if (r.data.sample_size != in_size) {
+    throw Error(r.images_path + ": samples have shape " + shape_str(r.data.sample_shape) + " (" +
+                std::to_string(r.data.sample_size) + " values), network '" + r.onnx_path +
+                "' takes " + shape_str(r.graph.input_shape()) + " (" + std::to_string(in_size) +
+                ")");
+  }
+  if (!r.pre.channel_mean.empty() && r.graph.input_shape().size() == 3 &&
+      int64_t(r.pre.channel_mean.size()) != r.graph.input_shape()[0]) {
+    throw Error(r.onnx_path + ": takes " + std::to_string(r.graph.input_shape()[0]) +
+                " channels, the preprocessing gives " + std::to_string(r.pre.channel_mean.size()) +
+                " channel means");
   }
   for (int64_t i = 0; i < r.data.count; ++i) {
-    if (r.data.labels[size_t(i)] >= r.net.output_size()) {
-      throw Error(r.labels_path + ": label " + std::to_string(r.data.labels[size_t(i)]) +
-                  " of sample " + std::to_string(i) + " is beyond the network's " +
-                  std::to_string(r.net.output_size()) + " outputs");
+    if (r.data.labels[size_t(i)] >= out_size) {
+      throw Error((r.labels_path.empty() ? r.images_path : r.labels_path) + ": label " +
+                  std::to_string(r.data.labels[size_t(i)]) + " of sample " + std::to_string(i) +
+                  " is beyond the network's " + std::to_string(out_size) + " outputs");
     }
   }
-  r.analog = std::make_unique<AnalogNetwork>(r.net, r.map, r.chip->device(), r.chip->numerics(),
-                                             r.chip->encoding(), uint64_t(r.seed));
+  r.analog = std::make_unique<GraphAnalogNetwork>(
+      r.graph, r.map, r.chip->device(), r.chip->numerics(), r.chip->encoding(), uint64_t(r.seed));
   r.analog->prepare(r.time_s, r.comp, eval_seed(uint64_t(r.seed), r.time_s));
-  r.chip->load(r.net, *r.analog, r.layer_stats, r.layer_ledger);
+  r.chip->load(*r.analog, r.layer_stats, r.layer_ledger);
 }
 
 std::string fmt(double v, int prec) {
@@ -272,6 +364,17 @@ struct Summary {
   uint64_t comp_mvms = 0, comp_cycles = 0;
 };
 
+/// The ONNX ops a step runs, its main node first ("Conv+Relu"); views left out.
+std::string step_ops(const Graph& g, const Step& st) {
+  std::string ops;
+  for (int i : st.nodes) {
+    const GraphNode& n = g.nodes[size_t(i)];
+    if (i != st.node && is_view(n.op)) continue;
+    ops += (ops.empty() ? "" : "+") + n.onnx_op;
+  }
+  return ops.empty() ? "views" : ops;
+}
+
 std::string report_text(const Run& r, const Summary& s) {
   const Chip& c = *r.chip;
   ChipShape sh = c.shape();
@@ -280,9 +383,13 @@ std::string report_text(const Run& r, const Summary& s) {
   os << "chip        " << c.preset_name() << ": " << sh.tiles << " tiles x " << sh.cores_per_tile
      << " cores, arrays " << sh.rows << "x" << sh.cols << ", " << fmt(c.clock().freq_ghz(), 3)
      << " GHz, " << fmt(s.area_mm2, 3) << " mm2\n";
-  os << "network     " << r.onnx_path << ": " << r.map.layers.size() << " dense layers, "
-     << r.net.weights() << " weights on " << r.map.blocks.size() << " of " << r.map.arrays_available
-     << " arrays (cell utilization " << fmt(100.0 * r.map.cell_utilization(), 1) << " %)\n";
+  os << "network     " << r.onnx_path << ": " << r.graph.nodes.size() << " nodes, "
+     << r.map.layers.size() << " on arrays (" << r.map.weights << " weights), " << c.steps().size()
+     << " steps";
+  if (r.folded_bn > 0) os << ", " << r.folded_bn << " BatchNorm folded";
+  os << "\nmapping     " << r.map.blocks.size() << " of " << r.map.arrays_available
+     << " arrays (cell utilization " << fmt(100.0 * r.map.cell_utilization(), 1) << " %), peak "
+     << c.peak_buffer_bytes() << " B of activations in the global buffer\n";
   os << "numerics    " << (r.ideal ? "ideal (no quantization, exact devices)" : "hardware")
      << ", seed " << r.seed << "\n";
   os << "time        " << r.time_text << " after programming, drift compensation "
@@ -336,19 +443,20 @@ std::string report_text(const Run& r, const Summary& s) {
       os << "\n";
     }
   }
-  os << "\nper layer (per image)\n";
-  os << "  " << std::left << std::setw(16) << "layer" << std::right << std::setw(6) << "in"
-     << std::setw(6) << "out" << std::setw(8) << "arrays" << std::setw(8) << "mvms" << std::setw(9)
-     << "cycles" << std::setw(13) << "energy pJ\n";
+  os << "\nper step (per image; an analog step includes the element-wise nodes fused after it)\n";
+  os << "  " << std::left << std::setw(28) << "step" << std::setw(20) << "op" << std::right
+     << std::setw(8) << "arrays" << std::setw(10) << "mvms" << std::setw(11) << "cycles"
+     << std::setw(14) << "energy pJ\n";
   EnergyBreakdown le = r.layer_ledger.evaluate(0.0);
   double n = double(std::max<int64_t>(1, s.images));
-  for (size_t i = 0; i < r.map.layers.size(); ++i) {
-    const MappedLayer& l = r.map.layers[i];
+  for (size_t i = 0; i < c.steps().size(); ++i) {
+    const Step& st = c.steps()[i];
     const LayerCounters& lc = c.layer_counters()[i];
-    os << "  " << std::left << std::setw(16) << l.name << std::right << std::setw(6) << l.in
-       << std::setw(6) << l.out << std::setw(8) << l.blocks.size() << std::setw(8)
-       << fmt(double(lc.mvms->count()) / n, 0) << std::setw(9)
-       << fmt(double(lc.cycles->count()) / n, 0) << std::setw(12)
+    const size_t arrays = st.layer >= 0 ? r.map.layers[size_t(st.layer)].blocks.size() : 0;
+    os << "  " << std::left << std::setw(28) << st.name.substr(0, 27) << std::setw(20)
+       << step_ops(r.graph, st).substr(0, 19) << std::right << std::setw(8) << arrays
+       << std::setw(10) << fmt(double(lc.mvms->count()) / n, 0) << std::setw(11)
+       << fmt(double(lc.cycles->count()) / n, 0) << std::setw(13)
        << fmt(le.by_component_pj[lc.group->full_name()] / n, 2) << "\n";
   }
   return os.str();
@@ -356,18 +464,26 @@ std::string report_text(const Run& r, const Summary& s) {
 
 std::string layers_csv(const Run& r, const Summary& s) {
   std::ostringstream os;
-  os << "layer,onnx_op,in,out,row_blocks,col_blocks,arrays,mvms_per_image,cycles_per_image";
+  os << "step,ops,runs_on,in_bytes,out_bytes,matrix_rows,matrix_cols,groups,pixels,copies,arrays,"
+        "mvms_per_image,cycles_per_image";
   for (const std::string& cls : energy_classes())
     if (cls != "leakage") os << "," << cls << "_pj_per_image";
   os << ",energy_pj_per_image\n";
   double n = double(std::max<int64_t>(1, s.images));
-  for (size_t i = 0; i < r.map.layers.size(); ++i) {
-    const MappedLayer& l = r.map.layers[i];
+  for (size_t i = 0; i < r.chip->steps().size(); ++i) {
+    const Step& st = r.chip->steps()[i];
     const LayerCounters& lc = r.chip->layer_counters()[i];
     const std::string path = lc.group->full_name();
-    os << l.name << "," << r.net.layers[size_t(l.net_layer)].onnx_op << "," << l.in << "," << l.out
-       << "," << l.row_blocks << "," << l.col_blocks << "," << l.blocks.size() << ","
-       << double(lc.mvms->count()) / n << "," << double(lc.cycles->count()) / n;
+    os << st.name << "," << step_ops(r.graph, st) << "," << (st.layer >= 0 ? "arrays" : "digital")
+       << "," << st.in_bytes << "," << st.out_bytes;
+    if (st.layer >= 0) {
+      const GraphLayer& l = r.map.layers[size_t(st.layer)];
+      os << "," << l.rows << "," << l.cols << "," << l.groups << "," << l.pixels << ","
+         << l.replicas << "," << l.blocks.size();
+    } else {
+      os << ",0,0,0,0,0,0";
+    }
+    os << "," << double(lc.mvms->count()) / n << "," << double(lc.cycles->count()) / n;
     std::map<std::string, double> per_class = r.layer_ledger.class_energy_of(path);
     double total = 0;
     for (const std::string& cls : energy_classes()) {
@@ -403,7 +519,7 @@ Summary summarize(const Run& r, int64_t correct) {
   s.energy_per_image_pj = s.energy.total_pj / double(std::max<int64_t>(1, s.images));
   s.power_mw = s.total_ns > 0 ? s.energy.total_pj / s.total_ns : 0.0;  // pJ / ns = mW
   s.area_mm2 = r.ledger.total_area_um2() * 1e-6;
-  s.macs_per_image = double(r.map.weights);
+  s.macs_per_image = double(r.map.macs_per_image);
   double ops = 2.0 * s.macs_per_image * double(s.images);
   s.tops = s.total_ns > 0 ? ops / (s.total_ns * 1e-9) * 1e-12 : 0.0;
   s.tops_per_w = s.energy.total_pj > 0 ? ops / (s.energy.total_pj * 1e-12) * 1e-12 : 0.0;
@@ -481,6 +597,7 @@ void write_outputs(const std::string& dir, const Run& r, const std::string& repo
     write("report.txt", report);
     write("stats.json", stats_json(r, s).dump(2) + "\n");
     write("layers.csv", layers_csv(r, s));
+    write("mapping.txt", mapping_report(r.graph, r.map));
     std::ostringstream y;
     y << "# Resolved config of this run: every parameter with the value used (defaults filled "
          "in).\n";
@@ -503,7 +620,7 @@ void setup_systemc() {
 
 }  // namespace
 
-int64_t top1_correct(AnalogNetwork& a, const Dataset& d, int64_t n) {
+int64_t top1_correct(GraphAnalogNetwork& a, const Dataset& d, int64_t n) {
   int64_t correct = 0;
   std::vector<float> y;
   for (int64_t i = 0; i < n; ++i) {
@@ -517,7 +634,7 @@ int64_t top1_correct(AnalogNetwork& a, const Dataset& d, int64_t n) {
 }
 
 /// Functional mode: accuracy for every (time, compensation) over repeated programmings. The
-/// numerics are those of the cycle-level chip (same AnalogNetwork calls, no SystemC kernel).
+/// numerics are those of the cycle-level chip (same GraphAnalogNetwork calls, no SystemC kernel).
 void evaluate_over_time(Run& r, bool tty) {
   Inference& inf = r.inference;
   const int64_t n = inf.images > 0 ? inf.images : r.data.count;
@@ -529,7 +646,8 @@ void evaluate_over_time(Run& r, bool tty) {
   auto t0 = std::chrono::steady_clock::now();
   for (int rep = 0; rep < inf.repeats; ++rep) {
     const uint64_t seed = repeat_seed(uint64_t(r.seed), rep);
-    AnalogNetwork a(r.net, r.map, r.chip->device(), r.chip->numerics(), r.chip->encoding(), seed);
+    GraphAnalogNetwork a(r.graph, r.map, r.chip->device(), r.chip->numerics(), r.chip->encoding(),
+                         seed);
     for (Inference::Cell& cell : inf.cells) {
       a.prepare(cell.t_s, cell.comp, eval_seed(seed, cell.t_s));
       cell.accuracy.push_back(double(top1_correct(a, r.data, n)) / double(n));
@@ -558,9 +676,10 @@ void validate_config(const RunOptions& o) {
   Run r;
   build(r, o);
   std::cout << "config OK: " << o.config << "\n  chip " << r.chip->preset_name() << ", network "
-            << r.onnx_path << " (" << r.map.layers.size() << " dense layers) on "
-            << r.map.blocks.size() << " of " << r.map.arrays_available << " arrays, dataset "
-            << r.data.count << " samples\n";
+            << r.onnx_path << " (" << r.graph.nodes.size() << " nodes, " << r.map.layers.size()
+            << " on arrays, " << r.chip->steps().size() << " steps), dataset " << r.data.count
+            << " samples of " << shape_str(r.data.sample_shape) << "\n\n"
+            << mapping_report(r.graph, r.map);
 }
 
 void run_simulation(const RunOptions& o) {
@@ -599,7 +718,7 @@ void run_simulation(const RunOptions& o) {
   std::string report = report_text(r, s);
   write_outputs(out_dir, r, report, s);
   std::cout << report << "\noutputs in " << out_dir
-            << "/ (report.txt, stats.json, layers.csv, resolved_config.yaml)\n";
+            << "/ (report.txt, stats.json, layers.csv, mapping.txt, resolved_config.yaml)\n";
 }
 
 void benchmark(const RunOptions& o, int evaluations) {
@@ -613,7 +732,7 @@ void benchmark(const RunOptions& o, int evaluations) {
   build(r, o);
   const double build_s = secs(t_build0, clock::now());
   const int64_t n = r.inference.images > 0 ? r.inference.images : r.data.count;
-  const double macs = double(r.map.weights);
+  const double macs = double(r.map.macs_per_image);
   // 1. Functional path: prepare (read at t, compensation) and a pass over the images.
   double func_s = 0;
   int64_t correct = 0;
@@ -630,10 +749,10 @@ void benchmark(const RunOptions& o, int evaluations) {
   auto t_sim0 = clock::now();
   sc_core::sc_start();
   const double sim_s = secs(t_sim0, clock::now());
-  const double layers = double(timed) * double(r.map.layers.size());
-  std::cout << "pcmsim bench: " << o.config << " (" << r.net.source << ", " << r.map.layers.size()
-            << " layers, " << r.map.blocks.size() << " arrays, " << fmt(macs, 0)
-            << " MACs per image)\n";
+  const double layers = double(timed) * double(r.chip->steps().size());
+  std::cout << "pcmsim bench: " << o.config << " (" << r.graph.source << ", "
+            << r.chip->steps().size() << " steps, " << r.map.blocks.size() << " arrays, "
+            << fmt(macs, 0) << " MACs per image)\n";
   std::cout << "  build (config, import, map, program)  " << fmt(build_s, 3) << " s\n";
   std::cout << "  functional: " << evaluations << " x " << n << " images in " << fmt(func_s, 3)
             << " s: " << fmt(double(evaluations) * double(n) / func_s, 0) << " images/s, "

@@ -115,7 +115,7 @@ std::vector<Params::Item> Params::get_list(const std::string& name, const std::s
     if (item->kind != ConfigNode::Kind::Scalar) fail(name, "list items must be single values");
     items.push_back({item->scalar, item->src, items.size()});
   }
-  if (items.empty()) fail(name, "the list is empty");
+  if (items.empty() && !def.empty()) fail(name, "the list is empty");  // optional lists may be
   return items;
 }
 

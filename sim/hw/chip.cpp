@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <set>
 
 #include "sim/framework/error.h"
@@ -12,15 +11,10 @@ namespace pcmsim {
 
 using sc_core::sc_module_name;
 
-// ---------------------------------------------------------------- core
+// ---------------------------------------------------------------- core and tile
 
-CoreModule::CoreModule(sc_module_name name, Chip& chip, TileModule& tile,
-                       const std::string& stat_name, StatGroup& parent)
-    : sc_module(name),
-      jobs(1),
-      m_chip(chip),
-      m_tile(tile),
-      m_stats(stat_name, &parent),
+CoreModule::CoreModule(const std::string& stat_name, StatGroup& parent)
+    : m_stats(stat_name, &parent),
       s_mvms(m_stats.counter("mvms", "mvms", "array MVMs (bound-management repeats included)")),
       s_bm(m_stats.counter("bm_repeats", "mvms",
                            "MVMs repeated with halved input because outputs clipped")),
@@ -28,55 +22,7 @@ CoreModule::CoreModule(sc_module_name name, Chip& chip, TileModule& tile,
       s_adc(m_stats.counter("adc_conversions", "conversions", "column outputs digitized")),
       s_x2g(m_stats.accumulator("array_x2g", "uS",
                                 "sum over MVMs of x_i^2 * G_ij (read-energy basis)")),
-      s_busy(m_stats.counter("busy_cycles", "cycles", "cycles spent in MVMs")) {
-  SC_THREAD(run);
-}
-
-Cycles CoreModule::mvm_cycles(int cols) const {
-  // 1. DAC settle, 2. integration on the array, 3. conversions: ceil(cols / ADCs) rounds.
-  Cycles dac = m_chip.dac().cost().latency;
-  Cycles integrate = m_chip.clock().cycles_for_ns(m_chip.array_model().t_int_ns());
-  Cycles adc =
-      m_chip.adc().cost().latency * ceil_div(uint64_t(cols), uint64_t(m_chip.adcs_per_array()));
-  return dac + integrate + adc;
-}
-
-void CoreModule::run() {
-  for (;;) {
-    int job = -1;
-    jobs.read(job);
-    const bool comp = job < 0;
-    const int b = comp ? -job - 1 : job;
-    const ArrayBlock& blk = m_chip.mapping().blocks[size_t(b)];
-    // The values are computed when the MVM is issued and delivered when it completes; bound
-    // management decides how many passes the array runs, and each pass takes a full MVM time.
-    MvmResult res =
-        comp ? m_chip.analog().compensation_work(b)
-             : m_chip.analog().block_mvm(b, m_chip.layer_input(), m_chip.current_image());
-    Cycles busy = mvm_cycles(blk.cols) * uint64_t(res.passes);
-    m_chip.wait_cycles(busy);
-    const uint64_t passes = uint64_t(res.passes);
-    s_mvms += passes;
-    s_dac += passes * uint64_t(blk.rows);
-    s_adc += passes * uint64_t(blk.cols);
-    s_x2g += res.x2g;
-    s_busy += busy.count();
-    LayerCounters& lc = comp ? m_chip.compensation_counters() : m_chip.layer(blk.layer);
-    *lc.mvms += passes;
-    *lc.dac_conversions += passes * uint64_t(blk.rows);
-    *lc.adc_conversions += passes * uint64_t(blk.cols);
-    *lc.x2g += res.x2g;
-    if (comp) {
-      m_chip.core_done();
-    } else {
-      s_bm += passes - 1;
-      *lc.bm_repeats += passes - 1;
-      m_tile.core_done();
-    }
-  }
-}
-
-// ---------------------------------------------------------------- tile
+      s_busy(m_stats.counter("busy_cycles", "cycles", "cycles spent in MVMs")) {}
 
 TileModule::TileModule(sc_module_name name, Chip& chip, int index, Params& p,
                        const std::string& stat_name, StatGroup& parent)
@@ -86,69 +32,11 @@ TileModule::TileModule(sc_module_name name, Chip& chip, int index, Params& p,
   SC_THREAD(run);
 }
 
-void TileModule::core_done() {
-  if (--m_pending == 0) m_cores_done.notify(sc_core::SC_ZERO_TIME);
-}
-
 void TileModule::run() {
   for (;;) {
-    int li = -1;
-    jobs.read(li);
-    const Mapping& map = m_chip.mapping();
-    const MappedLayer& ml = map.layers[li];
-    LayerCounters& lc = m_chip.layer(li);
-    // 1. Receive the input rows this tile's arrays need (each row block once).
-    std::map<int, int> row_blocks;  // first row -> rows
-    std::set<int> col_blocks;
-    std::vector<int> local;
-    for (int b : ml.blocks) {
-      const ArrayBlock& blk = map.blocks[b];
-      if (blk.tile != m_index) continue;
-      local.push_back(b);
-      row_blocks[blk.row0] = blk.rows;
-      col_blocks.insert(blk.col0);
-    }
-    uint64_t in_bytes = 0;
-    for (const auto& rb : row_blocks) in_bytes += uint64_t(rb.second) * m_chip.act_bytes();
-    Slot s = m_chip.bus().transfer(m_chip.now(), in_bytes);
-    *lc.bus_bytes += in_bytes;
-    m_chip.wait_until(s.done);
-    // 2. All local arrays run their MVM in parallel.
-    m_pending = int(local.size());
-    for (int b : local) m_cores[map.blocks[b].core]->jobs.write(b);
-    while (m_pending > 0) wait(m_cores_done);
-    // 3. Sum the local partials of each column block.
-    uint64_t adds = 0;
-    for (int cb : col_blocks) {
-      int n = 0, cols = 0;
-      for (int b : local) {
-        if (map.blocks[b].col0 == cb) {
-          ++n;
-          cols = map.blocks[b].cols;
-        }
-      }
-      adds += uint64_t(n - 1) * uint64_t(cols);
-    }
-    if (adds) {
-      m_chip.wait_until(m_digital->execute(m_chip.now(), adds).done);
-      *lc.digital_ops += adds;
-    }
-    // 4. Send the partial sums to the layer's home tile.
-    if (m_index != ml.home_tile) {
-      uint64_t bytes = 0;
-      for (int cb : col_blocks) {
-        for (int b : local) {
-          if (map.blocks[b].col0 == cb) {
-            bytes += uint64_t(map.blocks[b].cols) * m_chip.psum_bytes();
-            break;
-          }
-        }
-      }
-      Slot t = m_chip.bus().transfer(m_chip.now(), bytes);
-      *lc.bus_bytes += bytes;
-      m_chip.wait_until(t.done);
-    }
-    m_chip.tile_done();
+    int s = -1;
+    jobs.read(s);
+    m_chip.tile_step(m_index, s);
   }
 }
 
@@ -206,10 +94,8 @@ Chip::Chip(sc_module_name name, Params p, bool ideal, EnergyLedger& ledger)
     TileModule& tile = *m_tiles.back();
     tile.digital().attach(tile.stats(), "digital", ledger);
     for (int c = 0; c < m_cores_n; ++c) {
-      std::string cn = "core" + std::to_string(c);
-      std::string module_name = tn + "_" + cn;
       tile.cores().push_back(
-          std::make_unique<CoreModule>(module_name.c_str(), *this, tile, cn, tile.stats()));
+          std::make_unique<CoreModule>("core" + std::to_string(c), tile.stats()));
     }
   }
   // Costs of every core, mapped or not (they are on the chip).
@@ -249,8 +135,12 @@ void Chip::wait_until(Cycles t) {
   if (t > n) wait(m_period * double((t - n).count()));
 }
 
-void Chip::tile_done() {
-  if (--m_pending_tiles == 0) m_tiles_done.notify(sc_core::SC_ZERO_TIME);
+Cycles Chip::mvm_cycles(int cols) const {
+  // 1. DAC settle, 2. integration on the array, 3. conversions: ceil(cols / ADCs) rounds.
+  Cycles dac = m_dac->cost().latency;
+  Cycles integrate = m_clock.cycles_for_ns(m_array->t_int_ns());
+  Cycles adc = m_adc->cost().latency * ceil_div(uint64_t(cols), uint64_t(m_adcs));
+  return dac + integrate + adc;
 }
 
 LayerCounters Chip::make_counters(const std::string& name, StatGroup& parent,
@@ -279,22 +169,196 @@ LayerCounters Chip::make_counters(const std::string& name, StatGroup& parent,
   return lc;
 }
 
-void Chip::load(const Network& net, AnalogNetwork& analog, StatGroup& layer_stats,
-                EnergyLedger& layer_ledger) {
-  m_net = &net;
-  m_analog = &analog;
-  const Mapping& map = analog.mapping();
-  // The global buffer holds one layer's input and output at a time.
-  for (const MappedLayer& l : map.layers) {
-    uint64_t need = uint64_t(l.in + l.out) * uint64_t(m_act_bytes);
-    if (need > m_gbuf->size_bytes()) {
-      throw Error("chip.global_buffer.size = " + std::to_string(m_gbuf->size_bytes()) +
-                  " B cannot hold layer '" + l.name + "' input and output (" +
-                  std::to_string(need) + " B)");
+void Chip::build_schedule() {
+  const Graph& g = m_analog->graph();
+  const GraphMapping& map = m_analog->mapping();
+  const size_t V = g.values.size();
+  std::vector<int> readers(V, 0);
+  for (const GraphNode& n : g.nodes)
+    for (int v : n.inputs) ++readers[size_t(v)];
+  ++readers[size_t(g.output)];
+  // 1. Steps: each analog or computing node starts one; element-wise nodes on a step's output
+  // that nothing else reads join it; views join the step before them (or the next one).
+  std::vector<int> pending_views;
+  int last = -1;  // the value the current step produces
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const GraphNode& n = g.nodes[i];
+    const int li = map.layer_of_node[i];
+    if (li < 0 && is_view(n.op)) {
+      if (m_steps.empty()) {
+        pending_views.push_back(int(i));
+        continue;
+      }
+      m_steps.back().nodes.push_back(int(i));
+      if (n.inputs.size() == 1 && n.inputs[0] == last && readers[size_t(last)] == 1)
+        last = n.output;
+      continue;
+    }
+    if (li < 0 && !m_steps.empty() && is_elementwise(n) && n.inputs[0] == last &&
+        readers[size_t(last)] == 1) {
+      m_steps.back().nodes.push_back(int(i));
+      m_steps.back().fused_ops += uint64_t(digital_ops(g, n));
+      last = n.output;
+      continue;
+    }
+    Step st;
+    st.name = n.name;
+    st.layer = li;
+    st.node = int(i);
+    st.nodes = pending_views;
+    st.nodes.push_back(int(i));
+    pending_views.clear();
+    if (li >= 0) {
+      st.in_bytes = uint64_t(numel(g.values[size_t(n.inputs[0])].shape)) * m_act_bytes;
+      if (!n.bias.data.empty()) st.fused_ops = uint64_t(numel(g.values[size_t(n.output)].shape));
+    } else {
+      for (int v : n.inputs)
+        st.in_bytes += uint64_t(numel(g.values[size_t(v)].shape)) * m_act_bytes;
+      st.ops = uint64_t(digital_ops(g, n));
+    }
+    last = n.output;
+    m_steps.push_back(std::move(st));
+  }
+  if (m_steps.empty()) {  // nothing but views
+    Step st;
+    st.name = "views";
+    st.nodes = pending_views;
+    m_steps.push_back(std::move(st));
+  }
+  // 2. Where values live: a view's value is its inputs' storage. Each stored value is written
+  // by its step and read until its last reader's step.
+  std::vector<std::vector<int>> base(V);
+  std::vector<int> step_of(V, -1), last_read(V, -1);
+  base[size_t(g.input)] = {g.input};
+  step_of[size_t(g.input)] = 0;
+  for (size_t s = 0; s < m_steps.size(); ++s) {
+    for (int i : m_steps[s].nodes) {
+      const GraphNode& n = g.nodes[size_t(i)];
+      for (int v : n.inputs)
+        for (int b : base[size_t(v)]) last_read[size_t(b)] = std::max(last_read[size_t(b)], int(s));
+      if (map.layer_of_node[size_t(i)] < 0 && is_view(n.op)) {
+        for (int v : n.inputs)
+          base[size_t(n.output)].insert(base[size_t(n.output)].end(), base[size_t(v)].begin(),
+                                        base[size_t(v)].end());
+      } else {
+        base[size_t(n.output)] = {n.output};
+        step_of[size_t(n.output)] = int(s);
+      }
     }
   }
-  for (const MappedLayer& l : map.layers)
-    m_layers.push_back(make_counters(l.name, layer_stats, layer_ledger));
+  for (int b : base[size_t(g.output)]) last_read[size_t(b)] = int(m_steps.size());
+  for (size_t v = 0; v < V; ++v) {
+    if (step_of[v] < 0) continue;
+    if (last_read[v] < 0) last_read[v] = step_of[v];  // written, never read
+    if (last_read[v] < int(m_steps.size())) m_steps[size_t(last_read[v])].release.push_back(int(v));
+  }
+  // 3. Bytes each step writes back (its last stored value), tiles of digital steps (where their
+  // first input was assembled), and the global buffer's capacity at every step.
+  std::vector<int> tile_of(V, 0);
+  for (size_t s = 0; s < m_steps.size(); ++s) {
+    Step& st = m_steps[s];
+    int out = -1;
+    for (int i : st.nodes) {
+      const GraphNode& n = g.nodes[size_t(i)];
+      if (step_of[size_t(n.output)] == int(s)) out = n.output;
+    }
+    if (out >= 0) st.out_bytes = uint64_t(numel(g.values[size_t(out)].shape)) * m_act_bytes;
+    if (st.layer >= 0) {
+      st.tile = map.layers[size_t(st.layer)].home_tiles[0];
+    } else if (st.node >= 0) {
+      st.tile = tile_of[size_t(g.nodes[size_t(st.node)].inputs[0])];
+    }
+    for (int i : st.nodes) tile_of[size_t(g.nodes[size_t(i)].output)] = st.tile;
+  }
+  // A value read only inside its own step streams through the digital unit; it is not stored.
+  std::vector<char> stored(V, 0);
+  for (size_t v = 0; v < V; ++v) stored[v] = step_of[v] >= 0 && last_read[v] > step_of[v];
+  stored[size_t(g.input)] = 1;  // arrives from the I/O port
+  for (const Step& st : m_steps) {
+    for (int i = int(st.nodes.size()) - 1; i >= 0; --i) {  // the step's output
+      const GraphNode& n = g.nodes[size_t(st.nodes[size_t(i)])];
+      if (!(map.layer_of_node[size_t(st.nodes[size_t(i)])] < 0 && is_view(n.op))) {
+        stored[size_t(n.output)] = 1;
+        break;
+      }
+    }
+  }
+  for (size_t s = 0; s < m_steps.size(); ++s) {
+    uint64_t live = 0;
+    for (size_t v = 0; v < V; ++v) {
+      if (stored[v] && step_of[v] <= int(s) && last_read[v] >= int(s))
+        live += uint64_t(numel(g.values[v].shape)) * m_act_bytes;
+    }
+    m_peak_live = std::max(m_peak_live, live);
+    if (live > m_gbuf->size_bytes()) {
+      throw Error("chip.global_buffer.size = " + std::to_string(m_gbuf->size_bytes()) +
+                  " B cannot hold the values live at step '" + m_steps[s].name + "' (" +
+                  std::to_string(live) + " B of activations at " + std::to_string(m_act_bytes) +
+                  " B each)");
+    }
+  }
+  // 4. Per analog step and tile: the input it receives, its blocks per copy, the partial sums
+  // it adds and sends.
+  m_work.resize(m_steps.size());
+  for (size_t s = 0; s < m_steps.size(); ++s) {
+    const Step& st = m_steps[s];
+    if (st.layer < 0) continue;
+    const GraphLayer& l = map.layers[size_t(st.layer)];
+    const GraphNode& n = g.nodes[size_t(l.node)];
+    const bool conv = n.op == GraphOp::Conv;
+    const Shape& in = g.values[size_t(n.inputs[0])].shape;
+    const int64_t kk = int64_t(n.kernel[0]) * n.kernel[1];
+    const int64_t cg = conv ? in[0] / n.group : 0, plane = conv ? in[1] * in[2] : 1;
+    for (int t : l.tiles) {
+      TileWork w;
+      w.tile = t;
+      std::vector<char> used(size_t(conv ? in[0] : l.rows), 0);
+      for (size_t k = 0; k < l.blocks.size(); ++k) {
+        const GraphBlock& b = map.blocks[size_t(l.blocks[k])];
+        if (b.tile != t) continue;
+        const int rows_g = b.rows / b.packed;
+        for (int j = 0; j < b.packed; ++j) {
+          if (conv) {
+            for (int64_t c = b.row0 / kk; c <= (b.row0 + rows_g - 1) / kk; ++c)
+              used[size_t((b.group + j) * cg + c)] = 1;
+          } else {
+            std::fill(used.begin() + b.row0, used.begin() + b.row0 + rows_g, 1);
+          }
+        }
+        if (w.copies.empty() || w.copies.back().copy != b.replica) {
+          w.copies.push_back({});
+          w.copies.back().copy = b.replica;
+        }
+        w.copies.back().local.push_back(int(k));
+      }
+      w.in_bytes = uint64_t(std::count(used.begin(), used.end(), 1)) * uint64_t(plane) *
+                   uint64_t(m_act_bytes);
+      for (TileWork::Copy& c : w.copies) {
+        std::set<std::pair<int, int>> ranges;  // (first group, first column) of its outputs
+        uint64_t total = 0, distinct = 0;
+        for (int k : c.local) {
+          const GraphBlock& b = map.blocks[size_t(l.blocks[size_t(k)])];
+          total += uint64_t(b.cols);
+          if (ranges.insert({b.group, b.col0}).second) distinct += uint64_t(b.cols);
+        }
+        if (l.home_tiles[size_t(c.copy)] == t) {
+          c.contribution = total;  // added by the home tile's unit as the outputs assemble
+        } else {
+          c.local_adds = total - distinct;
+          c.send_bytes = distinct * uint64_t(m_psum_bytes);
+          c.contribution = distinct;
+        }
+      }
+      m_work[s].push_back(std::move(w));
+    }
+  }
+}
+
+void Chip::load(GraphAnalogNetwork& analog, StatGroup& layer_stats, EnergyLedger& layer_ledger) {
+  m_analog = &analog;
+  build_schedule();
+  for (const Step& st : m_steps)
+    m_layers.push_back(make_counters(st.name, layer_stats, layer_ledger));
   m_comp = make_counters("drift_compensation", layer_stats, layer_ledger);
 }
 
@@ -305,23 +369,180 @@ void Chip::set_inputs(const float* images, int64_t count, int64_t sample_size, O
   m_on_output = std::move(on_output);
 }
 
-void Chip::core_done() {
-  if (--m_pending_cores == 0) m_cores_done.notify(sc_core::SC_ZERO_TIME);
+void Chip::tile_step(int tile, int s) {
+  const GraphMapping& map = m_analog->mapping();
+  const GraphLayer& l = map.layers[size_t(m_steps[size_t(s)].layer)];
+  const TileWork* wp = nullptr;
+  for (const TileWork& w : m_work[size_t(s)])
+    if (w.tile == tile) wp = &w;
+  const TileWork& w = *wp;
+  LayerCounters& lc = m_layers[size_t(s)];
+  TileModule& tm = *m_tiles[size_t(tile)];
+  // 1. The input rows its arrays need arrive over the interconnect.
+  const Slot in = m_bus->transfer(now(), w.in_bytes);
+  *lc.bus_bytes += w.in_bytes;
+  const std::vector<uint16_t>& passes = m_analog->passes(m_steps[size_t(s)].layer);
+  const std::vector<double>& x2g = m_analog->x2g(m_steps[size_t(s)].layer);
+  const size_t P = size_t(l.pixels);
+  // 2. Each copy's cores run in lockstep, one output pixel after another: a pixel takes the
+  // longest of its arrays' MVMs (bound-management passes included).
+  struct Done {
+    Cycles at;
+    int64_t p;
+    const TileWork::Copy* c;
+  };
+  std::vector<Done> done;
+  Cycles end = in.done;
+  for (const TileWork::Copy& c : w.copies) {
+    std::vector<uint64_t> mvm(c.local.size());
+    for (size_t j = 0; j < c.local.size(); ++j) {
+      const size_t k = size_t(c.local[j]);
+      const GraphBlock& b = map.blocks[size_t(l.blocks[k])];
+      mvm[j] = mvm_cycles(b.cols).count();
+      uint64_t n = 0;
+      for (size_t p = size_t(c.copy); p < P; p += size_t(l.replicas)) n += passes[k * P + p];
+      const uint64_t images_mvms =
+          (P - size_t(c.copy) + size_t(l.replicas) - 1) / size_t(l.replicas);
+      CoreModule& core = *tm.cores()[size_t(b.core)];
+      core.s_mvms += n;
+      core.s_bm += n - images_mvms;
+      core.s_dac += n * uint64_t(b.rows);
+      core.s_adc += n * uint64_t(b.cols);
+      core.s_x2g += x2g[k];
+      core.s_busy += n * mvm[j];
+      *lc.mvms += n;
+      *lc.bm_repeats += n - images_mvms;
+      *lc.dac_conversions += n * uint64_t(b.rows);
+      *lc.adc_conversions += n * uint64_t(b.cols);
+      *lc.x2g += x2g[k];
+    }
+    Cycles t = in.done;
+    for (size_t p = size_t(c.copy); p < P; p += size_t(l.replicas)) {
+      uint64_t d = 0;
+      for (size_t j = 0; j < c.local.size(); ++j)
+        d = std::max(d, mvm[j] * passes[size_t(c.local[j]) * P + p]);
+      t = t + Cycles(d);
+      done.push_back({t, int64_t(p), &c});
+    }
+    end = max(end, t);
+  }
+  // 3. Outputs assembled here are ready for the home tile's unit; the others are added up
+  // locally and sent, in the order they finish.
+  std::stable_sort(done.begin(), done.end(),
+                   [](const Done& a, const Done& b) { return a.at < b.at; });
+  for (const Done& d : done) {
+    if (d.c->send_bytes == 0) {
+      m_ready[size_t(d.p)] = max(m_ready[size_t(d.p)], d.at);
+      continue;
+    }
+    Cycles at = d.at;
+    if (d.c->local_adds) {
+      at = tm.digital().execute(at, d.c->local_adds).done;
+      *lc.digital_ops += d.c->local_adds;
+    }
+    wait_until(at);
+    const Slot x = m_bus->transfer(now(), d.c->send_bytes);
+    *lc.bus_bytes += d.c->send_bytes;
+    m_ready[size_t(d.p)] = max(m_ready[size_t(d.p)], x.done);
+  }
+  wait_until(end);
+  if (--m_pending_tiles == 0) m_tiles_done.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Chip::run_analog_step(int s) {
+  const Step& st = m_steps[size_t(s)];
+  const GraphMapping& map = m_analog->mapping();
+  const GraphLayer& l = map.layers[size_t(st.layer)];
+  LayerCounters& lc = m_layers[size_t(s)];
+  // 1. The layer input leaves the global buffer for the tiles holding the layer's arrays.
+  wait_until(m_gbuf->access(now(), st.in_bytes, false).done);
+  *lc.buffer_read_bytes += st.in_bytes;
+  m_ready.assign(size_t(l.pixels), Cycles(0));
+  m_pending_tiles = int(m_work[size_t(s)].size());
+  for (const TileWork& w : m_work[size_t(s)]) m_tiles[size_t(w.tile)]->jobs.write(s);
+  while (m_pending_tiles > 0) wait(m_tiles_done);
+  // 2. Each copy's home tile adds the partial sums of each output pixel as they are ready, then
+  // the bias and the fused element-wise nodes.
+  const uint64_t outputs = uint64_t(l.groups) * uint64_t(l.cols);
+  const uint64_t fused = ceil_div(st.fused_ops, uint64_t(l.pixels));
+  std::vector<uint64_t> ops(size_t(l.replicas), fused);  // per pixel of each copy
+  for (int c = 0; c < l.replicas; ++c) {
+    uint64_t contributions = 0;
+    for (const TileWork& w : m_work[size_t(s)])
+      for (const TileWork::Copy& cp : w.copies)
+        if (cp.copy == c) contributions += cp.contribution;
+    ops[size_t(c)] += contributions - outputs;
+  }
+  // The units serve the pixels in the order they are ready (copies interleave).
+  std::vector<int64_t> order(size_t(l.pixels));
+  for (int64_t p = 0; p < l.pixels; ++p) order[size_t(p)] = p;
+  std::stable_sort(order.begin(), order.end(), [this](int64_t a, int64_t b) {
+    return m_ready[size_t(a)] < m_ready[size_t(b)];
+  });
+  Cycles end = now();
+  for (int64_t p : order) {
+    const int c = int(p % l.replicas);
+    if (ops[size_t(c)] == 0) {
+      end = max(end, m_ready[size_t(p)]);
+      continue;
+    }
+    DigitalUnit& unit = m_tiles[size_t(l.home_tiles[size_t(c)])]->digital();
+    end = max(end, unit.execute(m_ready[size_t(p)], ops[size_t(c)]).done);
+    *lc.digital_ops += ops[size_t(c)];
+  }
+  wait_until(end);
+  // 3. The output goes back to the global buffer.
+  wait_until(m_bus->transfer(now(), st.out_bytes).done);
+  *lc.bus_bytes += st.out_bytes;
+  wait_until(m_gbuf->access(now(), st.out_bytes, true).done);
+  *lc.buffer_write_bytes += st.out_bytes;
+}
+
+void Chip::run_digital_step(int s) {
+  const Step& st = m_steps[size_t(s)];
+  LayerCounters& lc = m_layers[size_t(s)];
+  const uint64_t ops = st.ops + st.fused_ops;
+  if (ops == 0 && st.in_bytes == 0) return;  // views only
+  // Inputs from the global buffer to the tile's unit and the result back.
+  wait_until(m_gbuf->access(now(), st.in_bytes, false).done);
+  *lc.buffer_read_bytes += st.in_bytes;
+  wait_until(m_bus->transfer(now(), st.in_bytes).done);
+  wait_until(m_tiles[size_t(st.tile)]->digital().execute(now(), ops).done);
+  *lc.digital_ops += ops;
+  wait_until(m_bus->transfer(now(), st.out_bytes).done);
+  *lc.bus_bytes += st.in_bytes + st.out_bytes;
+  wait_until(m_gbuf->access(now(), st.out_bytes, true).done);
+  *lc.buffer_write_bytes += st.out_bytes;
 }
 
 void Chip::compensation_phase() {
   // Drift compensation: every array runs its one-hot readouts (reference and at the evaluation
-  // time), all arrays in parallel, before the first image.
-  const Cycles t0 = now();
-  const Mapping& map = mapping();
-  m_pending_cores = 0;
+  // time), all cores in parallel, before the first image.
+  const GraphMapping& map = m_analog->mapping();
+  std::vector<Cycles> busy(size_t(m_tiles_n * m_cores_n));
+  Cycles longest;
   for (size_t b = 0; b < map.blocks.size(); ++b) {
-    if (m_analog->compensation_work(int(b)).passes == 0) continue;
-    ++m_pending_cores;
-    const ArrayBlock& blk = map.blocks[b];
-    m_tiles[size_t(blk.tile)]->cores()[size_t(blk.core)]->jobs.write(-int(b) - 1);
+    const MvmResult& r = m_analog->compensation_work(int(b));
+    if (r.passes == 0) continue;
+    const GraphBlock& blk = map.blocks[b];
+    const uint64_t n = uint64_t(r.passes);
+    const Cycles t = mvm_cycles(blk.cols) * n;
+    Cycles& core_busy = busy[size_t(blk.tile * m_cores_n + blk.core)];
+    core_busy = core_busy + t;
+    longest = max(longest, core_busy);
+    CoreModule& core = *m_tiles[size_t(blk.tile)]->cores()[size_t(blk.core)];
+    core.s_mvms += n;
+    core.s_dac += n * uint64_t(blk.rows);
+    core.s_adc += n * uint64_t(blk.cols);
+    core.s_x2g += r.x2g;
+    core.s_busy += t.count();
+    *m_comp.mvms += n;
+    *m_comp.dac_conversions += n * uint64_t(blk.rows);
+    *m_comp.adc_conversions += n * uint64_t(blk.cols);
+    *m_comp.x2g += r.x2g;
   }
-  while (m_pending_cores > 0) wait(m_cores_done);
+  const Cycles t0 = now();
+  wait_until(t0 + longest);
   m_comp_cycles = now() - t0;
   *m_comp.cycles += m_comp_cycles.count();
 }
@@ -329,56 +550,31 @@ void Chip::compensation_phase() {
 void Chip::controller() {
   if (!m_analog || !m_images) return;
   compensation_phase();
-  const Mapping& map = mapping();
+  const Graph& g = m_analog->graph();
   const Cycles start = now();
-  std::vector<float> next;
   for (int64_t img = 0; img < m_count; ++img) {
     const Cycles t0 = now();
-    m_image = img;
     // 1. The image arrives through the I/O port into the global buffer.
-    uint64_t in_bytes = uint64_t(m_sample) * uint64_t(m_act_bytes);
+    const uint64_t in_bytes = uint64_t(m_sample) * uint64_t(m_act_bytes);
     wait_until(m_io->transfer(now(), in_bytes).done);
     wait_until(m_gbuf->access(now(), in_bytes, true).done);
-    m_act.assign(m_images + img * m_sample, m_images + (img + 1) * m_sample);
-    for (size_t li = 0; li < map.layers.size(); ++li) {
-      const MappedLayer& ml = map.layers[li];
-      LayerCounters& lc = m_layers[li];
+    m_analog->begin(m_images + img * m_sample, img);
+    // 2. The steps in order; a step's values are computed when it is issued.
+    for (size_t s = 0; s < m_steps.size(); ++s) {
+      const Step& st = m_steps[s];
       const Cycles l0 = now();
-      // 2. Read the layer input from the global buffer and hand it to the tiles.
-      uint64_t bytes = uint64_t(ml.in) * uint64_t(m_act_bytes);
-      wait_until(m_gbuf->access(now(), bytes, false).done);
-      *lc.buffer_read_bytes += bytes;
-      m_pending_tiles = int(ml.tiles.size());
-      for (int t : ml.tiles) m_tiles[size_t(t)]->jobs.write(int(li));
-      while (m_pending_tiles > 0) wait(m_tiles_done);
-      // 3. The home tile adds the partial sums of the other tiles, the bias, the activation.
-      uint64_t ops = uint64_t(ml.out) * (ml.relu ? 2 : 1);
-      for (int cb = 0; cb < ml.col_blocks; ++cb) {
-        std::set<int> tiles;
-        int cols = 0;
-        for (int b : ml.blocks) {
-          const ArrayBlock& blk = map.blocks[size_t(b)];
-          if (blk.col0 / m_array->cols() == cb) {
-            tiles.insert(blk.tile);
-            cols = blk.cols;
-          }
-        }
-        ops += uint64_t(tiles.size() - 1) * uint64_t(cols);
+      for (int i : st.nodes) m_analog->run_node(i);
+      if (st.layer >= 0) {
+        run_analog_step(int(s));
+      } else {
+        run_digital_step(int(s));
       }
-      wait_until(m_tiles[size_t(ml.home_tile)]->digital().execute(now(), ops).done);
-      *lc.digital_ops += ops;
-      m_analog->combine(int(li), next);  // commit point of the layer's digital step
-      // 4. The output goes back to the global buffer.
-      uint64_t out_bytes = uint64_t(ml.out) * uint64_t(m_act_bytes);
-      wait_until(m_bus->transfer(now(), out_bytes).done);
-      *lc.bus_bytes += out_bytes;
-      wait_until(m_gbuf->access(now(), out_bytes, true).done);
-      *lc.buffer_write_bytes += out_bytes;
-      m_act.swap(next);
-      *lc.cycles += (now() - l0).count();
+      for (int v : st.release) m_analog->release(v);
+      *m_layers[s].cycles += (now() - l0).count();
     }
-    // 5. Logits leave through the I/O port.
-    uint64_t out_bytes = m_act.size() * uint64_t(m_act_bytes);
+    // 3. The output leaves through the I/O port.
+    const std::vector<float>& y = m_analog->value(g.output);
+    const uint64_t out_bytes = y.size() * uint64_t(m_act_bytes);
     wait_until(m_gbuf->access(now(), out_bytes, false).done);
     wait_until(m_io->transfer(now(), out_bytes).done);
     const Cycles latency = now() - t0;
@@ -387,7 +583,7 @@ void Chip::controller() {
     m_max_latency = std::max(m_max_latency, latency);
     ++*s_images;
     ++m_done;
-    if (m_on_output) m_on_output(img, m_act);
+    if (m_on_output) m_on_output(img, y);
   }
   m_total = now() - start;
 }

@@ -1,11 +1,17 @@
 #pragma once
-// The SystemC chip (first cut): tiles of analog cores (crossbar array + DAC bank + ADC bank
-// with columns multiplexed onto ADCs), a digital unit per tile, a shared interconnect, a global
-// buffer and an off-chip I/O port. Images run one after another, layer by layer.
+// The SystemC chip: tiles of analog cores (crossbar array + DAC bank + ADC bank with columns
+// multiplexed onto ADCs), a digital unit per tile, a shared interconnect, a global buffer and an
+// off-chip I/O port. It runs a mapped graph one image after another, one step after another: an
+// analog step is one Conv/Dense node (one MVM per output pixel on each of its arrays) with the
+// element-wise nodes that follow it applied as its outputs are assembled; a digital step is any
+// other node on a tile's digital unit.
 //
-// Event-driven: each core and tile is an SC_THREAD that sleeps until work arrives and then
-// waits exactly the cycles its operation takes; nothing runs while idle. The MVM values are
-// computed through the programmed array when a core's ADC phase ends (the commit point).
+// Timing (see docs/architecture.md): shared resources (interconnect, global buffer, I/O) are
+// arbitrated in simulated time by the threads that use them; a resource private to one tile
+// (its cores, its digital unit) keeps its own calendar, so a tile computes the cycles of a
+// whole stream of MVMs without one kernel event per MVM (temporal decoupling). Values are
+// computed when a step is issued (GraphAnalogNetwork); bound-management repeats the values
+// cause lengthen the MVMs that had them.
 
 #include <functional>
 #include <memory>
@@ -19,18 +25,17 @@
 #include "sim/framework/energy.h"
 #include "sim/framework/params.h"
 #include "sim/framework/stats.h"
-#include "sim/hw/analog_network.h"
 #include "sim/hw/chip_settings.h"
 #include "sim/hw/components.h"
-#include "workloads/mapper.h"
-#include "workloads/network.h"
+#include "sim/hw/graph_network.h"
+#include "workloads/graph.h"
+#include "workloads/graph_mapper.h"
 
 namespace pcmsim {
 
 class Chip;
-class TileModule;
 
-/// @brief Action counters of one mapped layer, summed over all images.
+/// @brief Action counters of one step, summed over all images.
 struct LayerCounters {
   std::unique_ptr<StatGroup> group;
   Counter* mvms;
@@ -45,23 +50,28 @@ struct LayerCounters {
   Counter* bm_repeats;
 };
 
-/// @brief One analog core: array, DAC bank (one DAC per row), ADC bank shared by the columns.
-class CoreModule : public sc_core::sc_module {
- public:
-  SC_HAS_PROCESS(CoreModule);
-  CoreModule(sc_core::sc_module_name name, Chip& chip, TileModule& tile,
-             const std::string& stat_name, StatGroup& parent);
-  const StatGroup& stats() const { return m_stats; }
-  /// Array-block index b to run one MVM on, or -(b + 1) to run block b's drift-compensation reads.
-  sc_core::sc_fifo<int> jobs;
-  /// @brief Cycles of one MVM of @p cols columns: DAC settle + integration + ADC conversions.
-  Cycles mvm_cycles(int cols) const;
+/// @brief One step of the schedule: an analog layer with the element-wise nodes fused after it,
+/// or one digital node (with those fused after it).
+struct Step {
+  std::string name;
+  int layer = -1;                        ///< analog layer, or -1 for a digital step
+  int node = -1;                         ///< its main node
+  std::vector<int> nodes;                ///< graph nodes it runs, in order (views included)
+  int tile = 0;                          ///< digital step: the tile whose unit runs it
+  uint64_t ops = 0;                      ///< digital step: element operations of the main node
+  uint64_t fused_ops = 0;                ///< element operations of the fused nodes (and the bias)
+  uint64_t in_bytes = 0, out_bytes = 0;  ///< read from / written to the global buffer
+  std::vector<int> release;              ///< values no later step reads
+};
 
- private:
-  void run();
-  Chip& m_chip;
-  TileModule& m_tile;
-  StatGroup m_stats;
+/// @brief One analog core: array, DAC bank (one DAC per row), ADC bank shared by the columns.
+/// Its time is kept by its tile's calendar; it holds its stats.
+class CoreModule {
+  StatGroup m_stats;  // first: the counters below live in it
+
+ public:
+  CoreModule(const std::string& stat_name, StatGroup& parent);
+  StatGroup& stats() { return m_stats; }
   Counter& s_mvms;
   Counter& s_bm;
   Counter& s_dac;
@@ -70,14 +80,14 @@ class CoreModule : public sc_core::sc_module {
   Counter& s_busy;
 };
 
-/// @brief A tile: its cores and digital unit; receives layer inputs and sends partial sums.
+/// @brief A tile: its cores and digital unit; receives a layer's input, runs its arrays' MVM
+/// streams, accumulates and sends the partial sums of the outputs it does not assemble.
 class TileModule : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(TileModule);
   TileModule(sc_core::sc_module_name name, Chip& chip, int index, Params& p,
              const std::string& stat_name, StatGroup& parent);
-  sc_core::sc_fifo<int> jobs;  ///< layer indices to work on
-  void core_done();
+  sc_core::sc_fifo<int> jobs;  ///< steps to work on
   DigitalUnit& digital() { return *m_digital; }
   StatGroup& stats() { return m_stats; }
   std::vector<std::unique_ptr<CoreModule>>& cores() { return m_cores; }
@@ -89,8 +99,6 @@ class TileModule : public sc_core::sc_module {
   StatGroup m_stats;
   std::unique_ptr<DigitalUnit> m_digital;
   std::vector<std::unique_ptr<CoreModule>> m_cores;
-  int m_pending = 0;
-  sc_core::sc_event m_cores_done;
 };
 
 class Chip : public sc_core::sc_module {
@@ -105,16 +113,15 @@ class Chip : public sc_core::sc_module {
   const Clock& clock() const { return m_clock; }
   const std::string& preset_name() const { return m_name; }
 
-  /// @brief Peripheral numerics of the cores, to build the AnalogNetwork with.
+  /// @brief Peripheral numerics of the cores, to build the GraphAnalogNetwork with.
   const MvmNumerics& numerics() const { return m_numerics; }
   const DeviceModel& device() const { return *m_device; }
   /// @brief How weights spread over arrays (levels per weight block).
   const WeightEncoding& encoding() const { return m_encoding; }
 
-  /// @brief The mapped network, programmed and prepared in @p analog; call before sc_start.
-  /// Checks that the global buffer holds every layer's input and output.
-  void load(const Network& net, AnalogNetwork& analog, StatGroup& layer_stats,
-            EnergyLedger& layer_ledger);
+  /// @brief The mapped graph, programmed and prepared in @p analog; call before sc_start.
+  /// Builds the schedule and checks that the global buffer holds the values live at each step.
+  void load(GraphAnalogNetwork& analog, StatGroup& layer_stats, EnergyLedger& layer_ledger);
 
   using OutputFn = std::function<void(int64_t image, const std::vector<float>& logits)>;
   /// @brief The images the controller streams through the chip.
@@ -127,34 +134,42 @@ class Chip : public sc_core::sc_module {
   Cycles max_latency() const { return m_max_latency; }
   int64_t images_done() const { return m_done; }
   StatGroup& stats() { return m_stats; }
+  const std::vector<Step>& steps() const { return m_steps; }
+  /// @brief Counters of step i (steps()).
   const std::vector<LayerCounters>& layer_counters() const { return m_layers; }
-
-  // Used by the tile and core threads.
-  Cycles now() const;
-  void wait_until(Cycles t);
-  void wait_cycles(Cycles n) { wait_until(now() + n); }
-  const Mapping& mapping() const { return m_analog->mapping(); }
-  AnalogNetwork& analog() { return *m_analog; }
-  int64_t current_image() const { return m_image; }
-  const float* layer_input() const { return m_act.data(); }
-  LayerCounters& compensation_counters() { return m_comp; }
   const LayerCounters& compensation_counters() const { return m_comp; }
   Cycles compensation_cycles() const { return m_comp_cycles; }
-  void core_done();
-  const Dac& dac() const { return *m_dac; }
-  const Adc& adc() const { return *m_adc; }
-  const ArrayModel& array_model() const { return *m_array; }
-  int adcs_per_array() const { return m_adcs; }
-  int act_bytes() const { return m_act_bytes; }
-  int psum_bytes() const { return m_psum_bytes; }
-  Interconnect& bus() { return *m_bus; }
-  LayerCounters& layer(int i) { return m_layers[i]; }
-  void tile_done();
-  TileModule& tile(int i) { return *m_tiles[i]; }
+  /// @brief Peak bytes of values live in the global buffer at one step.
+  uint64_t peak_buffer_bytes() const { return m_peak_live; }
+
+  // Used by the tiles.
+  Cycles now() const;
+  void wait_until(Cycles t);
+  /// @brief Cycles of one MVM of @p cols columns: DAC settle + integration + ADC conversions.
+  Cycles mvm_cycles(int cols) const;
+  TileModule& tile(int i) { return *m_tiles[size_t(i)]; }
 
  private:
+  friend class TileModule;
+  /// What one tile does in one analog step, per copy of the layer on it.
+  struct TileWork {
+    int tile = 0;
+    uint64_t in_bytes = 0;
+    struct Copy {
+      int copy = 0;
+      std::vector<int> local;     ///< positions in the layer's blocks
+      uint64_t send_bytes = 0;    ///< partial sums per pixel (0 on the copy's home tile)
+      uint64_t local_adds = 0;    ///< additions per pixel before sending
+      uint64_t contribution = 0;  ///< partial-sum values per pixel it hands the home tile
+    };
+    std::vector<Copy> copies;
+  };
   void controller();
   void compensation_phase();
+  void build_schedule();
+  void run_analog_step(int s);
+  void run_digital_step(int s);
+  void tile_step(int tile, int s);
   LayerCounters make_counters(const std::string& name, StatGroup& parent, EnergyLedger& ledger);
 
   std::string m_name;
@@ -173,21 +188,23 @@ class Chip : public sc_core::sc_module {
   MvmNumerics m_numerics;
   WeightEncoding m_encoding;
 
-  const Network* m_net = nullptr;
-  AnalogNetwork* m_analog = nullptr;
+  GraphAnalogNetwork* m_analog = nullptr;
+  std::vector<Step> m_steps;
+  std::vector<std::vector<TileWork>> m_work;  ///< per step: the tiles of its analog layer
   std::vector<LayerCounters> m_layers;
   LayerCounters m_comp;
   Cycles m_comp_cycles;
-  int m_pending_cores = 0;
-  sc_core::sc_event m_cores_done;
+  uint64_t m_peak_live = 0;
+
+  // The analog step in flight: per copy and pixel, when its last contribution is at the home
+  // tile; the tiles still working.
+  std::vector<Cycles> m_ready;
+  int m_pending_tiles = 0;
+  sc_core::sc_event m_tiles_done;
 
   const float* m_images = nullptr;
   int64_t m_count = 0, m_sample = 0, m_done = 0;
   OutputFn m_on_output;
-  std::vector<float> m_act;
-  int64_t m_image = 0;
-  int m_pending_tiles = 0;
-  sc_core::sc_event m_tiles_done;
   Cycles m_total, m_first_latency, m_min_latency, m_max_latency;
   Counter* s_images = nullptr;
 };

@@ -1,8 +1,13 @@
 #pragma once
-// The numerics of a graph mapped onto arrays (functional mode): Conv and Dense nodes run on the
-// programmed arrays — a convolution as one MVM per output pixel and group, with the input patch
+// The numerics of a graph mapped onto arrays, without timing. Conv and Dense nodes run on the
+// programmed arrays: a convolution as one MVM per output pixel and array, with the input patch
 // (im2col, zero padding) as the vector; the partial sums of the row blocks and encoding levels
 // are added in block order, then the bias. Every other node runs digitally (eval_node, FP32).
+//
+// The SystemC chip runs a node when its step is issued and spends the node's time afterwards
+// (the values do not depend on the timing; the timing of bound management depends on the
+// values, which passes() reports). forward() runs the same calls without the kernel
+// (functional mode): both modes give bit-identical outputs.
 
 #include <cstdint>
 #include <vector>
@@ -21,24 +26,48 @@ class GraphAnalogNetwork {
 
   /// @brief See ArrayBank::prepare.
   void prepare(double t_s, Compensation comp, uint64_t eval_seed) {
+    m_comp = comp;
     m_bank.prepare(t_s, comp, eval_seed);
   }
-  /// @brief The network on one input; output-noise draws keyed by @p image.
+  /// @brief Starts image number @p image (the key of its output-noise draws) with input @p x.
+  void begin(const float* x, int64_t image);
+  /// @brief Runs graph node @p i on the current image (its inputs must have run).
+  void run_node(int i);
+  /// @brief Value @p v of the current image.
+  const std::vector<float>& value(int v) const { return m_values[size_t(v)]; }
+  /// @brief Frees value @p v of the current image (no later node reads it).
+  void release(int v) { std::vector<float>().swap(m_values[size_t(v)]); }
+  /// @brief The network on one input: begin, every node, the output.
   void forward(const float* x, int64_t image, std::vector<float>& out);
-  /// @brief Array MVMs the last forward() ran per analog layer (bound-management passes included).
+
+  /// @brief Array passes of analog layer @p li in its last run, at [k * pixels + p] for the
+  /// k-th block of the layer and output pixel p (bound management may repeat an MVM); 0 where
+  /// the block's copy does not take pixel p.
+  const std::vector<uint16_t>& passes(int li) const { return m_passes[size_t(li)]; }
+  /// @brief Sum over x^2 G of each block of analog layer @p li in its last run (read-energy
+  /// basis, uS), in the order of the layer's blocks.
+  const std::vector<double>& x2g(int li) const { return m_x2g[size_t(li)]; }
+  /// @brief Array MVMs per analog layer in the current image (passes included).
   const std::vector<uint64_t>& mvms() const { return m_mvms; }
+  const MvmResult& compensation_work(int b) const { return m_bank.compensation_work(size_t(b)); }
+  Compensation compensation() const { return m_comp; }
+  const Graph& graph() const { return m_g; }
+  const GraphMapping& mapping() const { return m_map; }
 
  private:
   static ArrayBank program(const Graph& g, const GraphMapping& map, const DeviceModel& device,
                            const MvmNumerics& numerics, const WeightEncoding& encoding,
                            uint64_t seed);
-  void run_analog(int li, const std::vector<float>& in, std::vector<float>& out, int64_t image);
+  void run_analog(int li, const std::vector<float>& in, std::vector<float>& out);
 
   const Graph& m_g;
   const GraphMapping& m_map;
   ArrayBank m_bank;
-  std::vector<std::vector<std::vector<int>>> m_group_blocks;  ///< per layer, per group: block ids
+  Compensation m_comp = Compensation::None;
+  int64_t m_image = 0;
   std::vector<std::vector<float>> m_values;
+  std::vector<std::vector<uint16_t>> m_passes;
+  std::vector<std::vector<double>> m_x2g;
   std::vector<float> m_patch, m_partial;
   std::vector<uint64_t> m_mvms;
 };

@@ -1,6 +1,4 @@
-// AnalogNetwork without the SystemC kernel: weight encodings across arrays.
-
-#include "sim/hw/analog_network.h"
+// The mapped network without the SystemC kernel: weight encodings across arrays.
 
 #include <gtest/gtest.h>
 
@@ -9,6 +7,8 @@
 #include "models/circuits/converters.h"
 #include "sim/framework/config.h"
 #include "sim/framework/registry.h"
+#include "sim/hw/graph_network.h"
+#include "tests/workloads/graph_builder.h"
 
 namespace pcmsim {
 namespace {
@@ -21,25 +21,15 @@ std::unique_ptr<DeviceModel> device(const std::string& yaml) {
   return Registry<DeviceModel>::create(p);
 }
 
-Network dense(int in, int out, uint64_t seed) {
-  Network n;
-  n.source = "test";
-  n.input_shape = {in};
-  Layer l;
-  l.name = "fc";
-  l.op = LayerOp::Dense;
-  l.in = in;
-  l.out = out;
-  RngStream r(seed, DrawKind::Fault, 7, 7);
-  for (int i = 0; i < in * out; ++i) l.weight.push_back(float(r.normal(uint64_t(i)) * 0.1));
-  n.layers.push_back(l);
-  return n;
+Graph dense(int in, int out, uint64_t seed) {
+  GraphBuilder b({in}, seed);
+  return b.finish(b.dense(b.graph().input, out, "fc", false));
 }
 
 /// RMS of (effective weight - weight) over the layer, probed with one-hot inputs.
-double weight_error(const Network& n, const WeightEncoding& e, const DeviceModel& d, int in,
+double weight_error(const Graph& n, const WeightEncoding& e, const DeviceModel& d, int in,
                     int out) {
-  Mapping map = map_network(n, {1, 16, 32, 32, e.levels()});
+  GraphMapping map = map_graph(n, {1, 16, 32, 32, e.levels()});
   // 16-bit converters without noise: quantization error ~1e-5 of max|W|, far below the
   // devices' (ideal numerics would also make the devices exact).
   static std::vector<std::unique_ptr<ConfigNode>> keep;
@@ -54,7 +44,7 @@ double weight_error(const Network& n, const WeightEncoding& e, const DeviceModel
   MvmNumerics num;
   num.dac = dac.get();
   num.adc = adc.get();
-  AnalogNetwork a(n, map, d, num, e, 5);
+  GraphAnalogNetwork a(n, map, d, num, e, 5);
   a.prepare(0.0, Compensation::None, 6);
   double err = 0;
   std::vector<float> x(size_t(in), 0.0f), y;
@@ -62,14 +52,14 @@ double weight_error(const Network& n, const WeightEncoding& e, const DeviceModel
     x[size_t(i)] = 1.0f;
     a.forward(x.data(), i, y);
     for (int o = 0; o < out; ++o)
-      err += std::pow(y[size_t(o)] - n.layers[0].weight[size_t(i * out + o)], 2);
+      err += std::pow(y[size_t(o)] - n.nodes[0].weight.data[size_t(i * out + o)], 2);
     x[size_t(i)] = 0.0f;
   }
   return std::sqrt(err / (in * out));
 }
 
 TEST(AnalogNetwork, SignificanceLevelsCorrectTheProgrammingErrorOfTheFirst) {
-  Network n = dense(32, 32, 1);
+  Graph n = dense(32, 32, 1);
   auto pcm = device("d:\n  impl: pcm\n  drift_scale: 0\n  read_noise_scale: 0\n");
   WeightEncoding single;
   WeightEncoding sig;
@@ -84,7 +74,7 @@ TEST(AnalogNetwork, SignificanceLevelsCorrectTheProgrammingErrorOfTheFirst) {
 }
 
 TEST(AnalogNetwork, ExactLevelsReconstructTheWeights) {
-  Network n = dense(32, 32, 2);
+  Graph n = dense(32, 32, 2);
   auto ideal = device("d:\n  impl: ideal\n");
   WeightEncoding sig;
   sig.mode = WeightEncoding::Mode::Significance;
@@ -96,14 +86,14 @@ TEST(AnalogNetwork, ExactLevelsReconstructTheWeights) {
   bits.bits_per_slice = 2;
   // 8-bit sign-magnitude weights: error at most half a step of max|W| / 255.
   float w_max = 0;
-  for (float w : n.layers[0].weight) w_max = std::max(w_max, std::fabs(w));
+  for (float w : n.nodes[0].weight.data) w_max = std::max(w_max, std::fabs(w));
   double err = weight_error(n, bits, *ideal, 32, 32);
   EXPECT_GT(err, 0.0);
   EXPECT_LT(err, 0.5 * w_max / 255.0);
 }
 
 TEST(AnalogNetwork, BitSliceNoiseIsDominatedByTheMostSignificantSlice) {
-  Network n = dense(32, 32, 3);
+  Graph n = dense(32, 32, 3);
   auto gauss = device("d:\n  impl: gaussian\n  sigma: 0.02\n");
   WeightEncoding single, bits;
   bits.mode = WeightEncoding::Mode::BitSlices;
@@ -118,10 +108,10 @@ TEST(AnalogNetwork, BitSliceNoiseIsDominatedByTheMostSignificantSlice) {
 }
 
 TEST(AnalogNetwork, GaussianWeightNoiseRelativeToMaxOrStd) {
-  Network n = dense(32, 32, 4);
+  Graph n = dense(32, 32, 4);
   float w_max = 0;
   double s2 = 0;
-  for (float w : n.layers[0].weight) {
+  for (float w : n.nodes[0].weight.data) {
     w_max = std::max(w_max, std::fabs(w));
     s2 += double(w) * w;
   }
@@ -133,18 +123,6 @@ TEST(AnalogNetwork, GaussianWeightNoiseRelativeToMaxOrStd) {
   // 1024 weights: the RMS error estimates sigma within about 5 / sqrt(2 * 1024) = 11 %.
   EXPECT_NEAR(by_max, 0.1 * w_max, 0.11 * 0.1 * w_max);
   EXPECT_NEAR(by_std, 0.1 * w_std, 0.11 * 0.1 * w_std + 0.02 * w_std);
-}
-
-TEST(AnalogNetwork, MapperGivesEachLevelItsOwnArray) {
-  Network n = dense(64, 40, 5);
-  Mapping m = map_network(n, {2, 8, 32, 32, 3});
-  ASSERT_EQ(m.blocks.size(), 2u * 2 * 3);
-  EXPECT_EQ(m.blocks[0].level, 0);
-  EXPECT_EQ(m.blocks[2].level, 2);
-  EXPECT_EQ(m.blocks[2].col0, 0);
-  EXPECT_EQ(m.blocks[3].col0, 32);
-  EXPECT_EQ(m.blocks[3].level, 0);
-  EXPECT_THROW(map_network(n, {1, 11, 32, 32, 3}), Error);  // needs 12 arrays
 }
 
 }  // namespace

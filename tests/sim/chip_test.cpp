@@ -10,8 +10,10 @@
 
 #include "models/common/rng.h"
 #include "sim/framework/config.h"
+#include "sim/framework/error.h"
 #include "sim/framework/registry.h"
-#include "sim/hw/analog_network.h"
+#include "sim/hw/graph_network.h"
+#include "tests/workloads/graph_builder.h"
 
 namespace pcmsim {
 namespace {
@@ -43,62 +45,36 @@ std::string chip_yaml(int tiles, int cores, int rows, int cols, int adcs,
          "}\n";
 }
 
-Network random_net(const std::vector<int64_t>& sizes, uint64_t seed) {
-  Network n;
-  n.source = "scenario";
-  n.input_shape = {sizes[0]};
-  RngStream r(seed, DrawKind::Fault, 9, 9);
-  uint64_t k = 0;
-  for (size_t i = 0; i + 1 < sizes.size(); ++i) {
-    Layer l;
-    l.name = "fc" + std::to_string(i + 1);
-    l.op = LayerOp::Dense;
-    l.in = sizes[i];
-    l.out = sizes[i + 1];
-    for (int64_t j = 0; j < l.in * l.out; ++j)
-      l.weight.push_back(float(r.normal(k++) / std::sqrt(double(l.in))));
-    for (int64_t j = 0; j < l.out; ++j) l.bias.push_back(float(r.normal(k++) * 0.1));
-    n.layers.push_back(l);
-    if (i + 2 < sizes.size()) {
-      Layer relu;
-      relu.name = "relu" + std::to_string(i + 1);
-      relu.op = LayerOp::Relu;
-      relu.in = relu.out = l.out;
-      n.layers.push_back(relu);
-    }
-  }
-  return n;
-}
-
 /// One chip with its network and inputs, elaborated; several may share one simulation.
 struct Scenario {
   std::unique_ptr<ConfigNode> root;
   std::shared_ptr<ParamContext> ctx = std::make_shared<ParamContext>();
   EnergyLedger ledger, layer_ledger;
   StatGroup layer_stats{"layers"};
-  Network net;
-  Mapping map;
+  Graph net;
+  GraphMapping map;
   std::vector<float> images;
   std::vector<std::vector<float>> outputs;
   std::unique_ptr<Chip> chip;
-  std::unique_ptr<AnalogNetwork> analog;
+  std::unique_ptr<GraphAnalogNetwork> analog;
 
-  Scenario(const char* name, const std::string& yaml, Network n, int n_images, uint64_t seed = 1,
-           bool ideal = true, double t_s = 0.0, Compensation comp = Compensation::None)
+  Scenario(const char* name, const std::string& yaml, Graph n, int n_images, uint64_t seed = 1,
+           bool ideal = true, double t_s = 0.0, Compensation comp = Compensation::None,
+           const MappingOptions& opt = {})
       : root(parse_config_text(yaml, std::string(name) + ".yaml")), net(std::move(n)) {
     Params top(root.get(), "", ctx);
     chip = std::make_unique<Chip>(name, top.child("chip"), ideal, ledger);
     check_unused(*root, *ctx);
-    map = map_network(net, chip->shape());
-    analog = std::make_unique<AnalogNetwork>(net, map, chip->device(), chip->numerics(),
-                                             chip->encoding(), seed);
+    map = map_graph(net, chip->shape(), opt);
+    analog = std::make_unique<GraphAnalogNetwork>(net, map, chip->device(), chip->numerics(),
+                                                  chip->encoding(), seed);
     analog->prepare(t_s, comp, seed + 77);
-    chip->load(net, *analog, layer_stats, layer_ledger);
+    chip->load(*analog, layer_stats, layer_ledger);
     RngStream r(seed + 1000, DrawKind::Fault, 1, 1);
-    for (int64_t i = 0; i < n_images * net.input_size(); ++i)
+    for (int64_t i = 0; i < n_images * numel(net.input_shape()); ++i)
       images.push_back(float(r.uniform(uint64_t(i)) * 2 - 1));
     outputs.resize(static_cast<size_t>(n_images));
-    chip->set_inputs(images.data(), n_images, net.input_size(),
+    chip->set_inputs(images.data(), n_images, numel(net.input_shape()),
                      [this](int64_t i, const std::vector<float>& y) { outputs[size_t(i)] = y; });
   }
   uint64_t layer_cycles(int l) const { return chip->layer_counters()[size_t(l)].cycles->count(); }
@@ -115,7 +91,7 @@ uint64_t mvm(int cols, int adcs) {
 }
 
 TEST(ChipScenario, LayerAndImageLatencyAreTheSumOfTheirStepsFromConfig) {
-  Scenario s("chip", chip_yaml(1, 2, 64, 32, 8), random_net({64, 32}, 1), 3);
+  Scenario s("chip", chip_yaml(1, 2, 64, 32, 8), dense_chain({64, 32}, 1), 3);
   sc_core::sc_start();
   ASSERT_EQ(s.chip->images_done(), 3);
   // Buffer read of 64 inputs, bus to the tile, MVM, bias on 32 outputs, bus back, buffer write.
@@ -127,14 +103,14 @@ TEST(ChipScenario, LayerAndImageLatencyAreTheSumOfTheirStepsFromConfig) {
                    (ceil_div(32, kIoWidth) + kIoLatency);
   EXPECT_EQ(s.chip->first_latency(), Cycles(image));
   EXPECT_EQ(s.chip->total_cycles(), Cycles(3 * image));
-  EXPECT_EQ(s.chip->tile(0).cores()[0]->mvm_cycles(32), Cycles(mvm(32, 8)));
+  EXPECT_EQ(s.chip->mvm_cycles(32), Cycles(mvm(32, 8)));
   EXPECT_EQ(s.stat("tile0.core0.mvms"), 3.0);
   EXPECT_EQ(s.stat("tile0.core0.adc_conversions"), 3.0 * 32);
   EXPECT_EQ(s.stat("tile0.core0.dac_conversions"), 3.0 * 64);
 }
 
 TEST(ChipScenario, HalvingTheAdcsAddsExactlyTheExtraConversionRounds) {
-  Network n = random_net({64, 32}, 2);
+  Graph n = dense_chain({64, 32}, 2);
   Scenario a("chipA", chip_yaml(1, 1, 64, 32, 8), n, 2);
   Scenario b("chipB", chip_yaml(1, 1, 64, 32, 4), n, 2);
   sc_core::sc_start();
@@ -146,7 +122,7 @@ TEST(ChipScenario, HalvingTheAdcsAddsExactlyTheExtraConversionRounds) {
 }
 
 TEST(ChipScenario, SlowerInterconnectAddsItsLatencyPerTransfer) {
-  Network n = random_net({64, 32}, 3);
+  Graph n = dense_chain({64, 32}, 3);
   Scenario fast("fast", chip_yaml(1, 1, 64, 32, 8, 2), n, 2);
   Scenario slow("slow", chip_yaml(1, 1, 64, 32, 8, 10), n, 2);
   sc_core::sc_start();
@@ -155,7 +131,7 @@ TEST(ChipScenario, SlowerInterconnectAddsItsLatencyPerTransfer) {
 }
 
 TEST(ChipScenario, TransfersThatShareTheBusSerialize) {
-  Network n = random_net({128, 32}, 4);
+  Graph n = dense_chain({128, 32}, 4);
   // Two arrays of 64 rows. Split over two tiles, both inputs cross the bus at the same cycle.
   Scenario two("two", chip_yaml(2, 1, 64, 32, 8), n, 1);
   Scenario one("one", chip_yaml(1, 2, 64, 32, 8), n, 1);
@@ -164,8 +140,9 @@ TEST(ChipScenario, TransfersThatShareTheBusSerialize) {
   // 2 B to the home tile, which adds them, the bias (32 ops each) and writes the output back.
   uint64_t t_two = buf(128) + ceil_div(64, kBusWidth) + bus(64) + mvm(32, 8) + bus(64) +
                    digital(64) + bus(32) + buf(32);
-  // One tile: one 128 B transfer, the two MVMs in parallel, local add, then the bias.
-  uint64_t t_one = buf(128) + bus(128) + mvm(32, 8) + digital(32) + digital(32) + bus(32) + buf(32);
+  // One tile: one 128 B transfer, the two MVMs in parallel; its unit adds the two partial sums
+  // and the bias (64 ops).
+  uint64_t t_one = buf(128) + bus(128) + mvm(32, 8) + digital(64) + bus(32) + buf(32);
   EXPECT_EQ(two.layer_cycles(0), t_two);
   EXPECT_EQ(one.layer_cycles(0), t_one);
   EXPECT_EQ(two.stat("interconnect.wait_cycles"), double(ceil_div(64, kBusWidth)));
@@ -176,7 +153,7 @@ TEST(ChipScenario, BusCarriesEachTilesInputRowsAndPartialSumsOnce) {
   // 100 -> 70 on 32x32 arrays: 4 row blocks (32, 32, 32, 4 rows) x 3 column blocks (32, 32, 6),
   // row-block major, 5 cores per tile. Tile 0: (r0: c0 c1 c2) (r1: c0 c1); tile 1: (r1: c2)
   // (r2: c0 c1 c2) (r3: c0); tile 2: (r3: c1 c2). Tile 0 is home.
-  Scenario s("chip", chip_yaml(3, 5, 32, 32, 8), random_net({100, 70}, 8), 2);
+  Scenario s("chip", chip_yaml(3, 5, 32, 32, 8), dense_chain({100, 70}, 8), 2);
   sc_core::sc_start();
   uint64_t inputs = (32 + 32) + (32 + 32 + 4) + 4;  // each tile's distinct row blocks, 1 B each
   uint64_t partials = 2 * (32 + 32 + 6) + 2 * (32 + 6);  // tiles 1 and 2, 2 B per partial sum
@@ -186,12 +163,12 @@ TEST(ChipScenario, BusCarriesEachTilesInputRowsAndPartialSumsOnce) {
 }
 
 TEST(ChipScenario, IdealNumericsReproduceTheFp32NetworkAcrossSplitArrays) {
-  Network n = random_net({100, 70, 10}, 5);
+  Graph n = dense_chain({100, 70, 10}, 5);
   Scenario s("chip", chip_yaml(2, 8, 32, 32, 8), n, 4);
   sc_core::sc_start();
   ASSERT_EQ(s.map.blocks.size(), 15u);  // 4x3 + 3x1 blocks of 32x32
   for (int i = 0; i < 4; ++i) {
-    std::vector<float> ref = reference_forward(n, s.images.data() + i * 100);
+    std::vector<float> ref = run_reference(n, s.images.data() + i * 100);
     ASSERT_EQ(s.outputs[size_t(i)].size(), ref.size());
     for (size_t k = 0; k < ref.size(); ++k)
       EXPECT_NEAR(s.outputs[size_t(i)][k], ref[k], 1e-4 * (1 + std::fabs(ref[k])));
@@ -202,7 +179,7 @@ TEST(ChipScenario, IdealNumericsReproduceTheFp32NetworkAcrossSplitArrays) {
 }
 
 TEST(ChipScenario, HardwareNumericsAreDeterministicPerSeed) {
-  Network n = random_net({100, 70, 10}, 6);
+  Graph n = dense_chain({100, 70, 10}, 6);
   std::string yaml = chip_yaml(2, 8, 32, 32, 8, kBusLatency, "pcm");
   Scenario a("a", yaml, n, 3, 7, false);
   Scenario b("b", yaml, n, 3, 7, false);
@@ -211,7 +188,7 @@ TEST(ChipScenario, HardwareNumericsAreDeterministicPerSeed) {
   EXPECT_EQ(a.outputs, b.outputs);
   EXPECT_NE(a.outputs, c.outputs);
   // Quantization and programming noise move the outputs away from FP32, but not far.
-  std::vector<float> ref = reference_forward(n, a.images.data());
+  std::vector<float> ref = run_reference(n, a.images.data());
   double err = 0, norm = 0;
   for (size_t k = 0; k < ref.size(); ++k) {
     err += std::pow(a.outputs[0][k] - ref[k], 2);
@@ -224,12 +201,13 @@ TEST(ChipScenario, HardwareNumericsAreDeterministicPerSeed) {
 TEST(ChipScenario, FullAndFunctionalModesGiveBitIdenticalOutputs) {
   // PCM devices read one day after programming, output noise, bound management, global drift
   // compensation: the cycle-level chip and the functional forward pass use the same numerics.
-  Network n = random_net({100, 70, 10}, 9);
+  Graph n = dense_chain({100, 70, 10}, 9);
   std::string yaml = chip_yaml(2, 8, 32, 32, 8, kBusLatency, "pcm");
   yaml.replace(yaml.find("range: 12,"), 10, "range: 2, out_noise: 0.06,");  // outputs clip: BM runs
   Scenario s("chip", yaml, n, 6, 21, false, 86400.0, Compensation::Global);
   sc_core::sc_start();
-  AnalogNetwork functional(n, s.map, s.chip->device(), s.chip->numerics(), s.chip->encoding(), 21);
+  GraphAnalogNetwork functional(n, s.map, s.chip->device(), s.chip->numerics(), s.chip->encoding(),
+                                21);
   functional.prepare(86400.0, Compensation::Global, 21 + 77);
   std::vector<float> y;
   for (int i = 5; i >= 0; --i) {  // any order: draws are keyed, not sequential
@@ -242,8 +220,8 @@ TEST(ChipScenario, FullAndFunctionalModesGiveBitIdenticalOutputs) {
 TEST(ChipScenario, BoundManagementRepeatsCostFullMvmTimes) {
   // 64 equal weights per column and equal inputs: normalized column value 64 on an ADC range
   // of 12: passes at 64, 32, 16 clip, 8 does not. Four passes where one would do.
-  Network n = random_net({64, 32}, 10);
-  for (float& w : n.layers[0].weight) w = 0.5f;
+  Graph n = dense_chain({64, 32}, 10);
+  for (float& w : n.nodes[0].weight.data) w = 0.5f;
   std::string yaml = chip_yaml(1, 1, 64, 32, 8);
   Scenario s("chip", yaml, n, 2, 1, false);
   for (float& x : s.images) x = 1.0f;
@@ -253,11 +231,11 @@ TEST(ChipScenario, BoundManagementRepeatsCostFullMvmTimes) {
   EXPECT_EQ(s.chip->layer_counters()[0].bm_repeats->count(), 2u * 3);
   EXPECT_EQ(s.stat("tile0.core0.mvms"), 2.0 * 4);
   EXPECT_EQ(s.stat("tile0.core0.adc_conversions"), 2.0 * 4 * 32);
-  EXPECT_NEAR(s.outputs[0][0], 64.0f * 0.5f + n.layers[0].bias[0], 0.05f * 32.0f);
+  EXPECT_NEAR(s.outputs[0][0], 64.0f * 0.5f + n.nodes[0].bias.data[0], 0.05f * 32.0f);
 }
 
 TEST(ChipScenario, DriftCompensationReadoutsRunOnTheChipAndAreCharged) {
-  Network n = random_net({100, 70}, 11);
+  Graph n = dense_chain({100, 70}, 11);
   Scenario s("chip", chip_yaml(2, 8, 32, 32, 8, kBusLatency, "pcm"), n, 1, 3, false, 3600.0,
              Compensation::Global);
   sc_core::sc_start();
@@ -265,7 +243,7 @@ TEST(ChipScenario, DriftCompensationReadoutsRunOnTheChipAndAreCharged) {
   // the longest is a full 32-row array: 2 x 32 MVMs of its 32 columns.
   EXPECT_EQ(s.chip->compensation_cycles(), Cycles(2 * 32 * mvm(32, 8)));
   uint64_t rows = 0;
-  for (const ArrayBlock& b : s.map.blocks) rows += uint64_t(b.rows);
+  for (const GraphBlock& b : s.map.blocks) rows += uint64_t(b.rows);
   EXPECT_EQ(s.chip->compensation_counters().mvms->count(), 2 * rows);
   EnergyBreakdown comp = s.layer_ledger.evaluate(0.0);
   EXPECT_GT(s.layer_ledger.class_energy_of("layers.drift_compensation")["adc"], 0.0);
@@ -275,7 +253,7 @@ TEST(ChipScenario, DriftCompensationReadoutsRunOnTheChipAndAreCharged) {
 }
 
 TEST(ChipScenario, EnergyAndAreaBreakdownsSumToTheirTotals) {
-  Scenario s("chip", chip_yaml(2, 8, 32, 32, 8, kBusLatency, "pcm"), random_net({100, 70, 10}, 7),
+  Scenario s("chip", chip_yaml(2, 8, 32, 32, 8, kBusLatency, "pcm"), dense_chain({100, 70, 10}, 7),
              5, 1, false);
   sc_core::sc_start();
   double ns = s.chip->clock().to_ns(s.chip->total_cycles());
@@ -299,6 +277,96 @@ TEST(ChipScenario, EnergyAndAreaBreakdownsSumToTheirTotals) {
   EXPECT_NEAR(area, s.ledger.total_area_um2(), 1e-9 * area);
   // 16 cores: ADC area = 16 x 8 ADCs x 1200 um2 (SAR default).
   EXPECT_NEAR(s.ledger.area_by_class_um2()["adc"], 16 * 8 * 1200.0, 1e-6);
+}
+
+// A small CNN: conv (+ReLU fused) -> depthwise conv -> residual add -> max pool -> strided conv
+// -> flatten -> dense.
+Graph small_cnn(uint64_t seed) {
+  GraphBuilder b({4, 10, 10}, seed);
+  int c1 = b.conv(b.graph().input, 8, 3, 1, 1, 1, "conv1");
+  c1 = b.unary(GraphOp::Relu, c1, "relu1");
+  int dw = b.conv(c1, 8, 3, 1, 1, 8, "dw");
+  int v = b.add(c1, dw, "res");
+  v = b.maxpool(v, 2, "pool");
+  v = b.conv(v, 16, 3, 2, 1, 1, "conv3");
+  v = b.unary(GraphOp::Flatten, v, "flat");
+  v = b.dense(v, 10, "fc");
+  return b.finish(v);
+}
+
+TEST(ChipScenario, CnnRunsThroughTheChipWithOneMvmPerOutputPixelAndArray) {
+  Graph g = small_cnn(31);
+  Scenario s("chip", chip_yaml(2, 8, 32, 32, 8), g, 3);
+  sc_core::sc_start();
+  ASSERT_EQ(s.chip->images_done(), 3);
+  // Steps: conv1+relu1, dw, res, pool, conv3 (+flat), fc.
+  const std::vector<Step>& st = s.chip->steps();
+  ASSERT_EQ(st.size(), 6u);
+  EXPECT_EQ(st[0].nodes, (std::vector<int>{0, 1}));
+  EXPECT_EQ(st[2].layer, -1);
+  // Arrays: conv1 36 rows -> 2; dw 9x1 groups packed 3 per 32x32 array -> 3; conv3 72 rows -> 3;
+  // fc 144 rows -> 5.
+  const std::vector<int> arrays = {2, 3, 0, 0, 3, 5};
+  const std::vector<uint64_t> pixels = {100, 100, 0, 0, 9, 1};
+  for (size_t i = 0; i < st.size(); ++i) {
+    const size_t a = st[i].layer >= 0 ? s.map.layers[size_t(st[i].layer)].blocks.size() : 0;
+    EXPECT_EQ(a, size_t(arrays[i])) << st[i].name;
+    EXPECT_EQ(s.chip->layer_counters()[i].mvms->count(), 3 * pixels[i] * uint64_t(arrays[i]))
+        << st[i].name;
+  }
+  for (int i = 0; i < 3; ++i) {
+    std::vector<float> ref = run_reference(g, s.images.data() + i * 400);
+    ASSERT_EQ(s.outputs[size_t(i)].size(), ref.size());
+    for (size_t k = 0; k < ref.size(); ++k)
+      EXPECT_NEAR(s.outputs[size_t(i)][k], ref[k], 1e-4 * (1 + std::fabs(ref[k])));
+  }
+}
+
+TEST(ChipScenario, ConvLayerStreamsItsPixelsAndDigitalStepsTakeTheirOps) {
+  // 1x6x6 -> 4 channels, 3x3, pad 1: 36 pixels, one 9x4 array; then a 2x2 max pool.
+  GraphBuilder b({1, 6, 6}, 3);
+  int v = b.conv(b.graph().input, 4, 3, 1, 1, 1, "conv");
+  v = b.maxpool(v, 2, "pool");
+  Scenario s("chip", chip_yaml(1, 2, 16, 16, 4), b.finish(v), 1);
+  sc_core::sc_start();
+  // Conv: input in, 36 MVMs back to back, the bias of the last pixel (4 ops), output back.
+  uint64_t conv = buf(36) + bus(36) + 36 * mvm(4, 4) + digital(4) + bus(144) + buf(144);
+  EXPECT_EQ(s.layer_cycles(0), conv);
+  // Pool: 144 values in, 36 outputs x 4 comparisons, 36 values back.
+  uint64_t pool = buf(144) + bus(144) + digital(36 * 4) + bus(36) + buf(36);
+  EXPECT_EQ(s.layer_cycles(1), pool);
+  EXPECT_EQ(s.chip->layer_counters()[1].digital_ops->count(), 144u);
+}
+
+TEST(ChipScenario, CopiesOfALayerShareItsPixels) {
+  GraphBuilder b({1, 6, 6}, 3);
+  Graph g = b.finish(b.conv(b.graph().input, 4, 3, 1, 1, 1, "conv"));
+  Scenario one("one", chip_yaml(1, 2, 16, 16, 4), g, 1);
+  Scenario two("two", chip_yaml(1, 2, 16, 16, 4), g, 1, 1, true, 0.0, Compensation::None,
+               {true, {{"conv", 2}}});
+  sc_core::sc_start();
+  // Two copies take 18 pixels each, side by side; the tile's unit adds the two last pixels' bias
+  // one cycle apart.
+  EXPECT_EQ(one.layer_cycles(0) - two.layer_cycles(0), 18 * mvm(4, 4) - 1);
+  EXPECT_EQ(two.chip->layer_counters()[0].mvms->count(), 36u);
+  EXPECT_EQ(two.stat("tile0.core0.mvms"), 18.0);
+  EXPECT_EQ(two.stat("tile0.core1.mvms"), 18.0);
+  EXPECT_EQ(one.outputs, two.outputs);  // ideal arrays: the copies compute the same
+}
+
+TEST(ChipScenario, GlobalBufferTooSmallForTheLiveValuesIsAnError) {
+  std::string yaml = chip_yaml(2, 8, 32, 32, 8);
+  yaml.replace(yaml.find("size: 64KiB"), 11, "size: 1KiB");
+  try {
+    Scenario s("chip", yaml, small_cnn(1), 1);
+    FAIL();
+  } catch (const Error& e) {
+    // conv1's step: its 400 inputs and 800 outputs at 1 B.
+    EXPECT_NE(std::string(e.what()).find("chip.global_buffer.size = 1024 B cannot hold the values "
+                                         "live at step 'conv1' (1200 B"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(ChipScenario, ExpectedImplementationsAreRegistered) {
