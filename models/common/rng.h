@@ -14,7 +14,8 @@ enum class DrawKind : uint32_t {
   DriftNu = 2,
   ReadNoise = 3,
   OutputNoise = 4,
-  Fault = 5
+  Fault = 5,
+  Input = 6  ///< synthetic dataset inputs
 };
 
 /// @brief Philox4x32 with 10 rounds: 128-bit counter, 64-bit key -> 128 random bits.

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <systemc>
 
+#include "models/common/rng.h"
 #include "models/device/device_model.h"
 #include "sim/framework/config.h"
 #include "sim/framework/energy.h"
@@ -85,6 +86,7 @@ struct Run {
   bool ideal = false;
   int64_t images = 0;
   std::string onnx_path, images_path, labels_path, dataset_format;
+  int64_t synthetic_samples = 1;
   MappingOptions mapping;
   bool fold_bn = true;
   int folded_bn = 0;
@@ -242,19 +244,30 @@ void build(Run& r, const RunOptions& o) {
   r.dataset_format = dp.get<std::string>("format")
                          .desc(
                              "idx: IDX image and label files (MNIST, Fashion-MNIST); cifar10, "
-                             "cifar100: a CIFAR binary file (labels inside)")
-                         .choices({"idx", "cifar10", "cifar100"})
+                             "cifar100: a CIFAR binary file (labels inside); synthetic: seeded "
+                             "random inputs of the network's input shape (timing and energy "
+                             "studies; no accuracy)")
+                         .choices({"idx", "cifar10", "cifar100", "synthetic"})
                          .def("idx");
-  r.images_path =
-      resolve_path(dp, *r.root, "images",
-                   dp.get<std::string>("images").desc("image file (IDX raw or .gz; CIFAR .bin)"));
+  r.synthetic_samples = dp.get<int64_t>("samples")
+                            .desc("synthetic format: inputs to generate")
+                            .unit("images")
+                            .range(1, int64_t(1) << 24)
+                            .def(1);
+  r.images_path = resolve_path(
+      dp, *r.root, "images",
+      dp.get<std::string>("images").desc("image file (IDX raw or .gz; CIFAR .bin)").def(""));
+  if (r.dataset_format != "synthetic" && r.images_path.empty())
+    dp.fail("images", "the " + r.dataset_format + " format needs an image file");
+  if (r.dataset_format == "synthetic" && !r.images_path.empty())
+    dp.fail("images", "the synthetic format generates its inputs; give no image file");
   r.labels_path = resolve_path(
       dp, *r.root, "labels",
       dp.get<std::string>("labels").desc("IDX label file (raw or .gz); idx format only").def(""));
   if (r.dataset_format == "idx" && r.labels_path.empty())
     dp.fail("labels", "the idx format needs a label file");
   if (r.dataset_format != "idx" && !r.labels_path.empty())
-    dp.fail("labels", "CIFAR files hold their labels; give only images");
+    dp.fail("labels", "only the idx format reads a label file");
 
   // The mapping choices.
   Params mp = top.child("mapping");
@@ -307,10 +320,24 @@ void build(Run& r, const RunOptions& o) {
     }
   }
   r.map = map_graph(r.graph, r.chip->shape(), r.mapping);
-  r.data =
-      r.dataset_format == "idx"
-          ? load_idx_dataset(r.images_path, r.labels_path, 0, r.pre)
-          : load_cifar_dataset({r.images_path}, r.dataset_format == "cifar10" ? 10 : 100, 0, r.pre);
+  if (r.dataset_format == "synthetic") {
+    // Uniform in [-1, 1), keyed by the seed; label 0 (there is no ground truth).
+    r.images_path = "synthetic inputs";
+    r.data.count = r.synthetic_samples;
+    r.data.sample_shape = r.graph.input_shape();
+    r.data.sample_size = numel(r.data.sample_shape);
+    RngStream rng(uint64_t(r.seed), DrawKind::Input, 0, 0);
+    r.data.images.resize(size_t(r.data.count * r.data.sample_size));
+    for (size_t i = 0; i < r.data.images.size(); ++i)
+      r.data.images[i] = float(rng.uniform(uint64_t(i)) * 2.0 - 1.0);
+    r.data.labels.assign(size_t(r.data.count), 0);
+    r.fp32_correct = -1;
+  } else if (r.dataset_format == "idx") {
+    r.data = load_idx_dataset(r.images_path, r.labels_path, 0, r.pre);
+  } else {
+    r.data =
+        load_cifar_dataset({r.images_path}, r.dataset_format == "cifar10" ? 10 : 100, 0, r.pre);
+  }
   if (r.data.count == 0) throw Error(r.images_path + ": the dataset holds no images");
   if (r.images > r.data.count) {
     sp.fail("images", "the dataset holds " + std::to_string(r.data.count) + " images (" +
@@ -411,9 +438,13 @@ std::string report_text(const Run& r, const Summary& s) {
   os << "efficiency  " << fmt(s.tops_per_w, 3) << " TOPS/W, " << fmt(s.tops, 4) << " TOPS, "
      << fmt(s.tops_per_mm2, 4) << " TOPS/mm2 (1 MAC = 2 ops; " << fmt(s.macs_per_image, 0)
      << " MACs per image)\n";
-  os << "accuracy    top-1 "
-     << fmt(100.0 * double(s.correct) / double(std::max<int64_t>(1, s.images)), 2) << " % ("
-     << s.correct << "/" << s.images << ")";
+  if (r.dataset_format == "synthetic") {
+    os << "accuracy    not measured (synthetic inputs)";
+  } else {
+    os << "accuracy    top-1 "
+       << fmt(100.0 * double(s.correct) / double(std::max<int64_t>(1, s.images)), 2) << " % ("
+       << s.correct << "/" << s.images << ")";
+  }
   if (r.fp32_correct >= 0) {
     os << "; FP32 reference " << fmt(100.0 * double(r.fp32_correct) / double(r.fp32_images), 2)
        << " % (" << r.fp32_correct << "/" << r.fp32_images << ")";

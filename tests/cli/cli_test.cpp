@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -54,6 +55,139 @@ std::string slurp(const std::string& path) {
 }
 
 // ---- the shipped runs
+
+/// A run config in @p d for @p onnx on the small chip with exact devices, with @p dataset as the
+/// workload.dataset map (YAML lines, indented 4).
+std::string small_run(TempDir& d, const std::string& onnx, const std::string& dataset,
+                      const std::string& extra = "") {
+  return d.file("run.yaml", "include:\n  - " + kSrc + "/configs/chips/pcm_small.yaml\n  - " + kSrc +
+                                "/configs/devices/ideal.yaml\nsimulation:\n  numerics: ideal\n" +
+                                extra + "workload:\n  onnx: " + onnx + "\n  dataset:\n" + dataset);
+}
+
+TEST(Cli, CifarFileWithPerChannelNormalizationRunsEndToEnd) {
+  TempDir d;
+  // Logits 0..2 = the mean of the R, G, B planes (GlobalAveragePool, then a 3 -> 10 Gemm that
+  // passes them through; classes 3..9 get -1).
+  testing::OnnxBuilder ob({3, 32, 32});
+  std::vector<float> w(3 * 10, 0.0f), bias(10, -1.0f);
+  for (int c = 0; c < 3; ++c) {
+    w[size_t(c * 10 + c)] = 1.0f;
+    bias[size_t(c)] = 0.0f;
+  }
+  ob.initializer("W", {3, 10}, w);
+  ob.initializer("B", {10}, bias);
+  ob.node("GlobalAveragePool", {"input"}, "g");
+  ob.node("Flatten", {"g"}, "f");
+  ob.node("Gemm", {"f", "W", "B"}, "logits");
+  ob.output("logits");
+  ob.save(d.path("rgb.onnx"));
+  // Six records: plane k % 3 bright; labels right for the first four, wrong for the last two.
+  std::string bytes;
+  for (int k = 0; k < 6; ++k) {
+    bytes += char(k < 4 ? k % 3 : 9);
+    for (int c = 0; c < 3; ++c) bytes += std::string(1024, char(c == k % 3 ? 200 : 10));
+  }
+  std::string bin = d.file("test_batch.bin", bytes);
+  std::string cfg = small_run(d, d.path("rgb.onnx"),
+                              "    format: cifar10\n    images: " + bin +
+                                  "\n  preprocessing:\n    channel_mean: [0.5, 0.4, 0.3]\n"
+                                  "    channel_std: [0.25, 0.25, 0.25]\n");
+  Result r = run("run " + cfg + " --no-progress --out " + d.path("o"));
+  ASSERT_EQ(r.rc, 0) << r.out;
+  auto j = stats(d.path("o"));
+  EXPECT_EQ(j["run"]["images"].get<int>(), 6);
+  EXPECT_EQ(j["run"]["correct"].get<int>(), 4);
+  // The same file whose planes cannot be told apart by the wrong means: G's mean is far above.
+  std::string cfg2 = small_run(d, d.path("rgb.onnx"),
+                               "    format: cifar10\n    images: " + bin +
+                                   "\n  preprocessing:\n    channel_mean: [0.5, 2.0, 0.3]\n"
+                                   "    channel_std: [0.25, 0.25, 0.25]\n");
+  Result r2 = run("run " + cfg2 + " --no-progress --out " + d.path("o2"));
+  ASSERT_EQ(r2.rc, 0) << r2.out;
+  EXPECT_LT(stats(d.path("o2"))["run"]["correct"].get<int>(), 4);
+}
+
+TEST(Cli, SyntheticInputsGiveTimingAndEnergyWithoutAccuracy) {
+  TempDir d;
+  std::string cfg = small_run(d, kSrc + "/workloads/models/lenet5_fmnist.onnx",
+                              "    format: synthetic\n    samples: 2\n");
+  Result r = run("run " + cfg + " --no-progress --out " + d.path("o"));
+  ASSERT_EQ(r.rc, 0) << r.out;
+  EXPECT_NE(r.out.find("accuracy    not measured (synthetic inputs)"), std::string::npos) << r.out;
+  auto j = stats(d.path("o"));
+  EXPECT_EQ(j["run"]["images"].get<int>(), 2);
+  EXPECT_EQ(j["layers"]["/conv1/Conv"]["mvms"]["value"].get<int>(), 2 * 784);
+  Result again = run("run " + cfg + " --no-progress --out " + d.path("o2"));
+  EXPECT_EQ(slurp(d.path("o/stats.json")), slurp(d.path("o2/stats.json")));
+}
+
+/// The rows of layers.csv as column name -> text.
+std::vector<std::map<std::string, std::string>> csv_rows(const std::string& text) {
+  std::vector<std::map<std::string, std::string>> rows;
+  std::stringstream in(text);
+  std::string line, cell;
+  std::vector<std::string> head;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::stringstream ls(line);
+    while (std::getline(ls, cell, ',')) cells.push_back(cell);
+    if (head.empty()) {
+      head = cells;
+      continue;
+    }
+    std::map<std::string, std::string> row;
+    for (size_t i = 0; i < head.size() && i < cells.size(); ++i) row[head[i]] = cells[i];
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+TEST(Cli, Lenet5RunsOnNoisyPcmThroughTheCycleLevelChipWithClosedFormMvmCounts) {
+  TempDir d;
+  Result r =
+      run("run configs/zoo/lenet5.yaml --no-progress -p simulation.images=20 --out " + d.path("o"));
+  ASSERT_EQ(r.rc, 0) << r.out;
+  auto j = stats(d.path("o"));
+  // Output pixels x arrays per image, from the architecture: conv1 6@5x5 pad 2 on 28x28 -> 28x28
+  // outputs, 25 x 6 matrix on one array; conv2 16@5x5 on 14x14 -> 10x10, 150 x 16 on one; fc1
+  // 400 x 120 -> 2 arrays (256 rows each); fc2, fc3 one each.
+  const std::map<std::string, int> expect = {{"/conv1/Conv", 784 * 1},
+                                             {"/conv2/Conv", 100 * 1},
+                                             {"/fc1/Gemm", 1 * 2},
+                                             {"/fc2/Gemm", 1},
+                                             {"/fc3/Gemm", 1}};
+  for (const auto& kv : expect) {
+    const auto& l = j["layers"][kv.first];
+    EXPECT_EQ(l["mvms"]["value"].get<int>() - l["bm_repeats"]["value"].get<int>(), 20 * kv.second)
+        << kv.first;
+  }
+  EXPECT_EQ(j["layers"]["/pool1/MaxPool"]["mvms"]["value"].get<int>(), 0);
+  EXPECT_GT(j["run"]["accuracy"].get<double>(), 0.7);
+  EXPECT_NE(slurp(d.path("o/mapping.txt")).find("/conv2/Conv"), std::string::npos);
+}
+
+TEST(Cli, EveryZooCnnRunsOnNoisyPcmThroughTheCycleLevelChip) {
+  for (const char* m : {"resnet14", "vgg8", "mobilenet"}) {
+    TempDir d;
+    Result r = run(std::string("run configs/zoo/") + m +
+                   ".yaml --no-progress -p simulation.images=4 --out " + d.path("o"));
+    ASSERT_EQ(r.rc, 0) << m << "\n" << r.out;
+    auto j = stats(d.path("o"));
+    // Every analog step: one MVM per output pixel and array of one copy, per image.
+    int analog = 0;
+    for (const auto& row : csv_rows(slurp(d.path("o/layers.csv")))) {
+      if (row.at("runs_on") != "arrays") continue;
+      ++analog;
+      const auto& l = j["layers"][row.at("step")];
+      EXPECT_EQ(l["mvms"]["value"].get<int64_t>() - l["bm_repeats"]["value"].get<int64_t>(),
+                4 * std::stoll(row.at("pixels")) * std::stoll(row.at("arrays")))
+          << m << " " << row.at("step");
+    }
+    EXPECT_GE(analog, 8) << m;
+    EXPECT_GT(j["run"]["energy_per_image_pj"].get<double>(), 0.0) << m;
+  }
+}
 
 TEST(Cli, IdealRunMatchesTheFp32AccuracyOfTheOnnxFile) {
   TempDir d;
@@ -261,6 +395,38 @@ TEST(CliErrors, TruncatedIdx) {
 TEST(CliErrors, NetworkDoesNotFitOnTheChip) {
   BadRun b("-p chip.tiles=1 -p chip.tile.cores=2");
   b.expect("the network needs 6 arrays of 256x256, the chip has 2 (1 tiles x 2 cores): 4 missing");
+}
+
+TEST(CliErrors, DatasetThatDoesNotFitTheNetwork) {
+  TempDir d;
+  std::string bin = d.file("b.bin", std::string(3073 * 2, char(1)));
+  std::string cfg = small_run(d, kSrc + "/workloads/models/mlp_fmnist.onnx",
+                              "    format: cifar10\n    images: " + bin + "\n");
+  BadRun b(cfg);
+  b.expect(bin + ": samples have shape [3, 32, 32] (3072 values), network '");
+  b.expect("' takes [1, 28, 28] (784)");
+}
+
+TEST(CliErrors, ReplicatingALayerTheNetworkDoesNotHave) {
+  BadRun b("-p mapping.replicate=[conv9=2]");
+  b.expect("mapping.replicate: ");
+  b.expect("has no Conv, Gemm or MatMul node named 'conv9'");
+}
+
+TEST(CliErrors, ReplicationThatDoesNotParse) {
+  BadRun b("-p mapping.replicate=[/fc1/Gemm=0]");
+  b.expect("-p override: mapping.replicate: '/fc1/Gemm=0': expected NAME=N with N from 1 to 4096");
+}
+
+TEST(CliErrors, GlobalBufferTooSmall) {
+  BadRun b("configs/zoo/lenet5.yaml -p chip.global_buffer.size=2KiB");
+  b.expect("chip.global_buffer.size = 2048 B cannot hold the values live at step '/conv1/Conv'");
+}
+
+TEST(CliErrors, SyntheticFormatWithAnImageFile) {
+  BadRun b("-p workload.dataset.format=synthetic");
+  b.expect("workload.dataset.images");
+  b.expect("the synthetic format generates its inputs; give no image file");
 }
 
 TEST(CliErrors, UnknownImplementation) {
