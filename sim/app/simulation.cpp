@@ -752,6 +752,9 @@ void run_simulation(const RunOptions& o) {
             << "/ (report.txt, stats.json, layers.csv, mapping.txt, resolved_config.yaml)\n";
 }
 
+/// A rate with 3 significant digits below 100, whole numbers above.
+std::string rate(double v) { return fmt(v, v >= 100 ? 0 : v >= 10 ? 1 : 2); }
+
 void benchmark(const RunOptions& o, int evaluations) {
   setup_systemc();
   using clock = std::chrono::steady_clock;
@@ -786,12 +789,13 @@ void benchmark(const RunOptions& o, int evaluations) {
             << fmt(macs, 0) << " MACs per image)\n";
   std::cout << "  build (config, import, map, program)  " << fmt(build_s, 3) << " s\n";
   std::cout << "  functional: " << evaluations << " x " << n << " images in " << fmt(func_s, 3)
-            << " s: " << fmt(double(evaluations) * double(n) / func_s, 0) << " images/s, "
+            << " s: " << rate(double(evaluations) * double(n) / func_s) << " images/s, "
             << fmt(double(evaluations) * double(n) * macs / func_s * 1e-9, 3) << " GMAC/s (top-1 "
             << fmt(100.0 * double(correct) / double(n), 2) << " %)\n";
   std::cout << "  cycle-level: " << timed << " images in " << fmt(sim_s, 3)
-            << " s: " << fmt(double(timed) / sim_s, 0) << " images/s, " << fmt(layers / sim_s, 0)
-            << " layers/s, " << fmt(r.chip->clock().to_ns(r.chip->total_cycles()) * 1e-3 / sim_s, 1)
+            << " s: " << rate(double(timed) / sim_s) << " images/s, " << rate(layers / sim_s)
+            << " steps (layers) /s, "
+            << fmt(r.chip->clock().to_ns(r.chip->total_cycles()) * 1e-3 / sim_s, 1)
             << " simulated us per second\n";
 }
 

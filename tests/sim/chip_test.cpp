@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <iostream>
 #include <systemc>
 
 #include "models/common/rng.h"
@@ -14,6 +15,7 @@
 #include "sim/framework/registry.h"
 #include "sim/hw/graph_network.h"
 #include "tests/workloads/graph_builder.h"
+#include "tests/workloads/onnx_cases.h"
 
 namespace pcmsim {
 namespace {
@@ -389,6 +391,38 @@ TEST(ChipScenario, GlobalBufferTooSmallForTheLiveValuesIsAnError) {
               std::string::npos)
         << e.what();
   }
+}
+
+TEST(ChipScenario, OnnxConformanceCasesThroughTheCycleLevelChip) {
+  // Every supported ONNX backend case on its own chip of 16 x 16 arrays, ideal numerics, all
+  // chips in one simulation: the chip's outputs equal the expected outputs.
+  std::vector<testing::OnnxCase> cases = testing::load_onnx_cases();
+  std::vector<std::unique_ptr<Scenario>> chips;
+  std::vector<const testing::OnnxCase*> ran;
+  for (const auto& c : cases) {
+    if (!c.skipped.empty()) continue;
+    const int arrays = int(map_graph(c.graph, {1 << 14, 1, 16, 16, 1}).blocks.size());
+    const int tiles = std::max(1, (arrays + 15) / 16);
+    std::string yaml = chip_yaml(tiles, 16, 16, 16, 16);
+    yaml.replace(yaml.find("size: 64KiB"), 11, "size: 64MiB");
+    const int64_t batch = c.input.shape[0];
+    chips.push_back(std::make_unique<Scenario>(("case" + std::to_string(ran.size())).c_str(), yaml,
+                                               c.graph, int(batch)));
+    std::copy(c.input.data.begin(), c.input.data.end(), chips.back()->images.begin());
+    ran.push_back(&c);
+  }
+  sc_core::sc_start();
+  int analog = 0;
+  for (size_t i = 0; i < chips.size(); ++i) {
+    std::vector<float> got;
+    for (const auto& y : chips[i]->outputs) got.insert(got.end(), y.begin(), y.end());
+    EXPECT_EQ(testing::compare_outputs(got, ran[i]->expected.data), "") << ran[i]->name;
+    analog += !chips[i]->map.layers.empty();
+  }
+  std::cout << "ONNX conformance through the cycle-level chip: " << ran.size() << " cases, "
+            << analog << " with Conv or Gemm on arrays\n";
+  EXPECT_GE(ran.size(), 30u);
+  EXPECT_GE(analog, 25);
 }
 
 TEST(ChipScenario, ExpectedImplementationsAreRegistered) {
