@@ -3,6 +3,7 @@
 #include "models/circuits/converters.h"
 
 #include <cmath>
+#include <string>
 
 #include "sim/framework/registry.h"
 
@@ -19,10 +20,29 @@ float quantize_symmetric(float x, float bound, int bits) {
 
 namespace {
 
-/// Amplitude-coded DAC: all rows driven at once for a fixed latency.
+/// DAC with uniform levels; amplitude-, duration- or bit-serial-coded.
 class UniformDac : public Dac {
  public:
   explicit UniformDac(Params& p) {
+    const std::string coding =
+        p.get<std::string>("coding")
+            .desc(
+                "amplitude: voltage levels, fixed settle time; duration: pulse width "
+                "proportional to |code| (PWM), the array integrating for the longest pulse; "
+                "bit_serial: one magnitude bit per array read (bits - 1 reads per MVM)")
+            .choices({"amplitude", "duration", "bit_serial"})
+            .def("amplitude");
+    m_coding = coding == "duration"     ? InputCoding::Duration
+               : coding == "bit_serial" ? InputCoding::BitSerial
+                                        : InputCoding::Amplitude;
+    // Assumed 1 ns per LSB: a 7-bit input then lasts up to 63 ns, of the order of the 100 ns
+    // reads of ISAAC (Shafiee et al., ISCA 2016); set it from the chip's paper.
+    const double lsb = p.get<double>("lsb_time")
+                           .desc("duration coding: pulse length per input LSB")
+                           .unit("ns")
+                           .range(1e-6, 1e6)
+                           .def(1.0);
+    if (m_coding == InputCoding::Duration) m_cost.ns_per_lsb = lsb;
     m_bits = p.get<int>("bits")
                  .desc("DAC resolution (levels 2^bits - 1, symmetric)")
                  .unit("bit")
@@ -70,24 +90,40 @@ class UniformDac : public Dac {
   float m_bound;
 };
 
-/// Successive-approximation ADC: fixed conversion time, energy from the Walden figure of merit.
-class SarAdc : public Adc {
+/// Uniform ADC; the kinds differ in timing. SAR: `latency` cycles per conversion. Flash: one
+/// cycle by default. Ramp and CCO: `latency` plus |code| x `lsb_time` (value-dependent).
+class UniformAdc : public Adc {
  public:
-  explicit SarAdc(Params& p) {
+  enum class Kind { Sar, Flash, Ramp, Cco };
+  UniformAdc(Params& p, Kind kind) {
     m_bits = p.get<int>("bits").desc("ADC resolution").unit("bit").range(2, 16).def(8);
     m_bound = p.get<double>("range")
                   .desc("output range +-range in normalized units")
                   .range(1e-6, 1e6)
                   .def(12.0);
     // ISAAC's 8-bit SAR runs at 1.28 GS/s (Shafiee et al., ISCA 2016): one conversion per cycle
-    // at a 1 GHz clock.
-    m_cost.latency = Cycles(static_cast<uint64_t>(p.get<int>("latency")
-                                                      .desc("cycles per conversion")
-                                                      .unit("cycles")
-                                                      .range(1, 1000000)
-                                                      .def(1)));
+    // at a 1 GHz clock; a flash ADC converts in one cycle; ramp and CCO ADCs spend one cycle
+    // (assumed) to start and latch on top of their value-dependent time.
+    m_cost.latency = Cycles(static_cast<uint64_t>(
+        p.get<int>("latency")
+            .desc(kind == Kind::Ramp || kind == Kind::Cco
+                      ? "fixed cycles per conversion (start, latch) besides the count"
+                      : "cycles per conversion")
+            .unit("cycles")
+            .range(kind == Kind::Ramp || kind == Kind::Cco ? 0 : 1, 1000000)
+            .def(1)));
+    if (kind == Kind::Ramp || kind == Kind::Cco) {
+      // CCO: 300 ps per LSB (Khaddam-Aljameh et al., HERMES core, IEEE JSSC 2022). Ramp:
+      // assumed 1 ns per LSB (a 1 GHz counter).
+      m_cost.ns_per_lsb = p.get<double>("lsb_time")
+                              .desc("conversion time per output LSB")
+                              .unit("ns")
+                              .range(1e-6, 1e6)
+                              .def(kind == Kind::Cco ? 0.3 : 1.0);
+    }
     // Walden FOM = E / 2^bits. ISAAC's ADC: 2 mW at 1.28 GS/s, 8 bit -> 1.5625 pJ / 256
-    // = 6.1 fJ per conversion step (Shafiee et al., ISCA 2016, IMA component table).
+    // = 6.1 fJ per conversion step (Shafiee et al., ISCA 2016, IMA component table). The same
+    // default serves every kind (assumed for flash, ramp, CCO): presets set their chip's figure.
     double fom = p.get<double>("fom")
                      .desc("Walden figure of merit, energy per conversion step")
                      .unit("fJ")
@@ -121,9 +157,32 @@ class SarAdc : public Adc {
   float m_out_noise;
 };
 
+class SarAdc : public UniformAdc {
+ public:
+  explicit SarAdc(Params& p) : UniformAdc(p, Kind::Sar) {}
+};
+class FlashAdc : public UniformAdc {
+ public:
+  explicit FlashAdc(Params& p) : UniformAdc(p, Kind::Flash) {}
+};
+class RampAdc : public UniformAdc {
+ public:
+  explicit RampAdc(Params& p) : UniformAdc(p, Kind::Ramp) {}
+};
+class CcoAdc : public UniformAdc {
+ public:
+  explicit CcoAdc(Params& p) : UniformAdc(p, Kind::Cco) {}
+};
+
 }  // namespace
 
-PCMSIM_REGISTER(Dac, UniformDac, "uniform", "amplitude-coded DAC, uniform levels over +-bound");
+PCMSIM_REGISTER(Dac, UniformDac, "uniform",
+                "DAC with uniform levels over +-bound: amplitude, duration (PWM) or bit-serial");
 PCMSIM_REGISTER(Adc, SarAdc, "sar", "SAR ADC, fixed conversion latency, Walden-FOM energy");
+PCMSIM_REGISTER(Adc, FlashAdc, "flash", "flash ADC, one-cycle conversion, Walden-FOM energy");
+PCMSIM_REGISTER(Adc, RampAdc, "ramp",
+                "ramp ADC, conversion time grows with the output value (lsb_time per LSB)");
+PCMSIM_REGISTER(Adc, CcoAdc, "cco",
+                "current-controlled-oscillator ADC (HERMES), time grows with the output value");
 
 }  // namespace pcmsim

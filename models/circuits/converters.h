@@ -13,6 +13,16 @@ struct ConverterCost {
   double energy_pj = 0;   ///< energy of one conversion
   double area_um2 = 0;    ///< area of one converter
   double leakage_mw = 0;  ///< static power of one converter
+  /// Value-dependent time, ns per LSB: a duration-coded DAC's pulse per input LSB; a ramp or CCO
+  /// ADC's conversion per output LSB (on top of `latency`). 0 for fixed-time converters.
+  double ns_per_lsb = 0;
+};
+
+/// @brief How a DAC codes an input on its row.
+enum class InputCoding {
+  Amplitude,  ///< a voltage level, all rows at once for a fixed settle time
+  Duration,   ///< a pulse of |code| LSB times (PWM); the array integrates for the longest pulse
+  BitSerial   ///< one magnitude bit per phase (bits - 1 phases), results shifted and added
 };
 
 /// @brief Drives array rows. Inputs are normalized to [-1, 1] by noise management first.
@@ -28,9 +38,13 @@ class Dac {
   /// @brief Quantization step in normalized input units.
   virtual float step() const = 0;
   const ConverterCost& cost() const { return m_cost; }
+  InputCoding coding() const { return m_coding; }
+  /// @brief Array reads per MVM: bits - 1 for bit-serial inputs (sign by polarity), else 1.
+  int phases() const { return m_coding == InputCoding::BitSerial ? bits() - 1 : 1; }
 
  protected:
   ConverterCost m_cost;
+  InputCoding m_coding = InputCoding::Amplitude;
 };
 
 /// @brief Digitizes column outputs, in normalized units (input in [-1,1] times weight/max|W|).

@@ -164,6 +164,13 @@ MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const Mvm
     }
     res.x2g += x2g;
     ++res.passes;
+    if (num.record_input_codes) {
+      // The largest input code: what sets a duration-coded input's pulse length.
+      float amax = 0.0f;
+      for (int r = 0; r < m_rows; ++r) amax = std::max(amax, std::fabs(m_xq[size_t(r)]));
+      const float max_code = float((1 << (num.dac->bits() - 1)) - 1);
+      res.in_lsbs += uint64_t(std::min(max_code, std::nearbyint(amax / num.dac->step())));
+    }
     // 3. Array: column sums in normalized units (inner loop over contiguous columns).
     std::fill(m_acc.begin(), m_acc.end(), 0.0);
     for (int r = 0; r < m_rows; ++r) {
@@ -189,6 +196,15 @@ MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const Mvm
           q = std::copysign(bound, q);
         }
         y[c] = q;
+      }
+    }
+    if (num.cols_per_adc > 0) {
+      // Each ADC round takes as long as its largest code (ramp, CCO).
+      const float max_code = float((1 << (num.adc->bits() - 1)) - 1), step = num.adc->step();
+      for (int r = 0; r < num.cols_per_adc; ++r) {
+        float cmax = 0.0f;
+        for (int c = r; c < m_cols; c += num.cols_per_adc) cmax = std::max(cmax, std::fabs(y[c]));
+        res.out_lsbs += uint64_t(std::min(max_code, std::nearbyint(cmax / step)));
       }
     }
     // 5. Bound management: halve the input and run again while outputs clip.
@@ -247,6 +263,8 @@ std::vector<double> ProgrammedArray::one_hot_readout(const MvmNumerics& num, con
         mvm_uncompensated(x.data(), y.data(), num, noise, noise_index + uint64_t(r) * stride);
     work.passes += one.passes;
     work.x2g += one.x2g;
+    work.in_lsbs += one.in_lsbs;
+    work.out_lsbs += one.out_lsbs;
     for (int c = 0; c < m_cols; ++c) mean[size_t(c)] += std::fabs(y[size_t(c)]) / m_rows;
     x[size_t(r)] = 0.0f;
   }

@@ -54,12 +54,20 @@ struct MvmNumerics {
   /// First-order IR drop along the bit lines: wire resistance per cell segment times g_max
   /// (dimensionless); 0 = off. The sense amplifier sits after the last row.
   double ir_drop = 0.0;
+  /// Value-dependent converter timing needs the codes: record the largest |input code| per pass
+  /// (duration-coded DACs) ...
+  bool record_input_codes = false;
+  /// ... and, per pass and ADC round, the largest |output code| (ramp and CCO ADCs): column c is
+  /// converted in round c mod cols_per_adc. 0: not recorded.
+  int cols_per_adc = 0;
 };
 
 /// @brief What one MVM did, for the timing and energy models.
 struct MvmResult {
-  int passes = 0;  ///< MVMs the array ran (1 + bound-management repeats)
-  double x2g = 0;  ///< sum over passes of sum_i x_i^2 * sum_j (G+_ij + G-_ij), uS
+  int passes = 0;         ///< MVMs the array ran (1 + bound-management repeats)
+  double x2g = 0;         ///< sum over passes of sum_i x_i^2 * sum_j (G+_ij + G-_ij), uS
+  uint64_t in_lsbs = 0;   ///< sum over passes of the largest |DAC code| (if recorded)
+  uint64_t out_lsbs = 0;  ///< sum over passes and ADC rounds of the round's largest |ADC code|
 };
 
 /// @brief Drift compensation of one array: outputs are scaled digitally by reference / current

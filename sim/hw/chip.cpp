@@ -84,6 +84,9 @@ Chip::Chip(sc_module_name name, Params p, bool ideal, EnergyLedger& ledger)
   m_numerics.noise_management = cs.noise_management;
   m_numerics.max_passes = cs.bm_max_passes;
   m_numerics.normalized_outputs = cs.normalized_outputs;
+  m_numerics.record_input_codes = m_dac->coding() == InputCoding::Duration;
+  m_numerics.cols_per_adc =
+      m_adc->cost().ns_per_lsb > 0 ? int(ceil_div(uint64_t(m_array->cols()), uint64_t(m_adcs))) : 0;
   // Ideal numerics stay exact: no IR drop either.
   m_numerics.ir_drop =
       ideal ? 0.0 : m_array->r_wire_ohm() * m_device->g_max_uS() * 1e-6;  // ohm x S
@@ -135,12 +138,17 @@ void Chip::wait_until(Cycles t) {
   if (t > n) wait(m_period * double((t - n).count()));
 }
 
-Cycles Chip::mvm_cycles(int cols) const {
-  // 1. DAC settle, 2. integration on the array, 3. conversions: ceil(cols / ADCs) rounds.
-  Cycles dac = m_dac->cost().latency;
-  Cycles integrate = m_clock.cycles_for_ns(m_array->t_int_ns());
-  Cycles adc = m_adc->cost().latency * ceil_div(uint64_t(cols), uint64_t(m_adcs));
-  return dac + integrate + adc;
+Cycles Chip::mvm_cycles(int cols, uint64_t passes, uint64_t in_lsbs, uint64_t out_lsbs) const {
+  // 1. DAC settle, 2. integration on the array (duration coding: the longest pulse, below),
+  // 3. conversions: ceil(cols / ADCs) rounds.
+  const uint64_t rounds = ceil_div(uint64_t(cols), uint64_t(m_adcs));
+  Cycles pass = m_dac->cost().latency + m_adc->cost().latency * rounds;
+  if (m_dac->coding() != InputCoding::Duration)
+    pass = pass + m_clock.cycles_for_ns(m_array->t_int_ns());
+  const double value_ns =
+      m_dac->cost().ns_per_lsb * double(in_lsbs) + m_adc->cost().ns_per_lsb * double(out_lsbs);
+  const Cycles value = value_ns > 0 ? m_clock.cycles_for_ns(value_ns) : Cycles(0);
+  return (pass * passes + value) * uint64_t(m_dac->phases());
 }
 
 LayerCounters Chip::make_counters(const std::string& name, StatGroup& parent,
@@ -381,7 +389,7 @@ void Chip::tile_step(int tile, int s) {
   // 1. The input rows its arrays need arrive over the interconnect.
   const Slot in = m_bus->transfer(now(), w.in_bytes);
   *lc.bus_bytes += w.in_bytes;
-  const std::vector<uint16_t>& passes = m_analog->passes(m_steps[size_t(s)].layer);
+  const std::vector<MvmCost>& costs = m_analog->costs(m_steps[size_t(s)].layer);
   const std::vector<double>& x2g = m_analog->x2g(m_steps[size_t(s)].layer);
   const size_t P = size_t(l.pixels);
   // 2. Each copy's cores run in lockstep, one output pixel after another: a pixel takes the
@@ -393,38 +401,45 @@ void Chip::tile_step(int tile, int s) {
   };
   std::vector<Done> done;
   Cycles end = in.done;
+  const uint64_t phases = uint64_t(m_dac->phases());
   for (const TileWork::Copy& c : w.copies) {
-    std::vector<uint64_t> mvm(c.local.size());
-    for (size_t j = 0; j < c.local.size(); ++j) {
-      const size_t k = size_t(c.local[j]);
-      const GraphBlock& b = map.blocks[size_t(l.blocks[k])];
-      mvm[j] = mvm_cycles(b.cols).count();
-      uint64_t n = 0;
-      for (size_t p = size_t(c.copy); p < P; p += size_t(l.replicas)) n += passes[k * P + p];
-      const uint64_t images_mvms =
-          (P - size_t(c.copy) + size_t(l.replicas) - 1) / size_t(l.replicas);
-      CoreModule& core = *tm.cores()[size_t(b.core)];
-      core.s_mvms += n;
-      core.s_bm += n - images_mvms;
-      core.s_dac += n * uint64_t(b.rows);
-      core.s_adc += n * uint64_t(b.cols);
-      core.s_x2g += x2g[k];
-      core.s_busy += n * mvm[j];
-      *lc.mvms += n;
-      *lc.bm_repeats += n - images_mvms;
-      *lc.dac_conversions += n * uint64_t(b.rows);
-      *lc.adc_conversions += n * uint64_t(b.cols);
-      *lc.x2g += x2g[k];
-    }
+    std::vector<uint64_t> busy(c.local.size(), 0), passes(c.local.size(), 0);
+    std::vector<int> cols(c.local.size());
+    for (size_t j = 0; j < c.local.size(); ++j)
+      cols[j] = map.blocks[size_t(l.blocks[size_t(c.local[j])])].cols;
     Cycles t = in.done;
     for (size_t p = size_t(c.copy); p < P; p += size_t(l.replicas)) {
       uint64_t d = 0;
-      for (size_t j = 0; j < c.local.size(); ++j)
-        d = std::max(d, mvm[j] * passes[size_t(c.local[j]) * P + p]);
+      for (size_t j = 0; j < c.local.size(); ++j) {
+        const size_t k = size_t(c.local[j]);
+        const MvmCost& mc = costs[k * P + p];
+        const uint64_t cyc = mvm_cycles(cols[j], mc.passes, mc.in_lsbs, mc.out_lsbs).count();
+        busy[j] += cyc;
+        passes[j] += mc.passes;
+        d = std::max(d, cyc);
+      }
       t = t + Cycles(d);
       done.push_back({t, int64_t(p), &c});
     }
     end = max(end, t);
+    const uint64_t pixels = (P - size_t(c.copy) + size_t(l.replicas) - 1) / size_t(l.replicas);
+    for (size_t j = 0; j < c.local.size(); ++j) {
+      const size_t k = size_t(c.local[j]);
+      const GraphBlock& b = map.blocks[size_t(l.blocks[k])];
+      const uint64_t n = passes[j];
+      CoreModule& core = *tm.cores()[size_t(b.core)];
+      core.s_mvms += n;
+      core.s_bm += n - pixels;
+      core.s_dac += n * phases * uint64_t(b.rows);
+      core.s_adc += n * phases * uint64_t(b.cols);
+      core.s_x2g += x2g[k];
+      core.s_busy += busy[j];
+      *lc.mvms += n;
+      *lc.bm_repeats += n - pixels;
+      *lc.dac_conversions += n * phases * uint64_t(b.rows);
+      *lc.adc_conversions += n * phases * uint64_t(b.cols);
+      *lc.x2g += x2g[k];
+    }
   }
   // 3. Outputs assembled here are ready for the home tile's unit; the others are added up
   // locally and sent, in the order they finish.
@@ -526,19 +541,20 @@ void Chip::compensation_phase() {
     if (r.passes == 0) continue;
     const GraphBlock& blk = map.blocks[b];
     const uint64_t n = uint64_t(r.passes);
-    const Cycles t = mvm_cycles(blk.cols) * n;
+    const Cycles t = mvm_cycles(blk.cols, n, r.in_lsbs, r.out_lsbs);
+    const uint64_t phases = uint64_t(m_dac->phases());
     Cycles& core_busy = busy[size_t(blk.tile * m_cores_n + blk.core)];
     core_busy = core_busy + t;
     longest = max(longest, core_busy);
     CoreModule& core = *m_tiles[size_t(blk.tile)]->cores()[size_t(blk.core)];
     core.s_mvms += n;
-    core.s_dac += n * uint64_t(blk.rows);
-    core.s_adc += n * uint64_t(blk.cols);
+    core.s_dac += n * phases * uint64_t(blk.rows);
+    core.s_adc += n * phases * uint64_t(blk.cols);
     core.s_x2g += r.x2g;
     core.s_busy += t.count();
     *m_comp.mvms += n;
-    *m_comp.dac_conversions += n * uint64_t(blk.rows);
-    *m_comp.adc_conversions += n * uint64_t(blk.cols);
+    *m_comp.dac_conversions += n * phases * uint64_t(blk.rows);
+    *m_comp.adc_conversions += n * phases * uint64_t(blk.cols);
     *m_comp.x2g += r.x2g;
   }
   const Cycles t0 = now();

@@ -145,8 +145,13 @@ class Chip : public sc_core::sc_module {
   // Used by the tiles.
   Cycles now() const;
   void wait_until(Cycles t);
-  /// @brief Cycles of one MVM of @p cols columns: DAC settle + integration + ADC conversions.
-  Cycles mvm_cycles(int cols) const;
+  /// @brief Cycles of one MVM pass of @p cols columns on zero codes: DAC settle + integration +
+  /// ADC conversions (times the phases of bit-serial inputs).
+  Cycles mvm_cycles(int cols) const { return mvm_cycles(cols, 1, 0, 0); }
+  /// @brief Cycles of an array's MVM of @p cols columns: per pass DAC settle + integration (for
+  /// duration-coded inputs, the longest pulse) + ADC rounds (ramp/CCO: plus the rounds' largest
+  /// codes), all times the phases of bit-serial inputs; value-dependent parts rounded up once.
+  Cycles mvm_cycles(int cols, uint64_t passes, uint64_t in_lsbs, uint64_t out_lsbs) const;
   TileModule& tile(int i) { return *m_tiles[size_t(i)]; }
 
  private:

@@ -28,7 +28,7 @@ GraphAnalogNetwork::GraphAnalogNetwork(const Graph& g, const GraphMapping& map,
     : m_g(g),
       m_map(map),
       m_bank(program(g, map, device, numerics, encoding, seed)),
-      m_passes(map.layers.size()),
+      m_costs(map.layers.size()),
       m_x2g(map.layers.size()),
       m_mvms(map.layers.size(), 0) {}
 
@@ -43,8 +43,8 @@ void GraphAnalogNetwork::run_analog(int li, const std::vector<float>& in, std::v
   const int64_t OW = conv ? out_shape[2] : 1, cg = conv ? in_shape[0] / n.group : 0;
   const int kh = n.kernel[0], kw = n.kernel[1], kk = kh * kw;
   const size_t per_copy = size_t(l.arrays_per_replica());
-  std::vector<uint16_t>& passes = m_passes[size_t(li)];
-  passes.assign(l.blocks.size() * size_t(l.pixels), 0);
+  std::vector<MvmCost>& costs = m_costs[size_t(li)];
+  costs.assign(l.blocks.size() * size_t(l.pixels), MvmCost{});
   std::vector<double>& x2g = m_x2g[size_t(li)];
   x2g.assign(l.blocks.size(), 0.0);
   for (int64_t p = 0; p < l.pixels; ++p) {
@@ -75,7 +75,8 @@ void GraphAnalogNetwork::run_analog(int li, const std::vector<float>& in, std::v
       // 2. Its MVM; the partial sums added in block order.
       m_partial.resize(size_t(blk.cols));
       const MvmResult res = m_bank.mvm(size_t(b), x, m_partial.data(), slot);
-      passes[k * size_t(l.pixels) + size_t(p)] = uint16_t(res.passes);
+      costs[k * size_t(l.pixels) + size_t(p)] = {uint16_t(res.passes), uint32_t(res.in_lsbs),
+                                                 uint32_t(res.out_lsbs)};
       m_mvms[size_t(li)] += uint64_t(res.passes);
       x2g[k] += res.x2g;
       for (int j = 0; j < blk.packed; ++j) {

@@ -18,6 +18,13 @@
 
 namespace pcmsim {
 
+/// @brief What one MVM of one array took, for the timing model.
+struct MvmCost {
+  uint16_t passes = 0;    ///< 1 + bound-management repeats
+  uint32_t in_lsbs = 0;   ///< see MvmResult::in_lsbs
+  uint32_t out_lsbs = 0;  ///< see MvmResult::out_lsbs
+};
+
 class GraphAnalogNetwork {
  public:
   /// @brief Programs the arrays of @p map; draws keyed by (@p seed, analog layer, block).
@@ -40,10 +47,9 @@ class GraphAnalogNetwork {
   /// @brief The network on one input: begin, every node, the output.
   void forward(const float* x, int64_t image, std::vector<float>& out);
 
-  /// @brief Array passes of analog layer @p li in its last run, at [k * pixels + p] for the
-  /// k-th block of the layer and output pixel p (bound management may repeat an MVM); 0 where
-  /// the block's copy does not take pixel p.
-  const std::vector<uint16_t>& passes(int li) const { return m_passes[size_t(li)]; }
+  /// @brief The MVMs of analog layer @p li in its last run, at [k * pixels + p] for the k-th
+  /// block of the layer and output pixel p (passes 0 where the block's copy does not take p).
+  const std::vector<MvmCost>& costs(int li) const { return m_costs[size_t(li)]; }
   /// @brief Sum over x^2 G of each block of analog layer @p li in its last run (read-energy
   /// basis, uS), in the order of the layer's blocks.
   const std::vector<double>& x2g(int li) const { return m_x2g[size_t(li)]; }
@@ -66,7 +72,7 @@ class GraphAnalogNetwork {
   Compensation m_comp = Compensation::None;
   int64_t m_image = 0;
   std::vector<std::vector<float>> m_values;
-  std::vector<std::vector<uint16_t>> m_passes;
+  std::vector<std::vector<MvmCost>> m_costs;
   std::vector<std::vector<double>> m_x2g;
   std::vector<float> m_patch, m_partial;
   std::vector<uint64_t> m_mvms;

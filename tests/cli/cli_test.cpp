@@ -430,8 +430,8 @@ TEST(CliErrors, SyntheticFormatWithAnImageFile) {
 }
 
 TEST(CliErrors, UnknownImplementation) {
-  BadRun b("-p chip.tile.core.adc.impl=flash");
-  b.expect("chip.tile.core.adc.impl = flash: not one of sar");
+  BadRun b("-p chip.tile.core.adc.impl=pipeline");
+  b.expect("chip.tile.core.adc.impl = pipeline: not one of cco, flash, ramp, sar");
 }
 
 TEST(CliErrors, NegativeConductance) {

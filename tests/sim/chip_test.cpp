@@ -236,6 +236,79 @@ TEST(ChipScenario, BoundManagementRepeatsCostFullMvmTimes) {
   EXPECT_NEAR(s.outputs[0][0], 64.0f * 0.5f + n.nodes[0].bias.data[0], 0.05f * 32.0f);
 }
 
+/// One 64 -> 32 layer of equal weights on one 64 x 32 array, inputs all at DAC code @p code,
+/// no noise management (the code is the input's), quantizing converters on exact devices.
+struct CodeScenario : Scenario {
+  CodeScenario(const char* name, const std::string& yaml, int code)
+      : Scenario(name, yaml, flat(), 1, 1, false) {
+    const float dac_step = 2.0f / 126.0f;  // 7 bits over +-1: 2 / (2^7 - 2)
+    for (float& x : images) x = float(code) * dac_step;
+  }
+  static Graph flat() {
+    Graph g = dense_chain({64, 32}, 3);
+    for (float& w : g.nodes[0].weight.data) w = 0.5f;
+    return g;
+  }
+};
+
+std::string code_yaml(const std::string& dac, const std::string& adc) {
+  std::string y = chip_yaml(1, 1, 64, 32, 8);
+  y.replace(y.find("    core:\n"), 10, "    core:\n      noise_management: none\n");
+  y.replace(y.find("dac: {impl: uniform,"), 20, "dac: {impl: uniform, " + dac);
+  const size_t at = y.find("adc: {impl: sar,");
+  y.replace(at, y.find('}', at) + 1 - at, "adc: {impl: " + adc + ", bits: 9, range: 12}");
+  return y;
+}
+
+TEST(ChipScenario, FlashAdcConvertsInOneCycle) {
+  CodeScenario sar("sar", code_yaml("", "sar, latency: 3"), 3);
+  CodeScenario flash("flash", code_yaml("", "flash"), 3);
+  sc_core::sc_start();
+  // 3 cycles per SAR conversion against 1: 4 rounds of 32 columns on 8 ADCs.
+  EXPECT_EQ(sar.layer_cycles(0) - flash.layer_cycles(0), 4u * (3 - 1));
+  EXPECT_EQ(sar.outputs, flash.outputs);
+}
+
+TEST(ChipScenario, RampAndCcoConversionsGrowWithTheOutputValue) {
+  // Column value 64 x code x dac_step (weights at full scale) on a 9-bit ADC of range 12:
+  // ADC code round(64 * 3 * (2/126) / (24/510)) = 65 for input code 3, 130 for input code 6.
+  CodeScenario ramp3("ramp3", code_yaml("", "ramp, lsb_time: 1ns"), 3);
+  CodeScenario ramp6("ramp6", code_yaml("", "ramp, lsb_time: 1ns"), 6);
+  CodeScenario cco3("cco3", code_yaml("", "cco"), 3);
+  CodeScenario cco6("cco6", code_yaml("", "cco"), 6);
+  sc_core::sc_start();
+  ASSERT_EQ(ramp6.chip->layer_counters()[0].bm_repeats->count(), 0u);
+  // 4 rounds (32 columns on 8 ADCs), each as long as its largest code.
+  EXPECT_EQ(ramp6.layer_cycles(0) - ramp3.layer_cycles(0), 4u * (130 - 65));
+  // CCO: 300 ps per LSB (the HERMES figure, the default): 4 x 65 x 0.3 = 78 ns, 4 x 130 x 0.3.
+  EXPECT_EQ(cco6.layer_cycles(0) - cco3.layer_cycles(0), 156u - 78u);
+  // Fixed part: 1 cycle per conversion round on top of the count.
+  EXPECT_EQ(ramp3.layer_cycles(0) - cco3.layer_cycles(0), 4u * 65 - 78);
+}
+
+TEST(ChipScenario, DurationCodedInputsLastAsLongAsTheLargestInput) {
+  CodeScenario pwm3("pwm3", code_yaml("coding: duration, lsb_time: 2ns,", "sar"), 3);
+  CodeScenario pwm10("pwm10", code_yaml("coding: duration, lsb_time: 2ns,", "sar"), 10);
+  CodeScenario amp("amp", code_yaml("", "sar"), 10);
+  sc_core::sc_start();
+  ASSERT_EQ(pwm10.chip->layer_counters()[0].bm_repeats->count(), 0u);
+  EXPECT_EQ(pwm10.layer_cycles(0) - pwm3.layer_cycles(0), 2u * (10 - 3));
+  // The pulse replaces the fixed integration time (kTintNs).
+  EXPECT_EQ(amp.layer_cycles(0) - pwm10.layer_cycles(0), uint64_t(kTintNs) - 2u * 10);
+  EXPECT_EQ(pwm10.outputs, amp.outputs);  // the coding changes time, not values
+}
+
+TEST(ChipScenario, BitSerialInputsReadTheArrayOncePerMagnitudeBit) {
+  CodeScenario amp("amp", code_yaml("", "sar"), 5);
+  CodeScenario serial("serial", code_yaml("coding: bit_serial,", "sar"), 5);
+  sc_core::sc_start();
+  // 7-bit inputs: 6 magnitude bits, 6 array reads and 6 x 32 conversions per MVM.
+  // One read: DAC settle, integration, 4 rounds of 1-cycle conversions.
+  EXPECT_EQ(serial.layer_cycles(0) - amp.layer_cycles(0), 5u * (kDacLatency + kTintNs + 4 * 1));
+  EXPECT_EQ(serial.stat("tile0.core0.adc_conversions"), 6.0 * 32);
+  EXPECT_EQ(serial.stat("tile0.core0.dac_conversions"), 6.0 * 64);
+}
+
 TEST(ChipScenario, DriftCompensationReadoutsRunOnTheChipAndAreCharged) {
   Graph n = dense_chain({100, 70}, 11);
   Scenario s("chip", chip_yaml(2, 8, 32, 32, 8, kBusLatency, "pcm"), n, 1, 3, false, 3600.0,
