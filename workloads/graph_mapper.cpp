@@ -16,7 +16,22 @@ double GraphMapping::cell_utilization() const {
                         : double(used) * levels / (double(blocks.size()) * double(rows) * cols);
 }
 
+std::string unknown_copied_layer(const Graph& g, const MappingOptions& opt) {
+  for (const auto& kv : opt.copies) {
+    bool found = false;
+    for (const GraphNode& n : g.nodes)
+      found = found || ((n.op == GraphOp::Conv || n.op == GraphOp::Dense) && n.name == kv.first);
+    if (!found) return kv.first;
+  }
+  return "";
+}
+
 GraphMapping map_graph(const Graph& g, const ChipShape& chip, const MappingOptions& opt) {
+  const std::string unknown = unknown_copied_layer(g, opt);
+  if (!unknown.empty()) {
+    throw Error(g.source + ": no analog layer named '" + unknown +
+                "' to replicate (analog layers are the Conv, Gemm and MatMul nodes)");
+  }
   GraphMapping m;
   m.arrays_available = chip.tiles * chip.cores_per_tile;
   m.rows = chip.rows;
@@ -24,7 +39,6 @@ GraphMapping map_graph(const Graph& g, const ChipShape& chip, const MappingOptio
   m.levels = chip.levels;
   m.layer_of_node.assign(g.nodes.size(), -1);
   // 1. The matrices, the packing of small groups, the copies.
-  std::map<std::string, int> copies = opt.copies;
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const GraphNode& n = g.nodes[i];
     if (n.op != GraphOp::Conv && n.op != GraphOp::Dense) continue;
@@ -47,20 +61,13 @@ GraphMapping map_graph(const Graph& g, const ChipShape& chip, const MappingOptio
     if (opt.pack_groups && l.groups > 1 && l.rows <= chip.rows && l.cols <= chip.cols) {
       l.pack = int(std::min<int64_t>({l.groups, chip.rows / l.rows, chip.cols / l.cols}));
     }
-    auto c = copies.find(l.name);
-    if (c != copies.end()) {
-      l.replicas = c->second;
-      copies.erase(c);
-    }
+    auto c = opt.copies.find(l.name);
+    if (c != opt.copies.end()) l.replicas = c->second;
     l.weights = int64_t(l.groups) * l.rows * l.cols;
     m.weights += l.weights;
     m.macs_per_image += l.weights * l.pixels;
     m.layer_of_node[i] = int(m.layers.size());
     m.layers.push_back(l);
-  }
-  if (!copies.empty()) {
-    throw Error(g.source + ": no analog layer named '" + copies.begin()->first +
-                "' to replicate (analog layers are the Conv, Gemm and MatMul nodes)");
   }
   int needed = 0;
   for (const GraphLayer& l : m.layers) {

@@ -73,6 +73,10 @@ struct GraphMapping {
   double cell_utilization() const;  ///< weights / (arrays used x rows x cols), copies included
 };
 
+/// @brief The first layer name in @p opt.copies that is not a Conv or Dense node of @p g, or ""
+/// if every one is.
+std::string unknown_copied_layer(const Graph& g, const MappingOptions& opt);
+
 /// @brief Maps @p g onto a chip of shape @p chip. Throws Error if it needs more arrays than
 /// the chip has (saying how many), or if @p opt names a layer the graph does not map.
 GraphMapping map_graph(const Graph& g, const ChipShape& chip, const MappingOptions& opt = {});

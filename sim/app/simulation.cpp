@@ -310,14 +310,10 @@ void build(Run& r, const RunOptions& o) {
   // 2. Network, mapping, dataset.
   r.graph = import_onnx_graph(r.onnx_path);
   if (r.fold_bn) r.folded_bn = fold_batchnorm(r.graph);
-  for (const auto& kv : r.mapping.copies) {
-    bool found = false;
-    for (const GraphNode& n : r.graph.nodes)
-      found = found || ((n.op == GraphOp::Conv || n.op == GraphOp::Dense) && n.name == kv.first);
-    if (!found) {
-      mp.fail("replicate",
-              "'" + r.onnx_path + "' has no Conv, Gemm or MatMul node named '" + kv.first + "'");
-    }
+  const std::string unknown = unknown_copied_layer(r.graph, r.mapping);
+  if (!unknown.empty()) {
+    mp.fail("replicate",
+            "'" + r.onnx_path + "' has no Conv, Gemm or MatMul node named '" + unknown + "'");
   }
   r.map = map_graph(r.graph, r.chip->shape(), r.mapping);
   if (r.dataset_format == "synthetic") {
