@@ -2,11 +2,9 @@
 
 #include <cmath>
 
-#include "models/common/rng.h"
-
 namespace pcmsim {
 
-GraphBuilder::GraphBuilder(const Shape& input, uint64_t seed) : m_seed(seed) {
+GraphBuilder::GraphBuilder(const Shape& input, uint64_t seed) : m_rng(seed, DrawKind::Fault, 9, 9) {
   m_g.source = "test";
   m_g.input = value("input", input);
 }
@@ -16,10 +14,7 @@ int GraphBuilder::value(const std::string& name, const Shape& s) {
   return int(m_g.values.size()) - 1;
 }
 
-float GraphBuilder::draw(double sigma) {
-  RngStream r(m_seed, DrawKind::Fault, 9, 9);
-  return float(r.normal(m_k++) * sigma);
-}
+float GraphBuilder::draw(double sigma) { return float(m_rng.normal(m_k++) * sigma); }
 
 int GraphBuilder::dense(int v, int64_t out, const std::string& name, bool bias) {
   const int64_t in = numel(m_g.values[size_t(v)].shape);

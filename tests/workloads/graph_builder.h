@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "models/common/rng.h"
 #include "workloads/graph.h"
 
 namespace pcmsim {
@@ -34,7 +35,8 @@ class GraphBuilder {
   int value(const std::string& name, const Shape& s);
   float draw(double sigma);
   Graph m_g;
-  uint64_t m_seed, m_k = 0;
+  RngStream m_rng;
+  uint64_t m_k = 0;
 };
 
 /// @brief A chain of Dense layers sizes[0] -> sizes[1] -> ... with Relu between them.
