@@ -359,6 +359,14 @@ void Chip::build_schedule() {
       }
       m_work[s].push_back(std::move(w));
     }
+    // The home tile's element operations per output pixel of each copy: the partial sums it
+    // adds, the bias and the fused nodes.
+    const uint64_t outputs = uint64_t(l.groups) * uint64_t(l.cols);
+    Step& stm = m_steps[s];
+    stm.copy_ops.assign(size_t(l.replicas), ceil_div(stm.fused_ops, uint64_t(l.pixels)));
+    for (const TileWork& w : m_work[s])
+      for (const TileWork::Copy& cp : w.copies) stm.copy_ops[size_t(cp.copy)] += cp.contribution;
+    for (uint64_t& o : stm.copy_ops) o -= outputs;
   }
 }
 
@@ -478,16 +486,7 @@ void Chip::run_analog_step(int s) {
   while (m_pending_tiles > 0) wait(m_tiles_done);
   // 2. Each copy's home tile adds the partial sums of each output pixel as they are ready, then
   // the bias and the fused element-wise nodes.
-  const uint64_t outputs = uint64_t(l.groups) * uint64_t(l.cols);
-  const uint64_t fused = ceil_div(st.fused_ops, uint64_t(l.pixels));
-  std::vector<uint64_t> ops(size_t(l.replicas), fused);  // per pixel of each copy
-  for (int c = 0; c < l.replicas; ++c) {
-    uint64_t contributions = 0;
-    for (const TileWork& w : m_work[size_t(s)])
-      for (const TileWork::Copy& cp : w.copies)
-        if (cp.copy == c) contributions += cp.contribution;
-    ops[size_t(c)] += contributions - outputs;
-  }
+  const std::vector<uint64_t>& ops = st.copy_ops;
   // The units serve the pixels in the order they are ready (copies interleave).
   std::vector<int64_t> order(size_t(l.pixels));
   for (int64_t p = 0; p < l.pixels; ++p) order[size_t(p)] = p;

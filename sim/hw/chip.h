@@ -60,6 +60,7 @@ struct Step {
   int tile = 0;                          ///< digital step: the tile whose unit runs it
   uint64_t ops = 0;                      ///< digital step: element operations of the main node
   uint64_t fused_ops = 0;                ///< element operations of the fused nodes (and the bias)
+  std::vector<uint64_t> copy_ops;        ///< analog step: home-tile ops per output pixel, per copy
   uint64_t in_bytes = 0, out_bytes = 0;  ///< read from / written to the global buffer
   std::vector<int> release;              ///< values no later step reads
 };
