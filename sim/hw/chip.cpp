@@ -58,9 +58,11 @@ Chip::Chip(sc_module_name name, Params p, bool ideal, EnergyLedger& ledger)
   Params bp = p.child("interconnect");
   m_bus = Registry<Interconnect>::create(bp);
   m_bus->attach(m_stats, "interconnect", ledger);
+  m_bus->connect(m_tiles_n);
   Params iop = p.child("io");
   m_io = Registry<Interconnect>::create(iop);
   m_io->attach(m_stats, "io", ledger);
+  m_io->connect(m_tiles_n);
   Params gp = p.child("global_buffer");
   m_gbuf = Registry<Buffer>::create(gp);
   m_gbuf->attach(m_stats, "global_buffer", ledger);
@@ -161,6 +163,8 @@ LayerCounters Chip::make_counters(const std::string& name, StatGroup& parent,
   lc.adc_conversions = &g.counter("adc_conversions", "conversions", "ADC conversions");
   lc.x2g = &g.accumulator("array_x2g", "uS", "read-energy basis sum x^2 G");
   lc.bus_bytes = &g.counter("interconnect_bytes", "B", "bytes on the interconnect");
+  lc.bus_actions = &g.counter("interconnect_actions", "actions",
+                              "interconnect energy actions (bytes on a bus, flit-hops on a mesh)");
   lc.buffer_read_bytes = &g.counter("buffer_read_bytes", "B", "global buffer bytes read");
   lc.buffer_write_bytes = &g.counter("buffer_write_bytes", "B", "global buffer bytes written");
   lc.digital_ops = &g.counter("digital_ops", "ops", "digital element operations");
@@ -170,7 +174,7 @@ LayerCounters Chip::make_counters(const std::string& name, StatGroup& parent,
   ledger.bind(path, "array", *lc.x2g, m_array->read_energy_pj(1.0));
   ledger.bind(path, "dac", *lc.dac_conversions, m_dac->cost().energy_pj);
   ledger.bind(path, "adc", *lc.adc_conversions, m_adc->cost().energy_pj);
-  ledger.bind(path, "interconnect", *lc.bus_bytes, m_bus->pj_per_byte());
+  ledger.bind(path, "interconnect", *lc.bus_actions, m_bus->pj_per_action());
   ledger.bind(path, "buffer", *lc.buffer_read_bytes, m_gbuf->read_pj_per_byte());
   ledger.bind(path, "buffer", *lc.buffer_write_bytes, m_gbuf->write_pj_per_byte());
   ledger.bind(path, "digital", *lc.digital_ops, m_tiles[0]->digital().pj_per_op());
@@ -385,6 +389,12 @@ void Chip::set_inputs(const float* images, int64_t count, int64_t sample_size, O
   m_on_output = std::move(on_output);
 }
 
+Transfer Chip::charge(LayerCounters& lc, uint64_t bytes, const Transfer& t) {
+  *lc.bus_bytes += bytes;
+  *lc.bus_actions += t.actions;
+  return t;
+}
+
 void Chip::tile_step(int tile, int s) {
   const GraphMapping& map = m_analog->mapping();
   const GraphLayer& l = map.layers[size_t(m_steps[size_t(s)].layer)];
@@ -394,9 +404,8 @@ void Chip::tile_step(int tile, int s) {
   const TileWork& w = *wp;
   LayerCounters& lc = m_layers[size_t(s)];
   TileModule& tm = *m_tiles[size_t(tile)];
-  // 1. The input rows its arrays need arrive over the interconnect.
-  const Slot in = m_bus->transfer(now(), w.in_bytes);
-  *lc.bus_bytes += w.in_bytes;
+  // 1. The input rows its arrays need arrived over the interconnect (run_analog_step).
+  const Cycles in_done = m_in_done[size_t(tile)];
   const std::vector<MvmCost>& costs = m_analog->costs(m_steps[size_t(s)].layer);
   const std::vector<double>& x2g = m_analog->x2g(m_steps[size_t(s)].layer);
   const size_t P = size_t(l.pixels);
@@ -408,14 +417,14 @@ void Chip::tile_step(int tile, int s) {
     const TileWork::Copy* c;
   };
   std::vector<Done> done;
-  Cycles end = in.done;
+  Cycles end = in_done;
   const uint64_t phases = uint64_t(m_dac->phases());
   for (const TileWork::Copy& c : w.copies) {
     std::vector<uint64_t> busy(c.local.size(), 0), passes(c.local.size(), 0);
     std::vector<int> cols(c.local.size());
     for (size_t j = 0; j < c.local.size(); ++j)
       cols[j] = map.blocks[size_t(l.blocks[size_t(c.local[j])])].cols;
-    Cycles t = in.done;
+    Cycles t = in_done;
     for (size_t p = size_t(c.copy); p < P; p += size_t(l.replicas)) {
       uint64_t d = 0;
       for (size_t j = 0; j < c.local.size(); ++j) {
@@ -464,8 +473,9 @@ void Chip::tile_step(int tile, int s) {
       *lc.digital_ops += d.c->local_adds;
     }
     wait_until(at);
-    const Slot x = m_bus->transfer(now(), d.c->send_bytes);
-    *lc.bus_bytes += d.c->send_bytes;
+    const Transfer x =
+        charge(lc, d.c->send_bytes,
+               m_bus->transfer(now(), d.c->send_bytes, tile, l.home_tiles[size_t(d.c->copy)]));
     m_ready[size_t(d.p)] = max(m_ready[size_t(d.p)], x.done);
   }
   wait_until(end);
@@ -477,9 +487,27 @@ void Chip::run_analog_step(int s) {
   const GraphMapping& map = m_analog->mapping();
   const GraphLayer& l = map.layers[size_t(st.layer)];
   LayerCounters& lc = m_layers[size_t(s)];
-  // 1. The layer input leaves the global buffer for the tiles holding the layer's arrays.
+  // 1. The layer input leaves the global buffer for the tiles holding the layer's arrays: the
+  // whole input multicast, or each tile the rows its arrays need.
   wait_until(m_gbuf->access(now(), st.in_bytes, false).done);
   *lc.buffer_read_bytes += st.in_bytes;
+  m_in_done.assign(size_t(m_tiles_n), Cycles(0));
+  const std::vector<TileWork>& work = m_work[size_t(s)];
+  if (m_bus->multicasts()) {
+    std::vector<int> dsts;
+    for (const TileWork& w : work) dsts.push_back(w.tile);
+    const std::vector<Transfer> tr = m_bus->fan_out(now(), st.in_bytes, kGlobalBufferPort, dsts);
+    for (size_t i = 0; i < work.size(); ++i) {
+      charge(lc, i == 0 ? st.in_bytes : 0, tr[i]);
+      m_in_done[size_t(work[i].tile)] = tr[i].done;
+    }
+  } else {
+    for (const TileWork& w : work) {
+      m_in_done[size_t(w.tile)] =
+          charge(lc, w.in_bytes, m_bus->transfer(now(), w.in_bytes, kGlobalBufferPort, w.tile))
+              .done;
+    }
+  }
   m_ready.assign(size_t(l.pixels), Cycles(0));
   m_pending_tiles = int(m_work[size_t(s)].size());
   for (const TileWork& w : m_work[size_t(s)]) m_tiles[size_t(w.tile)]->jobs.write(s);
@@ -505,9 +533,23 @@ void Chip::run_analog_step(int s) {
     *lc.digital_ops += ops[size_t(c)];
   }
   wait_until(end);
-  // 3. The output goes back to the global buffer.
-  wait_until(m_bus->transfer(now(), st.out_bytes).done);
-  *lc.bus_bytes += st.out_bytes;
+  // 3. The output goes back to the global buffer, from each home tile its copies' share.
+  std::vector<uint64_t> share(size_t(m_tiles_n), 0);
+  uint64_t left = st.out_bytes;
+  for (int c = l.replicas - 1; c >= 0; --c) {
+    const uint64_t px = uint64_t(l.pixels - c + l.replicas - 1) / uint64_t(l.replicas);
+    const uint64_t bytes = c == 0 ? left : st.out_bytes * px / uint64_t(l.pixels);
+    left -= bytes;
+    share[size_t(l.home_tiles[size_t(c)])] += bytes;
+  }
+  Cycles back = now();
+  for (int t = 0; t < m_tiles_n; ++t) {
+    if (share[size_t(t)] == 0) continue;
+    back = max(back, charge(lc, share[size_t(t)],
+                            m_bus->transfer(now(), share[size_t(t)], t, kGlobalBufferPort))
+                         .done);
+  }
+  wait_until(back);
   wait_until(m_gbuf->access(now(), st.out_bytes, true).done);
   *lc.buffer_write_bytes += st.out_bytes;
 }
@@ -520,11 +562,14 @@ void Chip::run_digital_step(int s) {
   // Inputs from the global buffer to the tile's unit and the result back.
   wait_until(m_gbuf->access(now(), st.in_bytes, false).done);
   *lc.buffer_read_bytes += st.in_bytes;
-  wait_until(m_bus->transfer(now(), st.in_bytes).done);
+  wait_until(
+      charge(lc, st.in_bytes, m_bus->transfer(now(), st.in_bytes, kGlobalBufferPort, st.tile))
+          .done);
   wait_until(m_tiles[size_t(st.tile)]->digital().execute(now(), ops).done);
   *lc.digital_ops += ops;
-  wait_until(m_bus->transfer(now(), st.out_bytes).done);
-  *lc.bus_bytes += st.in_bytes + st.out_bytes;
+  wait_until(
+      charge(lc, st.out_bytes, m_bus->transfer(now(), st.out_bytes, st.tile, kGlobalBufferPort))
+          .done);
   wait_until(m_gbuf->access(now(), st.out_bytes, true).done);
   *lc.buffer_write_bytes += st.out_bytes;
 }
@@ -571,7 +616,7 @@ void Chip::controller() {
     const Cycles t0 = now();
     // 1. The image arrives through the I/O port into the global buffer.
     const uint64_t in_bytes = uint64_t(m_sample) * uint64_t(m_act_bytes);
-    wait_until(m_io->transfer(now(), in_bytes).done);
+    wait_until(m_io->transfer(now(), in_bytes, kOffChipPort, kGlobalBufferPort).done);
     wait_until(m_gbuf->access(now(), in_bytes, true).done);
     m_analog->begin(m_images + img * m_sample, img);
     // 2. The steps in order; a step's values are computed when it is issued.
@@ -591,7 +636,7 @@ void Chip::controller() {
     const std::vector<float>& y = m_analog->value(g.output);
     const uint64_t out_bytes = y.size() * uint64_t(m_act_bytes);
     wait_until(m_gbuf->access(now(), out_bytes, false).done);
-    wait_until(m_io->transfer(now(), out_bytes).done);
+    wait_until(m_io->transfer(now(), out_bytes, kGlobalBufferPort, kOffChipPort).done);
     const Cycles latency = now() - t0;
     if (img == 0) m_first_latency = m_min_latency = latency;
     m_min_latency = std::min(m_min_latency, latency);

@@ -43,6 +43,7 @@ struct LayerCounters {
   Counter* adc_conversions;
   Accumulator* x2g;
   Counter* bus_bytes;
+  Counter* bus_actions;
   Counter* buffer_read_bytes;
   Counter* buffer_write_bytes;
   Counter* digital_ops;
@@ -202,8 +203,12 @@ class Chip : public sc_core::sc_module {
   Cycles m_comp_cycles;
   uint64_t m_peak_live = 0;
 
-  // The analog step in flight: per copy and pixel, when its last contribution is at the home
-  // tile; the tiles still working.
+  /// Bytes and energy actions of a transfer, charged to @p lc.
+  Transfer charge(LayerCounters& lc, uint64_t bytes, const Transfer& t);
+
+  // The analog step in flight: when its input has reached each tile; per copy and pixel, when its
+  // last contribution is at the home tile; the tiles still working.
+  std::vector<Cycles> m_in_done;
   std::vector<Cycles> m_ready;
   int m_pending_tiles = 0;
   sc_core::sc_event m_tiles_done;

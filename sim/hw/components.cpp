@@ -5,6 +5,49 @@
 #include "sim/framework/registry.h"
 
 namespace pcmsim {
+
+Cycles Resource::reserve(Cycles now, Cycles busy) {
+  const uint64_t d = busy.count();
+  uint64_t t = std::max(now.count(), m_floor);
+  if (d > 0) {
+    // The first booked interval that could overlap [t, t + d), then walk the gaps.
+    auto it = m_booked.upper_bound(t);
+    if (it != m_booked.begin()) {
+      auto p = std::prev(it);
+      if (p->second > t) t = p->second;
+    }
+    while (it != m_booked.end() && it->first < t + d) {
+      t = std::max(t, it->second);
+      ++it;
+    }
+    // Book [t, t + d), merging with the intervals it touches.
+    uint64_t s = t, e = t + d;
+    auto next = m_booked.lower_bound(s);
+    if (next != m_booked.end() && next->first == e) {
+      e = next->second;
+      next = m_booked.erase(next);
+    }
+    if (next != m_booked.begin()) {
+      auto p = std::prev(next);
+      if (p->second == s) {
+        p->second = e;
+      } else {
+        m_booked.emplace_hint(next, s, e);
+      }
+    } else {
+      m_booked.emplace_hint(next, s, e);
+    }
+    while (m_booked.size() > kWindow) {
+      m_floor = m_booked.begin()->second;
+      m_booked.erase(m_booked.begin());
+    }
+    m_last_end = max(m_last_end, Cycles(t + d));
+  }
+  m_wait += Cycles(t) - now;
+  m_busy += busy;
+  return Cycles(t);
+}
+
 namespace {
 
 /// A shared bus: one transfer at a time, `width` bytes per cycle, fixed latency after the last
@@ -33,15 +76,28 @@ class Bus : public Interconnect {
                      .def(0.0);
     m_leakage_mw =
         p.get<double>("leakage").desc("static power").unit("mW").range(0.0, 1e6).def(0.0);
+    m_broadcast = p.get<bool>("broadcast")
+                      .desc(
+                          "a layer's input reaches all its tiles in one transfer (else each "
+                          "tile receives the rows it needs, one transfer each)")
+                      .def(false);
   }
 
-  Slot transfer(Cycles now, uint64_t bytes) override {
+  Transfer transfer(Cycles now, uint64_t bytes, int, int) override {
     Cycles busy(ceil_div(bytes, uint64_t(m_width)));
     Cycles start = m_link.reserve(now, busy);
     *s_transfers += 1;
     *s_bytes += bytes;
-    return {start, start + busy + m_latency};
+    return {start, start + busy + m_latency, bytes};
   }
+  std::vector<Transfer> fan_out(Cycles now, uint64_t bytes, int src,
+                                const std::vector<int>& dsts) override {
+    if (!m_broadcast) return Interconnect::fan_out(now, bytes, src, dsts);
+    // Every tile on the bus listens: one transfer reaches them all.
+    const Transfer t = transfer(now, bytes, src, dsts.empty() ? 0 : dsts[0]);
+    return std::vector<Transfer>(dsts.size(), t);
+  }
+  bool multicasts() const override { return m_broadcast; }
 
   void attach(StatGroup& parent, const std::string& name, EnergyLedger& ledger) override {
     m_stats = std::make_unique<StatGroup>(name, &parent);
@@ -56,16 +112,242 @@ class Bus : public Interconnect {
     ledger.leakage(path, m_leakage_mw);
     ledger.area(path, "interconnect", m_area_um2);
   }
-  double pj_per_byte() const override { return m_pj_per_byte; }
+  double pj_per_action() const override { return m_pj_per_byte; }
 
  private:
   int64_t m_width;
   Cycles m_latency;
   double m_pj_per_byte, m_area_um2, m_leakage_mw;
+  bool m_broadcast;
   Resource m_link;
   std::unique_ptr<StatGroup> m_stats;
   Counter* s_transfers = nullptr;
   Counter* s_bytes = nullptr;
+};
+
+/// A 2-D mesh of routers, `concentration` tiles per router, XY (dimension-ordered) routing.
+/// A packet of ceil(bytes / flit) flits enters through its source's injection port, crosses
+/// each router (router_latency cycles for the head flit) and each link on its route (one flit
+/// per cycle, link_latency cycles), and leaves through its destination's ejection port:
+/// virtual cut-through, so the flits follow the head one cycle apart and a link or port busy
+/// with another packet holds the whole packet back. Tiles take routers in snake order (row 0
+/// left to right, row 1 right to left, ...), so tiles numbered next to each other, which the
+/// mapper fills with one layer's arrays, are one hop apart; the global buffer has its own ports
+/// on one router.
+class Mesh : public Interconnect {
+ public:
+  explicit Mesh(Params& p) : m_params(p) {
+    m_cols = p.get<int>("cols")
+                 .desc("routers per row; 0 = the smallest square mesh that holds the tiles")
+                 .unit("routers")
+                 .range(0, 4096)
+                 .def(0);
+    m_rows = p.get<int>("rows")
+                 .desc("routers per column; 0 = as many rows as the tiles need")
+                 .unit("routers")
+                 .range(0, 4096)
+                 .def(0);
+    m_conc = p.get<int>("concentration")
+                 .desc("tiles sharing one router (concentrated mesh)")
+                 .unit("tiles")
+                 .range(1, 64)
+                 .def(1);
+    m_flit = p.get<int64_t>("flit")
+                 .desc("flit width: bytes a link carries per cycle")
+                 .unit("B")
+                 .range(1, 4096)
+                 .def(32);
+    m_router_latency = Cycles(uint64_t(p.get<int>("router_latency")
+                                           .desc("cycles a head flit spends in each router")
+                                           .unit("cycles")
+                                           .range(0, 1000)
+                                           .def(2)));
+    m_link_latency = Cycles(uint64_t(p.get<int>("link_latency")
+                                         .desc("cycles a flit spends on a link")
+                                         .unit("cycles")
+                                         .range(0, 1000)
+                                         .def(1)));
+    m_multicast = p.get<bool>("multicast")
+                      .desc(
+                          "fan-out as one packet copied where XY routes split (else one "
+                          "unicast per destination with only the rows it needs)")
+                      .def(false);
+    m_buffer_x = p.get<int>("buffer_x")
+                     .desc("column of the global buffer's router")
+                     .unit("routers")
+                     .range(0, 4095)
+                     .def(0);
+    m_buffer_y = p.get<int>("buffer_y")
+                     .desc("row of the global buffer's router")
+                     .unit("routers")
+                     .range(0, 4095)
+                     .def(0);
+    // Links: 0.1 pJ/bit/mm for repeated on-chip wires (Horowitz, "Computing's energy problem",
+    // ISSCC 2014, 45 nm) over an assumed 1 mm between routers; routers: assumed the same again
+    // per flit (buffer write and read, crossbar, allocation).
+    const double wire = 0.1 * 8.0 * double(m_flit);
+    m_link_pj = p.get<double>("link_energy")
+                    .desc("energy of one flit on one link")
+                    .unit("pJ")
+                    .range(0.0, 1e6)
+                    .def(wire);
+    m_router_pj = p.get<double>("router_energy")
+                      .desc("energy of one flit through one router")
+                      .unit("pJ")
+                      .range(0.0, 1e6)
+                      .def(wire);
+    // ISAAC's router: 0.151 mm2 for a 4-tile concentrated router at 32 nm (Shafiee et al.,
+    // ISCA 2016, Table 2).
+    m_router_area = p.get<double>("router_area")
+                        .desc("area of one router")
+                        .unit("um2")
+                        .range(0.0, 1e12)
+                        .def(151000.0);
+    m_router_leak = p.get<double>("router_leakage")
+                        .desc("static power of one router")
+                        .unit("mW")
+                        .range(0.0, 1e6)
+                        .def(0.0);
+  }
+
+  void connect(int tiles) override {
+    const int routers_needed = int(ceil_div(uint64_t(tiles), uint64_t(m_conc)));
+    if (m_cols == 0) {
+      m_cols = 1;
+      while (m_cols * m_cols < routers_needed) ++m_cols;
+    }
+    if (m_rows == 0) m_rows = int(ceil_div(uint64_t(routers_needed), uint64_t(m_cols)));
+    if (int64_t(m_cols) * m_rows * m_conc < tiles) {
+      m_params.fail(m_params.has("rows") ? "rows" : "cols",
+                    "a mesh of " + std::to_string(m_cols) + " x " + std::to_string(m_rows) +
+                        " routers with " + std::to_string(m_conc) + " tile(s) each holds " +
+                        std::to_string(int64_t(m_cols) * m_rows * m_conc) +
+                        " tiles; the chip has " + std::to_string(tiles) + " (chip.tiles)");
+    }
+    if (m_buffer_x >= m_cols)
+      m_params.fail("buffer_x", "outside the mesh's " + std::to_string(m_cols) + " columns");
+    if (m_buffer_y >= m_rows)
+      m_params.fail("buffer_y", "outside the mesh's " + std::to_string(m_rows) + " rows");
+    m_tiles = tiles;
+    const size_t R = size_t(m_cols) * size_t(m_rows);
+    m_links.assign(R * 4, Resource());
+    m_inject.assign(size_t(tiles) + 1, Resource());
+    m_eject.assign(size_t(tiles) + 1, Resource());
+  }
+
+  /// The router (x, y) of an endpoint.
+  std::pair<int, int> router_of(int endpoint) const {
+    if (endpoint < 0) return {m_buffer_x, m_buffer_y};
+    const int slot = endpoint / m_conc, y = slot / m_cols, i = slot % m_cols;
+    return {y % 2 == 0 ? i : m_cols - 1 - i, y};
+  }
+  size_t port_of(int endpoint) const { return endpoint < 0 ? size_t(m_tiles) : size_t(endpoint); }
+
+  /// Links of the XY route from @p a to @p b, as indices (router * 4 + direction).
+  std::vector<size_t> route(std::pair<int, int> a, std::pair<int, int> b) const {
+    std::vector<size_t> r;
+    int x = a.first, y = a.second;
+    while (x != b.first) {
+      const int dir = b.first > x ? 0 : 1;  // east, west
+      r.push_back(size_t(y * m_cols + x) * 4 + size_t(dir));
+      x += b.first > x ? 1 : -1;
+    }
+    while (y != b.second) {
+      const int dir = b.second > y ? 2 : 3;  // south, north
+      r.push_back(size_t(y * m_cols + x) * 4 + size_t(dir));
+      y += b.second > y ? 1 : -1;
+    }
+    return r;
+  }
+
+  Transfer transfer(Cycles now, uint64_t bytes, int src, int dst) override {
+    return send(now, bytes, src, {dst}).front();
+  }
+  std::vector<Transfer> fan_out(Cycles now, uint64_t bytes, int src,
+                                const std::vector<int>& dsts) override {
+    if (!m_multicast) return Interconnect::fan_out(now, bytes, src, dsts);
+    return send(now, bytes, src, dsts);
+  }
+  bool multicasts() const override { return m_multicast; }
+
+  /// One packet from @p src to each of @p dsts; links the routes share carry it once. Its
+  /// energy actions: flits times routers crossed (1 + links; each router's energy lumped with
+  /// the link or ejection port after it), on the first destination's Transfer.
+  std::vector<Transfer> send(Cycles now, uint64_t bytes, int src, const std::vector<int>& dsts) {
+    if (bytes == 0 || dsts.empty()) return std::vector<Transfer>(dsts.size(), {now, now, 0});
+    const uint64_t flits = std::max<uint64_t>(1, ceil_div(bytes, uint64_t(m_flit)));
+    const Cycles f(flits);
+    const Cycles start = m_inject[port_of(src)].reserve(now, f);
+    std::map<size_t, Cycles> crossed;  // link -> when the packet's head entered it
+    std::vector<Transfer> out;
+    for (int dst : dsts) {
+      Cycles head = start + m_router_latency;  // through the source router
+      for (size_t link : route(router_of(src), router_of(dst))) {
+        auto it = crossed.find(link);
+        if (it == crossed.end()) it = crossed.emplace(link, m_links[link].reserve(head, f)).first;
+        head = it->second + m_link_latency + m_router_latency;
+      }
+      const Cycles done = m_eject[port_of(dst)].reserve(head, f) + f;
+      *s_latency += double((done - now).count());
+      out.push_back({start, done, 0});
+    }
+    out.front().actions = flits * (1 + crossed.size());
+    *s_packets += 1;
+    *s_flits += flits;
+    *s_bytes += bytes;
+    *s_flit_hops += out.front().actions;
+    return out;
+  }
+
+  void attach(StatGroup& parent, const std::string& name, EnergyLedger& ledger) override {
+    m_stats = std::make_unique<StatGroup>(name, &parent);
+    s_packets = &m_stats->counter("packets", "packets", "packets sent (a multicast is one)");
+    s_flits = &m_stats->counter("flits", "flits", "flits injected");
+    s_bytes = &m_stats->counter("bytes", "B", "bytes injected");
+    s_flit_hops =
+        &m_stats->counter("flit_hops", "flit-hops",
+                          "flits times routers crossed (each with the link or port after it)");
+    s_latency =
+        &m_stats->accumulator("packet_latency", "cycles",
+                              "sum over packets and destinations of injection to last flit out");
+    m_stats->formula("routers", "routers", "routers in the mesh",
+                     [this] { return double(m_cols * m_rows); });
+    m_stats->formula("wait_cycles", "cycles", "cycles packets waited for links and ports", [this] {
+      double w = 0;
+      for (const auto* v : {&m_links, &m_inject, &m_eject})
+        for (const Resource& r : *v) w += double(r.waited().count());
+      return w;
+    });
+    m_stats->formula("busiest_link_cycles", "cycles", "cycles the busiest link carried flits",
+                     [this] {
+                       double b = 0;
+                       for (const Resource& r : m_links) b = std::max(b, double(r.busy().count()));
+                       return b;
+                     });
+    m_stats->formula("link_cycles", "cycles", "cycles links carried flits, summed over links",
+                     [this] {
+                       double b = 0;
+                       for (const Resource& r : m_links) b += double(r.busy().count());
+                       return b;
+                     });
+    std::string path = m_stats->full_name();
+    ledger.bind(path, "interconnect", *s_flit_hops, m_router_pj + m_link_pj);
+    ledger.leakage(path, m_router_leak * double(m_cols * m_rows));
+    ledger.area(path, "interconnect", m_router_area * double(m_cols * m_rows));
+  }
+  double pj_per_action() const override { return m_router_pj + m_link_pj; }
+
+ private:
+  Params m_params;
+  int m_cols, m_rows, m_conc, m_buffer_x, m_buffer_y, m_tiles = 0;
+  int64_t m_flit;
+  Cycles m_router_latency, m_link_latency;
+  bool m_multicast;
+  double m_link_pj, m_router_pj, m_router_area, m_router_leak;
+  std::vector<Resource> m_links, m_inject, m_eject;
+  std::unique_ptr<StatGroup> m_stats;
+  Counter *s_packets = nullptr, *s_flits = nullptr, *s_bytes = nullptr, *s_flit_hops = nullptr;
+  Accumulator* s_latency = nullptr;
 };
 
 /// SRAM with `ports` independent ports of `width` bytes per cycle each; an access takes the
@@ -205,6 +487,8 @@ class SimdUnit : public DigitalUnit {
 }  // namespace
 
 PCMSIM_REGISTER(Interconnect, Bus, "bus", "shared bus: one transfer at a time, width bytes/cycle");
+PCMSIM_REGISTER(Interconnect, Mesh, "mesh",
+                "2-D mesh NoC: XY routing, flits, per-link contention, concentration, multicast");
 PCMSIM_REGISTER(Buffer, Sram, "sram", "SRAM buffer with ports that serialize accesses");
 PCMSIM_REGISTER(DigitalUnit, SimdUnit, "simd", "SIMD vector unit for accumulation and activation");
 

@@ -4,6 +4,7 @@
 // request arrives at cycle t, when does it finish"; the SystemC modules wait for that cycle.
 // Each counts its actions in its stat group; energy is computed after the run.
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,23 +15,26 @@
 
 namespace pcmsim {
 
-/// @brief A resource that serves one request at a time (earliest-free-cycle model).
+/// @brief A resource that serves one request at a time, on a calendar of booked intervals.
+/// Requests may be booked out of time order (a tile computes a stream of future MVMs and books
+/// its sends ahead): a request takes the earliest gap of its length at or after its arrival.
+/// The calendar remembers the last kWindow intervals; time before the oldest one it forgot
+/// counts as busy, so memory stays bounded and a late request is only ever delayed, never
+/// slotted into a gap it would not have had.
 class Resource {
  public:
+  static constexpr size_t kWindow = 512;
   /// @brief Reserves @p busy cycles starting no earlier than @p now; returns the start cycle.
-  Cycles reserve(Cycles now, Cycles busy) {
-    Cycles start = max(now, m_next_free);
-    m_wait += start - now;
-    m_next_free = start + busy;
-    m_busy += busy;
-    return start;
-  }
-  Cycles next_free() const { return m_next_free; }
+  Cycles reserve(Cycles now, Cycles busy);
+  /// @brief The end of the last booked interval.
+  Cycles next_free() const { return m_last_end; }
   Cycles busy() const { return m_busy; }
   Cycles waited() const { return m_wait; }
 
  private:
-  Cycles m_next_free, m_busy, m_wait;
+  std::map<uint64_t, uint64_t> m_booked;  ///< start -> end, disjoint, touching ones merged
+  uint64_t m_floor = 0;                   ///< before this everything counts as busy
+  Cycles m_last_end, m_busy, m_wait;
 };
 
 /// @brief Where a scheduled request starts and when its result is available.
@@ -38,16 +42,39 @@ struct Slot {
   Cycles start, done;
 };
 
+/// @brief Endpoints of transfers besides the tiles (which are 0 .. tiles-1).
+constexpr int kGlobalBufferPort = -1, kOffChipPort = -2;
+
+/// @brief A scheduled transfer: when it started, when its last byte arrived, and how many of
+/// the interconnect's energy actions it took (bytes on a bus, flit-hops on a mesh).
+struct Transfer {
+  Cycles start, done;
+  uint64_t actions = 0;
+};
+
 /// @brief Moves bytes between tiles and buffers.
 class Interconnect {
  public:
   static constexpr const char* kInterface = "interconnect";
   virtual ~Interconnect() = default;
-  /// @brief Schedules a transfer of @p bytes issued at @p now.
-  virtual Slot transfer(Cycles now, uint64_t bytes) = 0;
+  /// @brief Places @p tiles tiles and the global buffer on it; an Error if they do not fit.
+  virtual void connect(int tiles) { (void)tiles; }
+  /// @brief Schedules a transfer of @p bytes from endpoint @p src to @p dst issued at @p now.
+  virtual Transfer transfer(Cycles now, uint64_t bytes, int src, int dst) = 0;
+  /// @brief Sends the same @p bytes from @p src to every endpoint of @p dsts: one transfer per
+  /// destination, or one multicast where the interconnect is configured for it.
+  virtual std::vector<Transfer> fan_out(Cycles now, uint64_t bytes, int src,
+                                        const std::vector<int>& dsts) {
+    std::vector<Transfer> r;
+    for (int d : dsts) r.push_back(transfer(now, bytes, src, d));
+    return r;
+  }
+  /// @brief Whether fan_out() multicasts (else the chip sends each tile only what it needs).
+  virtual bool multicasts() const { return false; }
   /// @brief Creates its stats under @p parent and registers its costs.
   virtual void attach(StatGroup& parent, const std::string& name, EnergyLedger& ledger) = 0;
-  virtual double pj_per_byte() const = 0;
+  /// @brief Energy of one action (Transfer::actions) in pJ.
+  virtual double pj_per_action() const = 0;
 };
 
 /// @brief An SRAM buffer with ports.

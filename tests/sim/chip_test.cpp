@@ -111,6 +111,48 @@ TEST(ChipScenario, LayerAndImageLatencyAreTheSumOfTheirStepsFromConfig) {
   EXPECT_EQ(s.stat("tile0.core0.dac_conversions"), 3.0 * 64);
 }
 
+// The scenario chip with a mesh NoC instead of the bus.
+std::string mesh_yaml(int tiles, int cores, int rows, int cols, const std::string& mesh) {
+  std::string y = chip_yaml(tiles, cores, rows, cols, 8);
+  const size_t a = y.find("  interconnect:"), b = y.find('\n', a);
+  return y.replace(a, b - a, "  interconnect: {impl: mesh, " + mesh + "}");
+}
+
+TEST(ChipScenario, OnAMeshEachTransferTakesItsRoutersLinksAndFlits) {
+  // The global buffer on router (1, 0), the tile on (0, 0): one hop each way; 32 B flits.
+  Scenario s("chip",
+             mesh_yaml(1, 1, 64, 32,
+                       "cols: 2, rows: 1, buffer_x: 1, flit: 32B, "
+                       "router_latency: 2, link_latency: 1"),
+             dense_chain({64, 32}, 1), 2);
+  sc_core::sc_start();
+  auto hop = [](uint64_t bytes) { return 2 * 2 + 1 + ceil_div(bytes, 32); };
+  const uint64_t layer = buf(64) + hop(64) + mvm(32, 8) + digital(32) + hop(32) + buf(32);
+  EXPECT_EQ(s.layer_cycles(0), 2 * layer);
+  // Flit-hops: 2 flits in and 1 out, across 2 routers each, per image.
+  EXPECT_EQ(s.stat("interconnect.flit_hops"), 2.0 * (2 * 2 + 1 * 2));
+  EXPECT_EQ(s.chip->layer_counters()[0].bus_actions->count(), 2u * (2 * 2 + 1 * 2));
+}
+
+TEST(ChipScenario, MeshAndBusChipsComputeTheSameAndChargeEveryFlitHop) {
+  // 100 -> 70 -> 10 on 32x32 arrays over 3 tiles: inputs, partial sums and outputs cross it.
+  Graph n = dense_chain({100, 70, 10}, 8);
+  Scenario onbus("onbus", chip_yaml(3, 5, 32, 32, 8), n, 3);
+  Scenario uni("uni", mesh_yaml(3, 5, 32, 32, "cols: 2, rows: 2"), n, 3);
+  Scenario multi("multi", mesh_yaml(3, 5, 32, 32, "cols: 2, rows: 2, multicast: true"), n, 3);
+  sc_core::sc_start();
+  EXPECT_EQ(onbus.outputs, uni.outputs);
+  EXPECT_EQ(onbus.outputs, multi.outputs);
+  for (const Scenario* s : {&uni, &multi}) {
+    uint64_t actions = 0;
+    for (const LayerCounters& lc : s->chip->layer_counters()) actions += lc.bus_actions->count();
+    EXPECT_EQ(double(actions), s->stat("interconnect.flit_hops"));
+  }
+  // A multicast of the whole input (100 B, 4 flits) to the first layer's 3 tiles vs each tile's
+  // rows by unicast: fewer packets.
+  EXPECT_LT(multi.stat("interconnect.packets"), uni.stat("interconnect.packets"));
+}
+
 TEST(ChipScenario, HalvingTheAdcsAddsExactlyTheExtraConversionRounds) {
   Graph n = dense_chain({64, 32}, 2);
   Scenario a("chipA", chip_yaml(1, 1, 64, 32, 8), n, 2);
