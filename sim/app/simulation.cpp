@@ -380,6 +380,7 @@ std::string fmt(double v, int prec) {
 struct Summary {
   int64_t images = 0, correct = 0;
   double latency_cycles = 0, latency_ns = 0, total_ns = 0, throughput = 0;
+  double interval_cycles = 0;  ///< between images leaving, once the pipeline is full
   EnergyBreakdown energy;
   double energy_per_image_pj = 0, power_mw = 0, area_mm2 = 0, macs_per_image = 0;
   double tops = 0, tops_per_w = 0, tops_per_mm2 = 0;
@@ -417,11 +418,25 @@ std::string report_text(const Run& r, const Summary& s) {
      << ", seed " << r.seed << "\n";
   os << "time        " << r.time_text << " after programming, drift compensation "
      << compensation_name(r.comp) << "\n";
-  os << "images      " << s.images << " through the cycle-level chip, one after another\n\n";
+  os << "images      " << s.images << " through the cycle-level chip, "
+     << (c.pipelined() ? "pipelined (layers work on different rows and images at once)"
+                       : "one step of one image at a time")
+     << "\n\n";
   os << "latency     " << fmt(s.latency_cycles, 1) << " cycles = " << fmt(s.latency_ns, 1)
      << " ns per image (mean; min " << c.min_latency().count() << ", max "
      << c.max_latency().count() << " cycles)\n";
-  os << "throughput  " << fmt(s.throughput, 0) << " images/s\n";
+  os << "throughput  " << fmt(s.throughput, 0) << " images/s (an image every "
+     << fmt(s.interval_cycles, 1) << " cycles once "
+     << (c.pipelined() ? "the pipeline is full" : "started") << ")\n";
+  if (!c.steps().empty()) {
+    const int b = c.bottleneck_step();
+    os << "bottleneck  " << c.steps()[size_t(b)].name << ": its busiest "
+       << (c.steps()[size_t(b)].layer >= 0 ? "core stream" : "digital unit") << " works "
+       << fmt(double(c.layer_counters()[size_t(b)].busy->count()) /
+                  double(std::max<int64_t>(1, s.images)),
+              1)
+       << " cycles per image\n";
+  }
   os << "energy      " << fmt(s.energy_per_image_pj / 1000.0, 3) << " nJ per image, average power "
      << fmt(s.power_mw, 3) << " mW\n";
   for (const std::string& cls : energy_classes()) {
@@ -473,7 +488,7 @@ std::string report_text(const Run& r, const Summary& s) {
   os << "\nper step (per image; an analog step includes the element-wise nodes fused after it)\n";
   os << "  " << std::left << std::setw(28) << "step" << std::setw(20) << "op" << std::right
      << std::setw(8) << "arrays" << std::setw(10) << "mvms" << std::setw(11) << "cycles"
-     << std::setw(14) << "energy pJ\n";
+     << std::setw(10) << "busy" << std::setw(10) << "stall" << std::setw(14) << "energy pJ\n";
   EnergyBreakdown le = r.layer_ledger.evaluate(0.0);
   double n = double(std::max<int64_t>(1, s.images));
   for (size_t i = 0; i < c.steps().size(); ++i) {
@@ -483,7 +498,9 @@ std::string report_text(const Run& r, const Summary& s) {
     os << "  " << std::left << std::setw(28) << st.name.substr(0, 27) << std::setw(20)
        << step_ops(r.graph, st).substr(0, 19) << std::right << std::setw(8) << arrays
        << std::setw(10) << fmt(double(lc.mvms->count()) / n, 0) << std::setw(11)
-       << fmt(double(lc.cycles->count()) / n, 0) << std::setw(13)
+       << fmt(double(lc.cycles->count()) / n, 0) << std::setw(10)
+       << fmt(double(lc.busy->count()) / n, 0) << std::setw(10)
+       << fmt(double(lc.input_stall->count() + lc.core_stall->count()) / n, 0) << std::setw(13)
        << fmt(le.by_component_pj[lc.group->full_name()] / n, 2) << "\n";
   }
   return os.str();
@@ -492,7 +509,8 @@ std::string report_text(const Run& r, const Summary& s) {
 std::string layers_csv(const Run& r, const Summary& s) {
   std::ostringstream os;
   os << "step,ops,runs_on,in_bytes,out_bytes,matrix_rows,matrix_cols,groups,pixels,copies,arrays,"
-        "mvms_per_image,cycles_per_image";
+        "mvms_per_image,cycles_per_image,busy_cycles_per_image,input_stall_cycles_per_image,"
+        "core_stall_cycles_per_image";
   for (const std::string& cls : energy_classes())
     if (cls != "leakage") os << "," << cls << "_pj_per_image";
   os << ",energy_pj_per_image\n";
@@ -510,7 +528,9 @@ std::string layers_csv(const Run& r, const Summary& s) {
     } else {
       os << ",0,0,0,0,0,0";
     }
-    os << "," << double(lc.mvms->count()) / n << "," << double(lc.cycles->count()) / n;
+    os << "," << double(lc.mvms->count()) / n << "," << double(lc.cycles->count()) / n << ","
+       << double(lc.busy->count()) / n << "," << double(lc.input_stall->count()) / n << ","
+       << double(lc.core_stall->count()) / n;
     std::map<std::string, double> per_class = r.layer_ledger.class_energy_of(path);
     double total = 0;
     for (const std::string& cls : energy_classes()) {
@@ -528,11 +548,14 @@ Summary summarize(const Run& r, int64_t correct) {
   const Chip& c = *r.chip;
   s.images = c.images_done();
   s.correct = correct;
-  // Images run one after another: the mean latency is the total over the images.
+  // Latency: mean of admission to output out; throughput: from the interval between images
+  // leaving once the pipeline is full (one at a time, that is the latency).
   s.total_ns = c.clock().to_ns(c.total_cycles());
-  s.latency_cycles = double(c.total_cycles().count()) / double(std::max<int64_t>(1, s.images));
-  s.latency_ns = s.total_ns / double(std::max<int64_t>(1, s.images));
-  s.throughput = s.total_ns > 0 ? double(s.images) / (s.total_ns * 1e-9) : 0.0;
+  s.latency_cycles = c.mean_latency();
+  s.latency_ns = s.latency_cycles * c.clock().period_ns();
+  s.interval_cycles = c.steady_interval();
+  const double interval_ns = s.interval_cycles * c.clock().period_ns();
+  s.throughput = interval_ns > 0 ? 1e9 / interval_ns : 0.0;
   s.energy = r.ledger.evaluate(s.total_ns);
   // The compensation readouts are charged apart from the per-image figures.
   const LayerCounters& comp = c.compensation_counters();
@@ -548,7 +571,7 @@ Summary summarize(const Run& r, int64_t correct) {
   s.area_mm2 = r.ledger.total_area_um2() * 1e-6;
   s.macs_per_image = double(r.map.macs_per_image);
   double ops = 2.0 * s.macs_per_image * double(s.images);
-  s.tops = s.total_ns > 0 ? ops / (s.total_ns * 1e-9) * 1e-12 : 0.0;
+  s.tops = 2.0 * s.macs_per_image * s.throughput * 1e-12;
   s.tops_per_w = s.energy.total_pj > 0 ? ops / (s.energy.total_pj * 1e-12) * 1e-12 : 0.0;
   s.tops_per_mm2 = s.area_mm2 > 0 ? s.tops / s.area_mm2 : 0.0;
   return s;
@@ -573,6 +596,9 @@ nlohmann::ordered_json stats_json(const Run& r, const Summary& s) {
               {"latency_max_cycles", r.chip->max_latency().count()},
               {"total_cycles", r.chip->total_cycles().count()},
               {"throughput_images_per_s", s.throughput},
+              {"steady_interval_cycles", s.interval_cycles},
+              {"pipelined", r.chip->pipelined()},
+              {"bottleneck_step", r.chip->steps()[size_t(r.chip->bottleneck_step())].name},
               {"energy_pj", s.energy.total_pj},
               {"energy_per_image_pj", s.energy_per_image_pj},
               {"power_mw", s.power_mw},

@@ -24,21 +24,19 @@ CoreModule::CoreModule(const std::string& stat_name, StatGroup& parent)
                                 "sum over MVMs of x_i^2 * G_ij (read-energy basis)")),
       s_busy(m_stats.counter("busy_cycles", "cycles", "cycles spent in MVMs")) {}
 
-TileModule::TileModule(sc_module_name name, Chip& chip, int index, Params& p,
-                       const std::string& stat_name, StatGroup& parent)
-    : sc_module(name), jobs(1), m_chip(chip), m_index(index), m_stats(stat_name, &parent) {
+TileModule::TileModule(sc_module_name name, Params& p, const std::string& stat_name,
+                       StatGroup& parent)
+    : sc_module(name), m_stats(stat_name, &parent) {
   Params dp = p.child("digital");
   m_digital = Registry<DigitalUnit>::create(dp);
+}
+
+StageModule::StageModule(sc_module_name name, Chip& chip, int step, int capacity)
+    : sc_module(name), inbox(capacity), m_chip(chip), m_step(step) {
   SC_THREAD(run);
 }
 
-void TileModule::run() {
-  for (;;) {
-    int s = -1;
-    jobs.read(s);
-    m_chip.tile_step(m_index, s);
-  }
-}
+void StageModule::run() { m_chip.stage(m_step); }
 
 // ---------------------------------------------------------------- chip
 
@@ -54,6 +52,8 @@ Chip::Chip(sc_module_name name, Params p, bool ideal, EnergyLedger& ledger)
   m_act_bytes = int(ceil_div(uint64_t(cs.activation_bits), 8));
   m_psum_bytes = int(ceil_div(uint64_t(cs.psum_bits), 8));
   m_encoding = cs.encoding;
+  m_pipelined = cs.pipelined;
+  m_in_flight_max = cs.images_in_flight;
 
   Params bp = p.child("interconnect");
   m_bus = Registry<Interconnect>::create(bp);
@@ -95,7 +95,7 @@ Chip::Chip(sc_module_name name, Params p, bool ideal, EnergyLedger& ledger)
 
   for (int t = 0; t < m_tiles_n; ++t) {
     std::string tn = "tile" + std::to_string(t);
-    m_tiles.push_back(std::make_unique<TileModule>(tn.c_str(), *this, t, tp, tn, m_stats));
+    m_tiles.push_back(std::make_unique<TileModule>(tn.c_str(), tp, tn, m_stats));
     TileModule& tile = *m_tiles.back();
     tile.digital().attach(tile.stats(), "digital", ledger);
     for (int c = 0; c < m_cores_n; ++c) {
@@ -123,6 +123,7 @@ Chip::Chip(sc_module_name name, Params p, bool ideal, EnergyLedger& ledger)
   m_stats.formula("cycles", "cycles", "cycles from the first image in to the last logits out",
                   [this] { return double(m_total.count()); });
   SC_THREAD(controller);
+  SC_THREAD(retire);
 }
 
 Chip::~Chip() = default;
@@ -170,6 +171,12 @@ LayerCounters Chip::make_counters(const std::string& name, StatGroup& parent,
   lc.digital_ops = &g.counter("digital_ops", "ops", "digital element operations");
   lc.cycles = &g.counter("cycles", "cycles", "cycles spent, summed over images");
   lc.bm_repeats = &g.counter("bm_repeats", "mvms", "MVMs repeated by bound management");
+  lc.busy = &g.counter("busy_cycles", "cycles",
+                       "cycles its busiest core stream (analog) or its unit (digital) worked");
+  lc.input_stall = &g.counter("input_stall_cycles", "cycles",
+                              "cycles cores waited between pixels for input rows");
+  lc.core_stall = &g.counter("core_stall_cycles", "cycles",
+                             "cycles an image's input waited for cores busy with the previous");
   std::string path = g.full_name();
   ledger.bind(path, "array", *lc.x2g, m_array->read_energy_pj(1.0));
   ledger.bind(path, "dac", *lc.dac_conversions, m_dac->cost().energy_pj);
@@ -274,6 +281,7 @@ void Chip::build_schedule() {
       const GraphNode& n = g.nodes[size_t(i)];
       if (step_of[size_t(n.output)] == int(s)) out = n.output;
     }
+    st.out_value = out;
     if (out >= 0) st.out_bytes = uint64_t(numel(g.values[size_t(out)].shape)) * m_act_bytes;
     if (st.layer >= 0) {
       st.tile = map.layers[size_t(st.layer)].home_tiles[0];
@@ -302,12 +310,39 @@ void Chip::build_schedule() {
         live += uint64_t(numel(g.values[v].shape)) * m_act_bytes;
     }
     m_peak_live = std::max(m_peak_live, live);
-    if (live > m_gbuf->size_bytes()) {
-      throw Error("chip.global_buffer.size = " + std::to_string(m_gbuf->size_bytes()) +
-                  " B cannot hold the values live at step '" + m_steps[s].name + "' (" +
-                  std::to_string(live) + " B of activations at " + std::to_string(m_act_bytes) +
-                  " B each)");
+    // Images in flight are each at some step: the buffer must hold that many of the largest.
+    const uint64_t need = live * uint64_t(m_in_flight_max);
+    if (need > m_gbuf->size_bytes()) {
+      throw Error(
+          "chip.global_buffer.size = " + std::to_string(m_gbuf->size_bytes()) +
+          " B cannot hold the values live at step '" + m_steps[s].name + "' (" +
+          std::to_string(live) + " B of activations at " + std::to_string(m_act_bytes) + " B each" +
+          (m_in_flight_max > 1
+               ? ", times chip.pipeline.images_in_flight = " + std::to_string(m_in_flight_max)
+               : std::string()) +
+          ")");
     }
+  }
+  // The pipeline: which steps each step waits for, and the rows it tracks per value.
+  m_base = base;
+  m_chunks.assign(V, 1);
+  for (size_t v = 0; v < V; ++v) {
+    const Shape& sh = g.values[v].shape;
+    if (m_pipelined && sh.size() == 3) m_chunks[v] = int(sh[1]);
+  }
+  for (size_t s = 0; s < m_steps.size(); ++s) {
+    Step& st = m_steps[s];
+    std::set<int> from;
+    for (int i : st.nodes)
+      for (int v : g.nodes[size_t(i)].inputs)
+        for (int b : base[size_t(v)])
+          if (b == g.input || step_of[size_t(b)] != int(s))
+            from.insert(b == g.input ? -1 : step_of[size_t(b)]);
+    if (!m_pipelined) from.insert(int(s) - 1);  // one step at a time, in order
+    if (from.empty()) from.insert(-1);
+    st.producers.assign(from.begin(), from.end());
+    for (int p : st.producers)
+      if (p >= 0) m_steps[size_t(p)].consumers.push_back(int(s));
   }
   // 4. Per analog step and tile: the input it receives, its blocks per copy, the partial sums
   // it adds and sends.
@@ -380,6 +415,18 @@ void Chip::load(GraphAnalogNetwork& analog, StatGroup& layer_stats, EnergyLedger
   for (const Step& st : m_steps)
     m_layers.push_back(make_counters(st.name, layer_stats, layer_ledger));
   m_comp = make_counters("drift_compensation", layer_stats, layer_ledger);
+  const int K = m_in_flight_max;
+  for (size_t i = 0; i < m_steps.size(); ++i) {
+    const std::string name = std::string(basename()) + "_stage" + std::to_string(i);
+    m_stages.push_back(std::make_unique<StageModule>(name.c_str(), *this, int(i),
+                                                     K * int(m_steps[i].producers.size()) + 1));
+  }
+  m_slots.resize(size_t(K));
+  m_tokens.assign(m_steps.size(), std::vector<int>(size_t(K), 0));
+  m_core_free.resize(m_steps.size());
+  for (size_t i = 0; i < m_steps.size(); ++i)
+    for (const TileWork& w : m_work[i])
+      m_core_free[i].push_back(std::vector<Cycles>(w.copies.size()));
 }
 
 void Chip::set_inputs(const float* images, int64_t count, int64_t sample_size, OutputFn on_output) {
@@ -395,183 +442,257 @@ Transfer Chip::charge(LayerCounters& lc, uint64_t bytes, const Transfer& t) {
   return t;
 }
 
-void Chip::tile_step(int tile, int s) {
-  const GraphMapping& map = m_analog->mapping();
-  const GraphLayer& l = map.layers[size_t(m_steps[size_t(s)].layer)];
-  const TileWork* wp = nullptr;
-  for (const TileWork& w : m_work[size_t(s)])
-    if (w.tile == tile) wp = &w;
-  const TileWork& w = *wp;
-  LayerCounters& lc = m_layers[size_t(s)];
-  TileModule& tm = *m_tiles[size_t(tile)];
-  // 1. The input rows its arrays need arrived over the interconnect (run_analog_step).
-  const Cycles in_done = m_in_done[size_t(tile)];
-  const std::vector<MvmCost>& costs = m_analog->costs(m_steps[size_t(s)].layer);
-  const std::vector<double>& x2g = m_analog->x2g(m_steps[size_t(s)].layer);
-  const size_t P = size_t(l.pixels);
-  // 2. Each copy's cores run in lockstep, one output pixel after another: a pixel takes the
-  // longest of its arrays' MVMs (bound-management passes included).
-  struct Done {
-    Cycles at;
-    int64_t p;
-    const TileWork::Copy* c;
+std::vector<Cycles> Chip::ready_of(const Image& im, int v) const {
+  const std::vector<int>& b = m_base[size_t(v)];
+  if (b.size() == 1 && b[0] == v) return im.ready[size_t(v)];
+  Cycles t;  // a view: whole once all it reads is stored
+  for (int x : b)
+    for (Cycles c : im.ready[size_t(x)]) t = max(t, c);
+  return {t};
+}
+
+std::vector<std::vector<Cycles>> Chip::deliver(LayerCounters& lc, const std::vector<Cycles>& ready,
+                                               uint64_t bytes, const std::vector<int>& tiles,
+                                               const std::vector<uint64_t>& share) {
+  const size_t G = ready.size();
+  std::vector<std::vector<Cycles>> arrive(tiles.size(), std::vector<Cycles>(G));
+  // Chunks in the order they are ready; each chunk its part of the bytes (the last the rest).
+  std::vector<size_t> order(G);
+  for (size_t c = 0; c < G; ++c) order[c] = c;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return ready[a] < ready[b]; });
+  auto part = [G](uint64_t total, size_t c) {
+    return c + 1 < G ? total / G : total - total / G * (G - 1);
   };
-  std::vector<Done> done;
-  Cycles end = in_done;
-  const uint64_t phases = uint64_t(m_dac->phases());
-  for (const TileWork::Copy& c : w.copies) {
-    std::vector<uint64_t> busy(c.local.size(), 0), passes(c.local.size(), 0);
-    std::vector<int> cols(c.local.size());
-    for (size_t j = 0; j < c.local.size(); ++j)
-      cols[j] = map.blocks[size_t(l.blocks[size_t(c.local[j])])].cols;
-    Cycles t = in_done;
-    for (size_t p = size_t(c.copy); p < P; p += size_t(l.replicas)) {
-      uint64_t d = 0;
-      for (size_t j = 0; j < c.local.size(); ++j) {
-        const size_t k = size_t(c.local[j]);
-        const MvmCost& mc = costs[k * P + p];
-        const uint64_t cyc = mvm_cycles(cols[j], mc.passes, mc.in_lsbs, mc.out_lsbs).count();
-        busy[j] += cyc;
-        passes[j] += mc.passes;
-        d = std::max(d, cyc);
+  for (size_t c : order) {
+    const uint64_t chunk = part(bytes, c);
+    const Cycles read = m_gbuf->access(ready[c], chunk, false).done;
+    *lc.buffer_read_bytes += chunk;
+    if (m_bus->multicasts()) {
+      const std::vector<Transfer> tr = m_bus->fan_out(read, chunk, kGlobalBufferPort, tiles);
+      for (size_t i = 0; i < tiles.size(); ++i) {
+        charge(lc, i == 0 ? chunk : 0, tr[i]);
+        arrive[i][c] = tr[i].done;
       }
-      t = t + Cycles(d);
-      done.push_back({t, int64_t(p), &c});
-    }
-    end = max(end, t);
-    const uint64_t pixels = (P - size_t(c.copy) + size_t(l.replicas) - 1) / size_t(l.replicas);
-    for (size_t j = 0; j < c.local.size(); ++j) {
-      const size_t k = size_t(c.local[j]);
-      const GraphBlock& b = map.blocks[size_t(l.blocks[k])];
-      const uint64_t n = passes[j];
-      CoreModule& core = *tm.cores()[size_t(b.core)];
-      core.s_mvms += n;
-      core.s_bm += n - pixels;
-      core.s_dac += n * phases * uint64_t(b.rows);
-      core.s_adc += n * phases * uint64_t(b.cols);
-      core.s_x2g += x2g[k];
-      core.s_busy += busy[j];
-      *lc.mvms += n;
-      *lc.bm_repeats += n - pixels;
-      *lc.dac_conversions += n * phases * uint64_t(b.rows);
-      *lc.adc_conversions += n * phases * uint64_t(b.cols);
-      *lc.x2g += x2g[k];
+    } else {
+      for (size_t i = 0; i < tiles.size(); ++i) {
+        const uint64_t b = part(share[i], c);
+        arrive[i][c] = charge(lc, b, m_bus->transfer(read, b, kGlobalBufferPort, tiles[i])).done;
+      }
     }
   }
-  // 3. Outputs assembled here are ready for the home tile's unit; the others are added up
-  // locally and sent, in the order they finish.
-  std::stable_sort(done.begin(), done.end(),
-                   [](const Done& a, const Done& b) { return a.at < b.at; });
-  for (const Done& d : done) {
-    if (d.c->send_bytes == 0) {
-      m_ready[size_t(d.p)] = max(m_ready[size_t(d.p)], d.at);
-      continue;
-    }
-    Cycles at = d.at;
-    if (d.c->local_adds) {
-      at = tm.digital().execute(at, d.c->local_adds).done;
-      *lc.digital_ops += d.c->local_adds;
-    }
-    wait_until(at);
-    const Transfer x =
-        charge(lc, d.c->send_bytes,
-               m_bus->transfer(now(), d.c->send_bytes, tile, l.home_tiles[size_t(d.c->copy)]));
-    m_ready[size_t(d.p)] = max(m_ready[size_t(d.p)], x.done);
-  }
-  wait_until(end);
-  if (--m_pending_tiles == 0) m_tiles_done.notify(sc_core::SC_ZERO_TIME);
+  for (auto& a : arrive)
+    for (size_t c = 1; c < G; ++c) a[c] = max(a[c], a[c - 1]);
+  return arrive;
 }
 
-void Chip::run_analog_step(int s) {
+Cycles Chip::store(LayerCounters& lc, Cycles at, uint64_t bytes, int from) {
+  const Transfer x = charge(lc, bytes, m_bus->transfer(at, bytes, from, kGlobalBufferPort));
+  *lc.buffer_write_bytes += bytes;
+  return m_gbuf->access(x.done, bytes, true).done;
+}
+
+void Chip::schedule_analog(int s, Image& im, Cycles floor) {
   const Step& st = m_steps[size_t(s)];
-  const GraphMapping& map = m_analog->mapping();
-  const GraphLayer& l = map.layers[size_t(st.layer)];
+  const Graph& g = m_analog->graph();
+  const GraphLayer& l = m_analog->mapping().layers[size_t(st.layer)];
+  const GraphNode& n = g.nodes[size_t(l.node)];
   LayerCounters& lc = m_layers[size_t(s)];
-  // 1. The layer input leaves the global buffer for the tiles holding the layer's arrays: the
-  // whole input multicast, or each tile the rows its arrays need.
-  wait_until(m_gbuf->access(now(), st.in_bytes, false).done);
-  *lc.buffer_read_bytes += st.in_bytes;
-  m_in_done.assign(size_t(m_tiles_n), Cycles(0));
   const std::vector<TileWork>& work = m_work[size_t(s)];
-  if (m_bus->multicasts()) {
-    std::vector<int> dsts;
-    for (const TileWork& w : work) dsts.push_back(w.tile);
-    const std::vector<Transfer> tr = m_bus->fan_out(now(), st.in_bytes, kGlobalBufferPort, dsts);
-    for (size_t i = 0; i < work.size(); ++i) {
-      charge(lc, i == 0 ? st.in_bytes : 0, tr[i]);
-      m_in_done[size_t(work[i].tile)] = tr[i].done;
+  // 1. The input rows leave the global buffer for the tiles as they are stored: the whole input
+  // multicast, or each tile the rows its arrays need.
+  std::vector<Cycles> rin = ready_of(im, n.inputs[0]);
+  for (Cycles& c : rin) c = max(c, floor);
+  std::vector<int> tiles;
+  std::vector<uint64_t> share;
+  for (const TileWork& w : work) {
+    tiles.push_back(w.tile);
+    share.push_back(w.in_bytes);
+  }
+  const std::vector<std::vector<Cycles>> arrive = deliver(lc, rin, st.in_bytes, tiles, share);
+  // Which input row an output row needs last (a convolution's window; all rows otherwise).
+  const bool conv = n.op == GraphOp::Conv;
+  const int64_t Gi = int64_t(rin.size());
+  const Shape& out_shape = g.values[size_t(n.output)].shape;
+  const int64_t H_out = conv ? out_shape[1] : 1, W_out = l.pixels / H_out;
+  auto last_row = [&](int64_t r) -> size_t {
+    if (Gi == 1 || !conv) return size_t(Gi - 1);
+    const int64_t hi = r * n.stride[0] - n.pad[0] + int64_t(n.kernel[0] - 1) * n.dilation[0];
+    return size_t(std::clamp<int64_t>(hi, 0, Gi - 1));
+  };
+  // 2. Each copy's cores run in lockstep, one output pixel after another, once the rows it
+  // needs are at the tile; partial sums are added locally and sent to the copy's home tile.
+  const size_t P = size_t(l.pixels);
+  std::vector<Cycles> at_home(P);
+  uint64_t busiest = 0;
+  for (size_t wi = 0; wi < work.size(); ++wi) {
+    const TileWork& w = work[wi];
+    TileModule& tm = *m_tiles[size_t(w.tile)];
+    for (size_t ci = 0; ci < w.copies.size(); ++ci) {
+      const TileWork::Copy& c = w.copies[ci];
+      const std::vector<uint32_t>& px = im.px[size_t(s)][wi][ci];
+      Cycles& free = m_core_free[size_t(s)][wi][ci];
+      Cycles t = free;
+      uint64_t busy = 0;
+      size_t j = 0;
+      for (size_t p = size_t(c.copy); p < P; p += size_t(l.replicas), ++j) {
+        const Cycles a = arrive[wi][last_row(int64_t(p) / W_out)];
+        if (j == 0) {
+          *lc.core_stall += a < free ? (free - a).count() : 0;
+        } else if (a > t) {
+          *lc.input_stall += (a - t).count();
+        }
+        t = max(t, a) + Cycles(px[j]);
+        busy += px[j];
+        Cycles done = t;
+        if (c.send_bytes) {
+          if (c.local_adds) {
+            done = tm.digital().execute(done, c.local_adds).done;
+            *lc.digital_ops += c.local_adds;
+          }
+          done = charge(lc, c.send_bytes,
+                        m_bus->transfer(done, c.send_bytes, w.tile, l.home_tiles[size_t(c.copy)]))
+                     .done;
+        }
+        at_home[p] = max(at_home[p], done);
+      }
+      free = t;
+      busiest = std::max(busiest, busy);
     }
-  } else {
-    for (const TileWork& w : work) {
-      m_in_done[size_t(w.tile)] =
-          charge(lc, w.in_bytes, m_bus->transfer(now(), w.in_bytes, kGlobalBufferPort, w.tile))
-              .done;
+  }
+  *lc.busy += busiest;
+  // 3. Each copy's home tile adds the partial sums of each output pixel as they arrive, then
+  // the bias and the fused element-wise nodes (the units serve pixels in arrival order).
+  std::vector<size_t> order(P);
+  for (size_t p = 0; p < P; ++p) order[p] = p;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return at_home[a] < at_home[b]; });
+  std::vector<Cycles> assembled(P);
+  for (size_t p : order) {
+    const size_t c = p % size_t(l.replicas);
+    const uint64_t ops = st.copy_ops[c];
+    assembled[p] = at_home[p];
+    if (ops == 0) continue;
+    assembled[p] = m_tiles[size_t(l.home_tiles[c])]->digital().execute(at_home[p], ops).done;
+    *lc.digital_ops += ops;
+  }
+  // 4. Each output row goes back to the global buffer from the home tiles once assembled.
+  const int64_t Go = st.out_value >= 0 ? m_chunks[size_t(st.out_value)] : 1;
+  const int64_t rows_per_chunk = Go == H_out ? 1 : H_out;
+  std::vector<Cycles>& out = im.ready[size_t(st.out_value)];
+  out.assign(size_t(Go), Cycles());
+  for (int64_t r = 0; r < Go; ++r) {
+    const size_t p0 = size_t(r * rows_per_chunk * W_out),
+                 p1 = size_t((r + 1) * rows_per_chunk * W_out);
+    std::vector<uint64_t> px_at(size_t(m_tiles_n), 0);
+    std::vector<Cycles> last(static_cast<size_t>(m_tiles_n));
+    for (size_t p = p0; p < p1; ++p) {
+      const int home = l.home_tiles[p % size_t(l.replicas)];
+      ++px_at[size_t(home)];
+      last[size_t(home)] = max(last[size_t(home)], assembled[p]);
+    }
+    for (int t = 0; t < m_tiles_n; ++t) {
+      if (px_at[size_t(t)] == 0) continue;
+      const uint64_t bytes = st.out_bytes * px_at[size_t(t)] / P;
+      out[size_t(r)] = max(out[size_t(r)], store(lc, last[size_t(t)], bytes, t));
     }
   }
-  m_ready.assign(size_t(l.pixels), Cycles(0));
-  m_pending_tiles = int(m_work[size_t(s)].size());
-  for (const TileWork& w : m_work[size_t(s)]) m_tiles[size_t(w.tile)]->jobs.write(s);
-  while (m_pending_tiles > 0) wait(m_tiles_done);
-  // 2. Each copy's home tile adds the partial sums of each output pixel as they are ready, then
-  // the bias and the fused element-wise nodes.
-  const std::vector<uint64_t>& ops = st.copy_ops;
-  // The units serve the pixels in the order they are ready (copies interleave).
-  std::vector<int64_t> order(size_t(l.pixels));
-  for (int64_t p = 0; p < l.pixels; ++p) order[size_t(p)] = p;
-  std::stable_sort(order.begin(), order.end(), [this](int64_t a, int64_t b) {
-    return m_ready[size_t(a)] < m_ready[size_t(b)];
-  });
-  Cycles end = now();
-  for (int64_t p : order) {
-    const int c = int(p % l.replicas);
-    if (ops[size_t(c)] == 0) {
-      end = max(end, m_ready[size_t(p)]);
-      continue;
-    }
-    DigitalUnit& unit = m_tiles[size_t(l.home_tiles[size_t(c)])]->digital();
-    end = max(end, unit.execute(m_ready[size_t(p)], ops[size_t(c)]).done);
-    *lc.digital_ops += ops[size_t(c)];
-  }
-  wait_until(end);
-  // 3. The output goes back to the global buffer, from each home tile its copies' share.
-  std::vector<uint64_t> share(size_t(m_tiles_n), 0);
-  uint64_t left = st.out_bytes;
-  for (int c = l.replicas - 1; c >= 0; --c) {
-    const uint64_t px = uint64_t(l.pixels - c + l.replicas - 1) / uint64_t(l.replicas);
-    const uint64_t bytes = c == 0 ? left : st.out_bytes * px / uint64_t(l.pixels);
-    left -= bytes;
-    share[size_t(l.home_tiles[size_t(c)])] += bytes;
-  }
-  Cycles back = now();
-  for (int t = 0; t < m_tiles_n; ++t) {
-    if (share[size_t(t)] == 0) continue;
-    back = max(back, charge(lc, share[size_t(t)],
-                            m_bus->transfer(now(), share[size_t(t)], t, kGlobalBufferPort))
-                         .done);
-  }
-  wait_until(back);
-  wait_until(m_gbuf->access(now(), st.out_bytes, true).done);
-  *lc.buffer_write_bytes += st.out_bytes;
 }
 
-void Chip::run_digital_step(int s) {
+void Chip::schedule_digital(int s, Image& im, Cycles floor) {
   const Step& st = m_steps[size_t(s)];
+  const Graph& g = m_analog->graph();
   LayerCounters& lc = m_layers[size_t(s)];
   const uint64_t ops = st.ops + st.fused_ops;
-  if (ops == 0 && st.in_bytes == 0) return;  // views only
-  // Inputs from the global buffer to the tile's unit and the result back.
-  wait_until(m_gbuf->access(now(), st.in_bytes, false).done);
-  *lc.buffer_read_bytes += st.in_bytes;
-  wait_until(
-      charge(lc, st.in_bytes, m_bus->transfer(now(), st.in_bytes, kGlobalBufferPort, st.tile))
-          .done);
-  wait_until(m_tiles[size_t(st.tile)]->digital().execute(now(), ops).done);
-  *lc.digital_ops += ops;
-  wait_until(
-      charge(lc, st.out_bytes, m_bus->transfer(now(), st.out_bytes, st.tile, kGlobalBufferPort))
-          .done);
-  wait_until(m_gbuf->access(now(), st.out_bytes, true).done);
-  *lc.buffer_write_bytes += st.out_bytes;
+  if (st.out_value < 0 || (ops == 0 && st.in_bytes == 0)) return;  // views only
+  const GraphNode& n = g.nodes[size_t(st.node)];
+  const int64_t Go = m_chunks[size_t(st.out_value)];
+  const Shape& os = g.values[size_t(st.out_value)].shape;
+  const bool pool = n.op == GraphOp::MaxPool || n.op == GraphOp::AveragePool;
+  // 1. Each input's rows to the tile's unit as they are stored.
+  std::vector<std::vector<Cycles>> arrive;
+  for (int v : n.inputs) {
+    std::vector<Cycles> r = ready_of(im, v);
+    for (Cycles& c : r) c = max(c, floor);
+    const uint64_t bytes = uint64_t(numel(g.values[size_t(v)].shape)) * m_act_bytes;
+    arrive.push_back(deliver(lc, r, bytes, {st.tile}, {bytes})[0]);
+  }
+  // 2. Output rows one after another, each once the input rows it reads have arrived (a
+  // pooling window; the same row of an input as tall as the output; else all), then stored.
+  DigitalUnit& unit = m_tiles[size_t(st.tile)]->digital();
+  std::vector<Cycles>& out = im.ready[size_t(st.out_value)];
+  out.assign(size_t(Go), Cycles());
+  uint64_t busy = 0;
+  for (int64_t r = 0; r < Go; ++r) {
+    Cycles a;
+    for (const std::vector<Cycles>& in : arrive) {
+      const int64_t Gi = int64_t(in.size());
+      int64_t hi = Gi - 1;
+      if (Go > 1 && pool && Gi > 1) {
+        hi = std::clamp<int64_t>(r * n.stride[0] - n.pad[0] + n.kernel[0] - 1, 0, Gi - 1);
+      } else if (Go > 1 && Gi == Go && os.size() == 3) {
+        hi = r;
+      }
+      a = max(a, in[size_t(hi)]);
+    }
+    const uint64_t row_ops =
+        r + 1 < Go ? ops / uint64_t(Go) : ops - ops / uint64_t(Go) * uint64_t(Go - 1);
+    const Slot x = unit.execute(a, row_ops);
+    busy += (x.done - x.start).count();
+    *lc.digital_ops += row_ops;
+    const uint64_t bytes = r + 1 < Go
+                               ? st.out_bytes / uint64_t(Go)
+                               : st.out_bytes - st.out_bytes / uint64_t(Go) * uint64_t(Go - 1);
+    out[size_t(r)] = store(lc, x.done, bytes, st.tile);
+  }
+  *lc.busy += busy;
+}
+
+void Chip::stage(int s) {
+  StageModule& me = *m_stages[size_t(s)];
+  const Step& st = m_steps[size_t(s)];
+  const size_t K = m_slots.size();
+  const Graph* g = m_analog ? &m_analog->graph() : nullptr;
+  for (int64_t img = 0; img < m_count; ++img) {
+    const size_t slot = size_t(img) % K;
+    while (m_tokens[size_t(s)][slot] < int(st.producers.size())) {
+      ++m_tokens[size_t(s)][size_t(me.inbox.read()) % K];
+    }
+    m_tokens[size_t(s)][slot] = 0;
+    Image& im = m_slots[slot];
+    // Wake when the first input row it needs is stored (one step at a time: when the step
+    // before it has finished).
+    Cycles floor = st.producers.empty() || m_pipelined || s == 0 ? Cycles() : im.end[size_t(s - 1)];
+    Cycles first;
+    bool any = false;
+    for (int i : st.nodes) {
+      for (int v : g->nodes[size_t(i)].inputs) {
+        for (int b : m_base[size_t(v)]) {
+          if (im.ready[size_t(b)].empty()) continue;
+          const Cycles c =
+              *std::min_element(im.ready[size_t(b)].begin(), im.ready[size_t(b)].end());
+          first = any ? std::min(first, c) : c;
+          any = true;
+        }
+      }
+    }
+    if (!m_pipelined && s == 0) floor = im.in;
+    const Cycles wake = max(any ? first : im.in, floor);
+    wait_until(wake);
+    if (st.layer >= 0) {
+      schedule_analog(s, im, floor);
+    } else {
+      schedule_digital(s, im, floor);
+    }
+    Cycles end = wake;
+    if (st.out_value >= 0)
+      for (Cycles c : im.ready[size_t(st.out_value)]) end = max(end, c);
+    im.end[size_t(s)] = end;
+    *m_layers[size_t(s)].cycles += (end - wake).count();
+    for (int c : st.consumers) m_stages[size_t(c)]->inbox.write(img);
+    ++im.stages_done;
+    m_stage_done.notify(sc_core::SC_ZERO_TIME);
+  }
 }
 
 void Chip::compensation_phase() {
@@ -607,45 +728,140 @@ void Chip::compensation_phase() {
   *m_comp.cycles += m_comp_cycles.count();
 }
 
+void Chip::admit(Image& im, int64_t img) {
+  const Graph& g = m_analog->graph();
+  const GraphMapping& map = m_analog->mapping();
+  m_analog->begin(m_images + img * m_sample, img);
+  im.index = img;
+  im.ready.assign(g.values.size(), {});
+  im.end.assign(m_steps.size(), Cycles());
+  im.px.resize(m_steps.size());
+  im.stages_done = 0;
+  const uint64_t phases = uint64_t(m_dac->phases());
+  // The values, step by step; for each analog step the cycles of each pixel of each copy's
+  // stream (its slowest array's MVM, bound-management passes and converter codes included).
+  for (size_t s = 0; s < m_steps.size(); ++s) {
+    const Step& st = m_steps[s];
+    for (int i : st.nodes) m_analog->run_node(i);
+    if (st.layer >= 0) {
+      const GraphLayer& l = map.layers[size_t(st.layer)];
+      LayerCounters& lc = m_layers[s];
+      const std::vector<MvmCost>& costs = m_analog->costs(st.layer);
+      const std::vector<double>& x2g = m_analog->x2g(st.layer);
+      const size_t P = size_t(l.pixels);
+      im.px[s].resize(m_work[s].size());
+      for (size_t wi = 0; wi < m_work[s].size(); ++wi) {
+        const TileWork& w = m_work[s][wi];
+        TileModule& tm = *m_tiles[size_t(w.tile)];
+        im.px[s][wi].resize(w.copies.size());
+        for (size_t ci = 0; ci < w.copies.size(); ++ci) {
+          const TileWork::Copy& c = w.copies[ci];
+          std::vector<uint32_t>& px = im.px[s][wi][ci];
+          px.clear();
+          std::vector<uint64_t> busy(c.local.size(), 0), passes(c.local.size(), 0);
+          for (size_t p = size_t(c.copy); p < P; p += size_t(l.replicas)) {
+            uint64_t d = 0;
+            for (size_t j = 0; j < c.local.size(); ++j) {
+              const size_t k = size_t(c.local[j]);
+              const GraphBlock& b = map.blocks[size_t(l.blocks[k])];
+              const MvmCost& mc = costs[k * P + p];
+              const uint64_t cyc = mvm_cycles(b.cols, mc.passes, mc.in_lsbs, mc.out_lsbs).count();
+              busy[j] += cyc;
+              passes[j] += mc.passes;
+              d = std::max(d, cyc);
+            }
+            px.push_back(uint32_t(d));
+          }
+          const uint64_t pixels = px.size();
+          for (size_t j = 0; j < c.local.size(); ++j) {
+            const size_t k = size_t(c.local[j]);
+            const GraphBlock& b = map.blocks[size_t(l.blocks[k])];
+            const uint64_t n = passes[j];
+            CoreModule& core = *tm.cores()[size_t(b.core)];
+            core.s_mvms += n;
+            core.s_bm += n - pixels;
+            core.s_dac += n * phases * uint64_t(b.rows);
+            core.s_adc += n * phases * uint64_t(b.cols);
+            core.s_x2g += x2g[k];
+            core.s_busy += busy[j];
+            *lc.mvms += n;
+            *lc.bm_repeats += n - pixels;
+            *lc.dac_conversions += n * phases * uint64_t(b.rows);
+            *lc.adc_conversions += n * phases * uint64_t(b.cols);
+            *lc.x2g += x2g[k];
+          }
+        }
+      }
+    }
+    for (int v : st.release) m_analog->release(v);
+  }
+  im.logits = m_analog->value(g.output);
+}
+
 void Chip::controller() {
   if (!m_analog || !m_images) return;
   compensation_phase();
+  m_start = now();
   const Graph& g = m_analog->graph();
-  const Cycles start = now();
   for (int64_t img = 0; img < m_count; ++img) {
-    const Cycles t0 = now();
-    // 1. The image arrives through the I/O port into the global buffer.
+    while (m_in_flight >= m_in_flight_max) wait(m_slot_free);
+    ++m_in_flight;
+    Image& im = m_slots[size_t(img) % m_slots.size()];
+    im.t0 = now();
+    admit(im, img);
+    // The image arrives through the I/O port into the global buffer, all rows at once.
     const uint64_t in_bytes = uint64_t(m_sample) * uint64_t(m_act_bytes);
-    wait_until(m_io->transfer(now(), in_bytes, kOffChipPort, kGlobalBufferPort).done);
-    wait_until(m_gbuf->access(now(), in_bytes, true).done);
-    m_analog->begin(m_images + img * m_sample, img);
-    // 2. The steps in order; a step's values are computed when it is issued.
+    const Cycles io = m_io->transfer(now(), in_bytes, kOffChipPort, kGlobalBufferPort).done;
+    im.in = m_gbuf->access(io, in_bytes, true).done;
+    im.ready[size_t(g.input)].assign(size_t(m_chunks[size_t(g.input)]), im.in);
     for (size_t s = 0; s < m_steps.size(); ++s) {
-      const Step& st = m_steps[s];
-      const Cycles l0 = now();
-      for (int i : st.nodes) m_analog->run_node(i);
-      if (st.layer >= 0) {
-        run_analog_step(int(s));
-      } else {
-        run_digital_step(int(s));
-      }
-      for (int v : st.release) m_analog->release(v);
-      *m_layers[s].cycles += (now() - l0).count();
+      const std::vector<int>& pr = m_steps[s].producers;
+      if (std::find(pr.begin(), pr.end(), -1) != pr.end()) m_stages[s]->inbox.write(img);
     }
-    // 3. The output leaves through the I/O port.
-    const std::vector<float>& y = m_analog->value(g.output);
-    const uint64_t out_bytes = y.size() * uint64_t(m_act_bytes);
-    wait_until(m_gbuf->access(now(), out_bytes, false).done);
-    wait_until(m_io->transfer(now(), out_bytes, kGlobalBufferPort, kOffChipPort).done);
-    const Cycles latency = now() - t0;
+  }
+}
+
+void Chip::retire() {
+  if (!m_analog || !m_images) return;
+  const Graph& g = m_analog->graph();
+  for (int64_t img = 0; img < m_count; ++img) {
+    Image& im = m_slots[size_t(img) % m_slots.size()];
+    while (im.index != img || im.stages_done < int(m_steps.size())) wait(m_stage_done);
+    // The output leaves through the I/O port once stored.
+    Cycles out;
+    for (Cycles c : ready_of(im, g.output)) out = max(out, c);
+    const uint64_t out_bytes = im.logits.size() * uint64_t(m_act_bytes);
+    const Cycles read = m_gbuf->access(out, out_bytes, false).done;
+    wait_until(m_io->transfer(read, out_bytes, kGlobalBufferPort, kOffChipPort).done);
+    const Cycles latency = now() - im.t0;
     if (img == 0) m_first_latency = m_min_latency = latency;
     m_min_latency = std::min(m_min_latency, latency);
     m_max_latency = std::max(m_max_latency, latency);
+    m_latency_sum += latency.count();
+    m_done_at.push_back(now() - m_start);
     ++*s_images;
     ++m_done;
-    if (m_on_output) m_on_output(img, y);
+    if (m_on_output) m_on_output(img, im.logits);
+    im.index = -1;
+    --m_in_flight;
+    m_slot_free.notify(sc_core::SC_ZERO_TIME);
   }
-  m_total = now() - start;
+  m_total = now() - m_start;
+}
+
+int Chip::bottleneck_step() const {
+  int best = 0;
+  for (size_t i = 1; i < m_layers.size(); ++i)
+    if (m_layers[i].busy->count() > m_layers[size_t(best)].busy->count()) best = int(i);
+  return best;
+}
+
+double Chip::steady_interval() const {
+  const size_t n = m_done_at.size();
+  if (n == 0) return 0.0;
+  if (n < 4) return double(m_done_at.back().count()) / double(n);
+  const size_t h = n / 2;
+  return double((m_done_at.back() - m_done_at[h - 1]).count()) / double(n - h);
 }
 
 }  // namespace pcmsim

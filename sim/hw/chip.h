@@ -1,17 +1,19 @@
 #pragma once
 // The SystemC chip: tiles of analog cores (crossbar array + DAC bank + ADC bank with columns
-// multiplexed onto ADCs), a digital unit per tile, a shared interconnect, a global buffer and an
-// off-chip I/O port. It runs a mapped graph one image after another, one step after another: an
-// analog step is one Conv/Dense node (one MVM per output pixel on each of its arrays) with the
-// element-wise nodes that follow it applied as its outputs are assembled; a digital step is any
-// other node on a tile's digital unit.
+// multiplexed onto ADCs), a digital unit per tile, an interconnect (bus or mesh NoC), a global
+// buffer and an off-chip I/O port. It runs a mapped graph as a schedule of steps: an analog step
+// is one Conv/Dense node (one MVM per output pixel on each of its arrays) with the element-wise
+// nodes that follow it applied as its outputs are assembled; a digital step is any other node on
+// a tile's digital unit.
 //
-// Timing (see docs/architecture.md): shared resources (interconnect, global buffer, I/O) are
-// arbitrated in simulated time by the threads that use them; a resource private to one tile
-// (its cores, its digital unit) keeps its own calendar, so a tile computes the cycles of a
-// whole stream of MVMs without one kernel event per MVM (temporal decoupling). Values are
-// computed when a step is issued (GraphAnalogNetwork); bound-management repeats the values
-// cause lengthen the MVMs that had them.
+// Each step is a stage (an SC_THREAD) that takes images in order: it wakes when the first input
+// rows it needs are in the global buffer and books its work on the calendars of the resources it
+// uses (its cores, digital units, interconnect links and ports, buffer ports), row by row, then
+// hands the image on. Without pipelining one step of one image runs at a time; with
+// `pipeline.mode: layers` a step starts on the rows that have arrived and several images stream
+// through (see docs/architecture.md). Values are computed when an image is admitted
+// (GraphAnalogNetwork); bound-management repeats and value-dependent converter times lengthen
+// the MVMs that had them.
 
 #include <functional>
 #include <memory>
@@ -49,6 +51,9 @@ struct LayerCounters {
   Counter* digital_ops;
   Counter* cycles;
   Counter* bm_repeats;
+  Counter* busy;         ///< cycles its busiest core stream or unit worked
+  Counter* input_stall;  ///< cycles cores waited for input rows between pixels
+  Counter* core_stall;   ///< cycles an image's input waited for cores busy with the previous
 };
 
 /// @brief One step of the schedule: an analog layer with the element-wise nodes fused after it,
@@ -64,6 +69,9 @@ struct Step {
   std::vector<uint64_t> copy_ops;        ///< analog step: home-tile ops per output pixel, per copy
   uint64_t in_bytes = 0, out_bytes = 0;  ///< read from / written to the global buffer
   std::vector<int> release;              ///< values no later step reads
+  int out_value = -1;                    ///< the value it stores (-1: views only)
+  std::vector<int> producers;            ///< steps whose outputs it reads (-1: the image)
+  std::vector<int> consumers;            ///< steps that read its output
 };
 
 /// @brief One analog core: array, DAC bank (one DAC per row), ADC bank shared by the columns.
@@ -82,25 +90,33 @@ class CoreModule {
   Counter& s_busy;
 };
 
-/// @brief A tile: its cores and digital unit; receives a layer's input, runs its arrays' MVM
-/// streams, accumulates and sends the partial sums of the outputs it does not assemble.
+/// @brief A tile: its cores and digital unit. Its time is kept on their calendars.
 class TileModule : public sc_core::sc_module {
  public:
-  SC_HAS_PROCESS(TileModule);
-  TileModule(sc_core::sc_module_name name, Chip& chip, int index, Params& p,
-             const std::string& stat_name, StatGroup& parent);
-  sc_core::sc_fifo<int> jobs;  ///< steps to work on
+  TileModule(sc_core::sc_module_name name, Params& p, const std::string& stat_name,
+             StatGroup& parent);
   DigitalUnit& digital() { return *m_digital; }
   StatGroup& stats() { return m_stats; }
   std::vector<std::unique_ptr<CoreModule>>& cores() { return m_cores; }
 
  private:
-  void run();
-  Chip& m_chip;
-  int m_index;
   StatGroup m_stats;
   std::unique_ptr<DigitalUnit> m_digital;
   std::vector<std::unique_ptr<CoreModule>> m_cores;
+};
+
+/// @brief One step of the schedule as a pipeline stage: takes images in order as the steps it
+/// reads from hand them on.
+class StageModule : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(StageModule);
+  StageModule(sc_core::sc_module_name name, Chip& chip, int step, int capacity);
+  sc_core::sc_fifo<int64_t> inbox;  ///< one token per producer and image
+
+ private:
+  void run();
+  Chip& m_chip;
+  int m_step;
 };
 
 class Chip : public sc_core::sc_module {
@@ -134,6 +150,16 @@ class Chip : public sc_core::sc_module {
   Cycles first_latency() const { return m_first_latency; }
   Cycles min_latency() const { return m_min_latency; }
   Cycles max_latency() const { return m_max_latency; }
+  /// @brief Mean over images of admission to output out.
+  double mean_latency() const { return m_done ? double(m_latency_sum) / double(m_done) : 0.0; }
+  /// @brief The step whose busiest resource (core stream or unit) worked longest per image.
+  int bottleneck_step() const;
+  /// @brief Cycles between images leaving the chip once the pipeline is full: the mean interval
+  /// over the second half of the images (the whole run's mean below 4 images).
+  double steady_interval() const;
+  /// @brief When each image's output left the chip, from the first image's admission.
+  const std::vector<Cycles>& done_times() const { return m_done_at; }
+  bool pipelined() const { return m_pipelined; }
   int64_t images_done() const { return m_done; }
   StatGroup& stats() { return m_stats; }
   const std::vector<Step>& steps() const { return m_steps; }
@@ -144,7 +170,7 @@ class Chip : public sc_core::sc_module {
   /// @brief Peak bytes of values live in the global buffer at one step.
   uint64_t peak_buffer_bytes() const { return m_peak_live; }
 
-  // Used by the tiles.
+  // Used by the stages.
   Cycles now() const;
   void wait_until(Cycles t);
   /// @brief Cycles of one MVM pass of @p cols columns on zero codes: DAC settle + integration +
@@ -157,7 +183,7 @@ class Chip : public sc_core::sc_module {
   TileModule& tile(int i) { return *m_tiles[size_t(i)]; }
 
  private:
-  friend class TileModule;
+  friend class StageModule;
   /// What one tile does in one analog step, per copy of the layer on it.
   struct TileWork {
     int tile = 0;
@@ -171,12 +197,35 @@ class Chip : public sc_core::sc_module {
     };
     std::vector<Copy> copies;
   };
+  /// An image in flight: when each chunk of each stored value is in the global buffer, its
+  /// analog steps' pixel times per tile work and copy, the stages done with it.
+  struct Image {
+    int64_t index = -1;
+    Cycles t0, in;
+    std::vector<std::vector<Cycles>> ready;
+    std::vector<Cycles> end;  ///< per step: when its last output chunk was stored
+    std::vector<std::vector<std::vector<std::vector<uint32_t>>>> px;  ///< [step][work][copy][j]
+    std::vector<float> logits;
+    int stages_done = 0;
+  };
   void controller();
+  void retire();
+  void stage(int s);
+  void admit(Image& im, int64_t img);
   void compensation_phase();
   void build_schedule();
-  void run_analog_step(int s);
-  void run_digital_step(int s);
-  void tile_step(int tile, int s);
+  /// When each chunk of value @p v of @p im is in the global buffer (views: their bases, whole).
+  std::vector<Cycles> ready_of(const Image& im, int v) const;
+  void schedule_analog(int s, Image& im, Cycles floor);
+  void schedule_digital(int s, Image& im, Cycles floor);
+  /// Reads chunks of @p bytes from the global buffer as they are ready and sends them to
+  /// @p tiles (the whole value multicast, or each tile its @p share of it); per tile the
+  /// arrival of each chunk, made non-decreasing.
+  std::vector<std::vector<Cycles>> deliver(LayerCounters& lc, const std::vector<Cycles>& ready,
+                                           uint64_t bytes, const std::vector<int>& tiles,
+                                           const std::vector<uint64_t>& share);
+  /// Sends @p bytes from tile @p from to the global buffer at @p at and stores them.
+  Cycles store(LayerCounters& lc, Cycles at, uint64_t bytes, int from);
   LayerCounters make_counters(const std::string& name, StatGroup& parent, EnergyLedger& ledger);
 
   std::string m_name;
@@ -206,12 +255,20 @@ class Chip : public sc_core::sc_module {
   /// Bytes and energy actions of a transfer, charged to @p lc.
   Transfer charge(LayerCounters& lc, uint64_t bytes, const Transfer& t);
 
-  // The analog step in flight: when its input has reached each tile; per copy and pixel, when its
-  // last contribution is at the home tile; the tiles still working.
-  std::vector<Cycles> m_in_done;
-  std::vector<Cycles> m_ready;
-  int m_pending_tiles = 0;
-  sc_core::sc_event m_tiles_done;
+  // Pipeline: stages, images in flight, chunks per value, cores' calendars per step.
+  bool m_pipelined = false;
+  int m_in_flight_max = 1, m_in_flight = 0;
+  std::vector<std::unique_ptr<StageModule>> m_stages;
+  std::vector<std::vector<int>> m_base;  ///< per value: the stored values a view reads
+  std::vector<int> m_chunks;             ///< per value: rows the pipeline tracks
+  std::vector<std::vector<std::vector<Cycles>>> m_core_free;  ///< [step][work][copy]
+  std::vector<Image> m_slots;
+  std::vector<std::vector<int>> m_tokens;  ///< [step][slot] tokens received
+  sc_core::sc_event m_stage_done;          ///< a stage finished an image
+  sc_core::sc_event m_slot_free;
+  std::vector<Cycles> m_done_at;
+  Cycles m_start;
+  uint64_t m_latency_sum = 0;
 
   const float* m_images = nullptr;
   int64_t m_count = 0, m_sample = 0, m_done = 0;

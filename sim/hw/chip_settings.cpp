@@ -66,6 +66,19 @@ ChipSettings read_chip_settings(Params& p) {
                      .unit("bit")
                      .range(1, 64)
                      .def(16);
+  Params pp = p.child("pipeline");
+  cs.pipelined =
+      std::string(pp.get<std::string>("mode")
+                      .desc("none: one step of one image at a time; layers: a step starts on "
+                            "the rows of its input that have arrived, and images stream")
+                      .choices({"none", "layers"})
+                      .def("none")) == "layers";
+  cs.images_in_flight = pp.get<int>("images_in_flight")
+                            .desc("layers: images admitted before the first one leaves")
+                            .unit("images")
+                            .range(1, 1024)
+                            .def(4);
+  if (!cs.pipelined) cs.images_in_flight = 1;
   Params tp = p.child("tile");
   cs.cores_per_tile = tp.get<int>("cores")
                           .desc("analog cores (arrays) per tile")

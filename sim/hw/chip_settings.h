@@ -20,6 +20,8 @@ struct ChipSettings {
   int bm_max_passes = 5;  ///< 1 when bound management is off
   bool normalized_outputs = true;
   WeightEncoding encoding;
+  bool pipelined = false;  ///< layers work on different rows and images at once
+  int images_in_flight = 1;
 };
 
 /// @brief Reads the chip's settings from the `chip:` map (chip.*, chip.tile.cores,

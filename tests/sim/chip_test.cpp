@@ -461,6 +461,59 @@ TEST(ChipScenario, CnnFullAndFunctionalModesGiveBitIdenticalOutputs) {
   EXPECT_GT(repeats, 0u);
 }
 
+std::string pipelined(std::string yaml, int in_flight) {
+  return yaml + "  pipeline: {mode: layers, images_in_flight: " + std::to_string(in_flight) + "}\n";
+}
+
+TEST(ChipScenario, APipelinesSteadyIntervalIsItsSlowestStage) {
+  // Three dense layers on 64x256 arrays with 8 ADCs: 64 -> 64 (8 ADC rounds), 64 -> 256 (32
+  // rounds, the slowest MVM), 256 -> 16 (four arrays side by side, 2 rounds).
+  Graph n = dense_chain({64, 64, 256, 16}, 4);
+  const std::string chip = chip_yaml(1, 8, 64, 256, 8);
+  constexpr int kImages = 24;
+  Scenario seq("seq", chip, n, kImages);
+  Scenario pipe("pipe", pipelined(chip, 4), n, kImages);
+  sc_core::sc_start();
+  EXPECT_EQ(seq.outputs, pipe.outputs);  // timing changes, values do not
+  // Once full, the pipeline lets an image out every MVM of the slowest layer: its cores never
+  // wait, and every other resource has less work per image. The images' exits jitter by the
+  // output path's contention (at most a few bus and buffer slots, 4 cycles here), so the mean
+  // over the second half (12 intervals) is within 2 x 4 / 12 cycles.
+  EXPECT_NEAR(pipe.chip->steady_interval(), double(mvm(256, 8)), 2.0 * 4 / (kImages / 2));
+  for (int l = 0; l < 3; ++l) {
+    EXPECT_LE(pipe.chip->layer_counters()[size_t(l)].busy->count(), kImages * mvm(256, 8));
+  }
+  EXPECT_EQ(pipe.chip->layer_counters()[1].busy->count(), kImages * mvm(256, 8));
+  // One at a time, an image leaves every full latency.
+  EXPECT_EQ(seq.chip->steady_interval(), double(seq.chip->first_latency().count()));
+  EXPECT_GT(seq.chip->first_latency().count(), 3 * mvm(256, 8));
+  // In the pipeline the first image shares the bus and buffer with those behind it.
+  EXPECT_GE(pipe.chip->first_latency(), seq.chip->first_latency());
+  EXPECT_GT(pipe.chip->layer_counters()[1].core_stall->count(), 0u);  // images queue for it
+  EXPECT_EQ(seq.chip->layer_counters()[1].core_stall->count(), 0u);
+  EXPECT_LT(pipe.chip->total_cycles().count() * 2, seq.chip->total_cycles().count());
+}
+
+TEST(ChipScenario, PipelinedConvolutionsStartOnTheRowsThatHaveArrived) {
+  // conv 3x3 pad 1 -> conv 3x3 pad 1 on 12x12: the second layer's output row r needs rows up to
+  // r + 1 of the first's, so it runs while the first is still streaming.
+  GraphBuilder b({2, 12, 12}, 6);
+  int v = b.conv(b.graph().input, 4, 3, 1, 1, 1, "conv1");
+  v = b.conv(v, 4, 3, 1, 1, 1, "conv2");
+  Graph g = b.finish(v);
+  const std::string chip = chip_yaml(2, 1, 64, 16, 4);
+  Scenario seq("seq", chip, g, 1);
+  Scenario pipe("pipe", pipelined(chip, 1), g, 1);
+  sc_core::sc_start();
+  EXPECT_EQ(seq.outputs, pipe.outputs);
+  const uint64_t stream = 144 * mvm(4, 4);  // one layer's pixels
+  // One after the other, the two streams add up; overlapped, the image takes about one stream
+  // plus the rows the second layer waits for.
+  EXPECT_GT(seq.chip->first_latency().count(), 2 * stream);
+  EXPECT_LT(pipe.chip->first_latency().count(), stream + stream / 4);
+  EXPECT_GT(pipe.layer_cycles(0) + pipe.layer_cycles(1), pipe.chip->first_latency().count());
+}
+
 TEST(ChipScenario, ConvLayerStreamsItsPixelsAndDigitalStepsTakeTheirOps) {
   // 1x6x6 -> 4 channels, 3x3, pad 1: 36 pixels, one 9x4 array; then a 2x2 max pool.
   GraphBuilder b({1, 6, 6}, 3);
