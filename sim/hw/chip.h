@@ -155,7 +155,8 @@ class Chip : public sc_core::sc_module {
   /// @brief The step whose busiest resource (core stream or unit) worked longest per image.
   int bottleneck_step() const;
   /// @brief Cycles between images leaving the chip once the pipeline is full: the mean interval
-  /// over the second half of the images (the whole run's mean below 4 images).
+  /// over the second half of the exits, at least the busiest stage's work per image (the whole
+  /// run's mean below 4 images).
   double steady_interval() const;
   /// @brief When each image's output left the chip, from the first image's admission.
   const std::vector<Cycles>& done_times() const { return m_done_at; }
