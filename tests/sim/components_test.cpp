@@ -34,6 +34,30 @@ TEST(Resource, ForgetsOldIntervalsAndTreatsTheirTimeAsBusy) {
   EXPECT_EQ(r.reserve(Cycles(0), Cycles(5)).count(), 21u + 2 * Resource::kWindow - 2);
 }
 
+std::unique_ptr<Buffer> sram(const std::string& fields, std::unique_ptr<ConfigNode>& root) {
+  root = parse_config_text("buf: {impl: sram, " + fields + "}\n", "buf.yaml");
+  Params top(root.get(), "", std::make_shared<ParamContext>());
+  Params p = top.child("buf");
+  return Registry<Buffer>::create(p);
+}
+
+TEST(Sram, AccessesThatFindEveryPortBusyStallAndASecondPortServesThemAtOnce) {
+  std::unique_ptr<ConfigNode> r1, r2;
+  StatGroup g("chip");
+  EnergyLedger ledger;
+  auto one = sram("width: 16B, ports: 1, latency: 1", r1);
+  auto two = sram("width: 16B, ports: 2, latency: 1", r2);
+  one->attach(g, "one", ledger);
+  two->attach(g, "two", ledger);
+  // Two 64 B reads at cycle 5: 4 cycles each on a port, then 1 cycle of latency.
+  EXPECT_EQ(one->access(Cycles(5), 64, false).done.count(), 5u + 4 + 1);
+  EXPECT_EQ(one->access(Cycles(5), 64, false).done.count(), 5u + 8 + 1);  // waits 4 cycles
+  EXPECT_EQ(two->access(Cycles(5), 64, false).done.count(), 5u + 4 + 1);
+  EXPECT_EQ(two->access(Cycles(5), 64, true).done.count(), 5u + 4 + 1);
+  EXPECT_EQ(g.find("one.wait_cycles")->value(), 4.0);
+  EXPECT_EQ(g.find("two.wait_cycles")->value(), 0.0);
+}
+
 // A mesh of `cols` x `rows` routers from YAML, connected to `tiles` tiles.
 struct MeshUnderTest {
   std::unique_ptr<ConfigNode> root;
