@@ -442,6 +442,15 @@ Transfer Chip::charge(LayerCounters& lc, uint64_t bytes, const Transfer& t) {
   return t;
 }
 
+namespace {
+/// Part @p i of @p total split into @p parts (rows of a value): equal parts, the last one
+/// taking the remainder.
+uint64_t part_of(uint64_t total, size_t parts, size_t i) {
+  const uint64_t each = total / parts;
+  return i + 1 < parts ? each : total - each * (parts - 1);
+}
+}  // namespace
+
 std::vector<Cycles> Chip::ready_of(const Image& im, int v) const {
   const std::vector<int>& b = m_base[size_t(v)];
   if (b.size() == 1 && b[0] == v) return im.ready[size_t(v)];
@@ -461,11 +470,8 @@ std::vector<std::vector<Cycles>> Chip::deliver(LayerCounters& lc, const std::vec
   for (size_t c = 0; c < G; ++c) order[c] = c;
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return ready[a] < ready[b]; });
-  auto part = [G](uint64_t total, size_t c) {
-    return c + 1 < G ? total / G : total - total / G * (G - 1);
-  };
   for (size_t c : order) {
-    const uint64_t chunk = part(bytes, c);
+    const uint64_t chunk = part_of(bytes, G, c);
     const Cycles read = m_gbuf->access(ready[c], chunk, false).done;
     *lc.buffer_read_bytes += chunk;
     if (m_bus->multicasts()) {
@@ -476,7 +482,7 @@ std::vector<std::vector<Cycles>> Chip::deliver(LayerCounters& lc, const std::vec
       }
     } else {
       for (size_t i = 0; i < tiles.size(); ++i) {
-        const uint64_t b = part(share[i], c);
+        const uint64_t b = part_of(share[i], G, c);
         arrive[i][c] = charge(lc, b, m_bus->transfer(read, b, kGlobalBufferPort, tiles[i])).done;
       }
     }
@@ -635,15 +641,11 @@ void Chip::schedule_digital(int s, Image& im, Cycles floor) {
       }
       a = max(a, in[size_t(hi)]);
     }
-    const uint64_t row_ops =
-        r + 1 < Go ? ops / uint64_t(Go) : ops - ops / uint64_t(Go) * uint64_t(Go - 1);
+    const uint64_t row_ops = part_of(ops, size_t(Go), size_t(r));
     const Slot x = unit.execute(a, row_ops);
     busy += (x.done - x.start).count();
     *lc.digital_ops += row_ops;
-    const uint64_t bytes = r + 1 < Go
-                               ? st.out_bytes / uint64_t(Go)
-                               : st.out_bytes - st.out_bytes / uint64_t(Go) * uint64_t(Go - 1);
-    out[size_t(r)] = store(lc, x.done, bytes, st.tile);
+    out[size_t(r)] = store(lc, x.done, part_of(st.out_bytes, size_t(Go), size_t(r)), st.tile);
   }
   *lc.busy += busy;
 }
@@ -652,7 +654,7 @@ void Chip::stage(int s) {
   StageModule& me = *m_stages[size_t(s)];
   const Step& st = m_steps[size_t(s)];
   const size_t K = m_slots.size();
-  const Graph* g = m_analog ? &m_analog->graph() : nullptr;
+  const Graph& g = m_analog->graph();  // stages exist once a graph is loaded
   for (int64_t img = 0; img < m_count; ++img) {
     const size_t slot = size_t(img) % K;
     while (m_tokens[size_t(s)][slot] < int(st.producers.size())) {
@@ -662,11 +664,12 @@ void Chip::stage(int s) {
     Image& im = m_slots[slot];
     // Wake when the first input row it needs is stored (one step at a time: when the step
     // before it has finished).
-    Cycles floor = st.producers.empty() || m_pipelined || s == 0 ? Cycles() : im.end[size_t(s - 1)];
+    Cycles floor;
+    if (!m_pipelined) floor = s == 0 ? im.in : im.end[size_t(s - 1)];
     Cycles first;
     bool any = false;
     for (int i : st.nodes) {
-      for (int v : g->nodes[size_t(i)].inputs) {
+      for (int v : g.nodes[size_t(i)].inputs) {
         for (int b : m_base[size_t(v)]) {
           if (im.ready[size_t(b)].empty()) continue;
           const Cycles c =
@@ -676,7 +679,6 @@ void Chip::stage(int s) {
         }
       }
     }
-    if (!m_pipelined && s == 0) floor = im.in;
     const Cycles wake = max(any ? first : im.in, floor);
     wait_until(wake);
     if (st.layer >= 0) {
@@ -865,9 +867,9 @@ double Chip::steady_interval() const {
   // short; the busiest stage's work per image bounds the interval from below as well.
   const size_t h = n / 2;
   const double window = double((m_done_at.back() - m_done_at[h - 1]).count()) / double(n - h);
-  const double stage =
-      m_layers.empty() ? 0.0
-                       : double(m_layers[size_t(bottleneck_step())].busy->count()) / double(n);
+  const double stage = m_layers.empty()
+                           ? 0.0
+                           : double(m_layers[size_t(bottleneck_step())].busy->count()) / double(n);
   return std::max(window, stage);
 }
 
