@@ -46,7 +46,7 @@ class UniformDac : public Dac {
     m_bits = p.get<int>("bits")
                  .desc("DAC resolution (levels 2^bits - 1, symmetric)")
                  .unit("bit")
-                 .range(2, 16)
+                 .range(2, 24)
                  .def(8);
     m_bound = p.get<double>("bound")
                   .desc("input range +-bound in normalized units")
@@ -60,20 +60,21 @@ class UniformDac : public Dac {
                                          .def(1)));
     // 1-bit DAC: 4 mW for 8x128 DACs, one conversion each per 100 ns read: 4 mW x 100 ns / 1024
     // = 0.39 pJ per bit per conversion (Shafiee et al., ISAAC, ISCA 2016, IMA component table);
-    // scaled linearly with bits (assumed).
+    // scaled linearly with bits (assumed). A bit-serial DAC converts one bit per read.
+    const int conv_bits = m_coding == InputCoding::BitSerial ? 1 : m_bits;
     double e_bit = p.get<double>("energy_per_bit")
                        .desc("energy per conversion per bit")
                        .unit("pJ")
                        .range(0.0, 1e6)
                        .def(0.39);
-    m_cost.energy_pj = e_bit * m_bits;
+    m_cost.energy_pj = e_bit * conv_bits;
     // 0.00017 mm2 for 1024 1-bit DACs (ISAAC, ISCA 2016): 0.166 um2 each; scaled with bits.
     m_cost.area_um2 = p.get<double>("area_per_bit")
                           .desc("area of one DAC per bit")
                           .unit("um2")
                           .range(0.0, 1e9)
                           .def(0.166) *
-                      m_bits;
+                      conv_bits;
     m_cost.leakage_mw = p.get<double>("leakage")
                             .desc("static power of one DAC")
                             .unit("mW")

@@ -7,8 +7,8 @@
 namespace pcmsim {
 
 const std::vector<std::string>& energy_classes() {
-  static const std::vector<std::string> c = {"array",        "dac",    "adc",    "digital",
-                                             "interconnect", "buffer", "leakage"};
+  static const std::vector<std::string> c = {"array",   "dac",          "adc",    "periphery",
+                                             "digital", "interconnect", "buffer", "leakage"};
   return c;
 }
 
@@ -70,6 +70,14 @@ double EnergyLedger::leakage_mw() const {
 std::map<std::string, double> EnergyLedger::area_by_class_um2() const {
   std::map<std::string, double> m;
   for (const Area& a : m_areas) m[a.cls] += a.um2;
+  return m;
+}
+
+std::map<std::string, double> EnergyLedger::area_by_class_um2(const std::string& component) const {
+  std::map<std::string, double> m;
+  for (const Area& a : m_areas) {
+    if (a.component == component || a.component.rfind(component + ".", 0) == 0) m[a.cls] += a.um2;
+  }
   return m;
 }
 

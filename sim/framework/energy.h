@@ -37,6 +37,8 @@ class EnergyLedger {
   std::map<std::string, double> class_energy_of(const std::string& component) const;
   double leakage_mw() const;
   std::map<std::string, double> area_by_class_um2() const;
+  /// @brief Area by class of @p component and the components below it (dotted paths).
+  std::map<std::string, double> area_by_class_um2(const std::string& component) const;
   double total_area_um2() const;
 
  private:

@@ -29,6 +29,14 @@ TileModule::TileModule(sc_module_name name, Params& p, const std::string& stat_n
     : sc_module(name), m_stats(stat_name, &parent) {
   Params dp = p.child("digital");
   m_digital = Registry<DigitalUnit>::create(dp);
+  if (p.has("buffer")) {
+    Params bp = p.child("buffer");
+    m_buffer = Registry<Buffer>::create(bp);
+  }
+  if (p.has("bus")) {
+    Params bp = p.child("bus");
+    m_bus = Registry<Interconnect>::create(bp);
+  }
 }
 
 StageModule::StageModule(sc_module_name name, Chip& chip, int step, int capacity)
@@ -41,7 +49,7 @@ void StageModule::run() { m_chip.stage(m_step); }
 // ---------------------------------------------------------------- chip
 
 Chip::Chip(sc_module_name name, Params p, bool ideal, EnergyLedger& ledger)
-    : sc_module(name), m_stats(std::string(name)) {
+    : sc_module(name), m_ledger(ledger), m_stats(std::string(name)) {
   // 1. The chip's own settings, then 2. its component implementations.
   const ChipSettings cs = read_chip_settings(p);
   m_name = cs.name;
@@ -51,22 +59,26 @@ Chip::Chip(sc_module_name name, Params p, bool ideal, EnergyLedger& ledger)
   m_cores_n = cs.cores_per_tile;
   m_act_bytes = int(ceil_div(uint64_t(cs.activation_bits), 8));
   m_psum_bytes = int(ceil_div(uint64_t(cs.psum_bits), 8));
+  m_psum_bits = cs.psum_bits;
   m_encoding = cs.encoding;
   m_pipelined = cs.pipelined;
   m_in_flight_max = cs.images_in_flight;
+  m_periphery = cs.periphery;
+  m_tile_or = cs.tile_output_register;
 
   Params bp = p.child("interconnect");
   m_bus = Registry<Interconnect>::create(bp);
+  m_bus->connect(m_tiles_n);  // first: an auto-sized mesh knows its routers (area) once placed
   m_bus->attach(m_stats, "interconnect", ledger);
-  m_bus->connect(m_tiles_n);
   Params iop = p.child("io");
   m_io = Registry<Interconnect>::create(iop);
-  m_io->attach(m_stats, "io", ledger);
   m_io->connect(m_tiles_n);
+  m_io->attach(m_stats, "io", ledger);
   Params gp = p.child("global_buffer");
   m_gbuf = Registry<Buffer>::create(gp);
   m_gbuf->attach(m_stats, "global_buffer", ledger);
   Params tp = p.child("tile");
+  if (tp.has("buffer")) m_tbuf_where = tp.child("buffer").where("size");
   Params cp = tp.child("core");
   Params ap = cp.child("array");
   m_array = Registry<ArrayModel>::create(ap);
@@ -98,6 +110,17 @@ Chip::Chip(sc_module_name name, Params p, bool ideal, EnergyLedger& ledger)
     m_tiles.push_back(std::make_unique<TileModule>(tn.c_str(), tp, tn, m_stats));
     TileModule& tile = *m_tiles.back();
     tile.digital().attach(tile.stats(), "digital", ledger);
+    if (tile.buffer()) tile.buffer()->attach(tile.stats(), "buffer", ledger);
+    if (tile.bus()) {
+      tile.bus()->connect(m_cores_n);
+      tile.bus()->attach(tile.stats(), "bus", ledger);
+    }
+    tile.s_out_bytes = &tile.stats().counter(
+        "output_bytes", "B", "activation bytes leaving through its output register");
+    const std::string tpath = tile.stats().full_name();
+    ledger.bind(tpath, "periphery", *tile.s_out_bytes, m_tile_or.energy_pj);
+    ledger.area(tpath, "periphery", m_tile_or.area_um2);
+    ledger.leakage(tpath, m_tile_or.leakage_mw);
     for (int c = 0; c < m_cores_n; ++c) {
       tile.cores().push_back(
           std::make_unique<CoreModule>("core" + std::to_string(c), tile.stats()));
@@ -105,6 +128,7 @@ Chip::Chip(sc_module_name name, Params p, bool ideal, EnergyLedger& ledger)
   }
   // Costs of every core, mapped or not (they are on the chip).
   const ArrayModel& a = *m_array;
+  const CorePeriphery& pe = m_periphery;
   for (const auto& tile : m_tiles) {
     for (const auto& core : tile->cores()) {
       const StatGroup* g = &core->stats();
@@ -117,6 +141,14 @@ Chip::Chip(sc_module_name name, Params p, bool ideal, EnergyLedger& ledger)
       ledger.area(path, "adc", m_adc->cost().area_um2 * m_adcs);
       ledger.leakage(path, a.leakage_mw() + m_dac->cost().leakage_mw * a.rows() +
                                m_adc->cost().leakage_mw * m_adcs);
+      ledger.bind(path, "periphery", *g->find("dac_conversions"), input_register_pj());
+      ledger.bind(path, "periphery", *g->find("adc_conversions"), per_conversion_pj());
+      ledger.area(path, "periphery",
+                  pe.sample_hold.area_um2 * a.cols() + pe.shift_add.area_um2 * pe.shift_add_units +
+                      pe.input_register.area_um2 + pe.output_register.area_um2);
+      ledger.leakage(path, pe.sample_hold.leakage_mw * a.cols() +
+                               pe.shift_add.leakage_mw * pe.shift_add_units +
+                               pe.input_register.leakage_mw + pe.output_register.leakage_mw);
     }
   }
   s_images = &m_stats.counter("images", "images", "images run through the chip");
@@ -141,17 +173,37 @@ void Chip::wait_until(Cycles t) {
   if (t > n) wait(m_period * double((t - n).count()));
 }
 
+double Chip::input_register_pj() const {
+  // One DAC conversion reads its input code from the register: 1 bit per read for bit-serial
+  // inputs, the DAC's bits otherwise.
+  const int bits = m_dac->coding() == InputCoding::BitSerial ? 1 : m_dac->bits();
+  return m_periphery.input_register.energy_pj * double(bits) / 8.0;
+}
+
+double Chip::per_conversion_pj() const {
+  // Each column conversion: one sample held, one shift-and-add, one partial sum written.
+  const CorePeriphery& pe = m_periphery;
+  return pe.sample_hold.energy_pj + pe.shift_add.energy_pj +
+         pe.output_register.energy_pj * double(m_psum_bits) / 8.0;
+}
+
 Cycles Chip::mvm_cycles(int cols, uint64_t passes, uint64_t in_lsbs, uint64_t out_lsbs) const {
   // 1. DAC settle, 2. integration on the array (duration coding: the longest pulse, below),
-  // 3. conversions: ceil(cols / ADCs) rounds.
+  // 3. conversions: ceil(cols / ADCs) rounds. With sample-and-hold overlap the array reads
+  // again while the ADCs convert the last read: reads after the first cost the longer of the two.
   const uint64_t rounds = ceil_div(uint64_t(cols), uint64_t(m_adcs));
-  Cycles pass = m_dac->cost().latency + m_adc->cost().latency * rounds;
+  Cycles front = m_dac->cost().latency;
   if (m_dac->coding() != InputCoding::Duration)
-    pass = pass + m_clock.cycles_for_ns(m_array->t_int_ns());
+    front = front + m_clock.cycles_for_ns(m_array->t_int_ns());
+  const Cycles back = m_adc->cost().latency * rounds;
+  const uint64_t reads = passes * uint64_t(m_dac->phases());
+  const Cycles fixed = m_periphery.overlap && reads > 0
+                           ? front + back + max(front, back) * (reads - 1)
+                           : (front + back) * reads;
   const double value_ns =
       m_dac->cost().ns_per_lsb * double(in_lsbs) + m_adc->cost().ns_per_lsb * double(out_lsbs);
   const Cycles value = value_ns > 0 ? m_clock.cycles_for_ns(value_ns) : Cycles(0);
-  return (pass * passes + value) * uint64_t(m_dac->phases());
+  return fixed + value * uint64_t(m_dac->phases());
 }
 
 LayerCounters Chip::make_counters(const std::string& name, StatGroup& parent,
@@ -169,6 +221,13 @@ LayerCounters Chip::make_counters(const std::string& name, StatGroup& parent,
   lc.buffer_read_bytes = &g.counter("buffer_read_bytes", "B", "global buffer bytes read");
   lc.buffer_write_bytes = &g.counter("buffer_write_bytes", "B", "global buffer bytes written");
   lc.digital_ops = &g.counter("digital_ops", "ops", "digital element operations");
+  lc.tile_buffer_read_bytes =
+      &g.counter("tile_buffer_read_bytes", "B", "tile buffer bytes read by the cores");
+  lc.tile_buffer_write_bytes =
+      &g.counter("tile_buffer_write_bytes", "B", "tile buffer bytes written as input arrives");
+  lc.tile_bus_bytes = &g.counter("tile_bus_bytes", "B", "bytes moved to the cores on tile buses");
+  lc.tile_out_bytes =
+      &g.counter("tile_output_bytes", "B", "bytes leaving the tiles' output registers");
   lc.cycles = &g.counter("cycles", "cycles", "cycles spent, summed over images");
   lc.bm_repeats = &g.counter("bm_repeats", "mvms", "MVMs repeated by bound management");
   lc.busy = &g.counter("busy_cycles", "cycles",
@@ -185,6 +244,15 @@ LayerCounters Chip::make_counters(const std::string& name, StatGroup& parent,
   ledger.bind(path, "buffer", *lc.buffer_read_bytes, m_gbuf->read_pj_per_byte());
   ledger.bind(path, "buffer", *lc.buffer_write_bytes, m_gbuf->write_pj_per_byte());
   ledger.bind(path, "digital", *lc.digital_ops, m_tiles[0]->digital().pj_per_op());
+  ledger.bind(path, "periphery", *lc.dac_conversions, input_register_pj());
+  ledger.bind(path, "periphery", *lc.adc_conversions, per_conversion_pj());
+  ledger.bind(path, "periphery", *lc.tile_out_bytes, m_tile_or.energy_pj);
+  TileModule& t0 = *m_tiles[0];
+  if (t0.buffer()) {
+    ledger.bind(path, "buffer", *lc.tile_buffer_read_bytes, t0.buffer()->read_pj_per_byte());
+    ledger.bind(path, "buffer", *lc.tile_buffer_write_bytes, t0.buffer()->write_pj_per_byte());
+  }
+  if (t0.bus()) ledger.bind(path, "interconnect", *lc.tile_bus_bytes, t0.bus()->pj_per_action());
   return lc;
 }
 
@@ -380,6 +448,18 @@ void Chip::build_schedule() {
       }
       w.in_bytes = uint64_t(std::count(used.begin(), used.end(), 1)) * uint64_t(plane) *
                    uint64_t(m_act_bytes);
+      // At once its arrays need a convolution's kernel height of input rows, or all the input.
+      w.window_bytes =
+          conv ? std::min(w.in_bytes, w.in_bytes / uint64_t(in[1]) * uint64_t(n.kernel[0]))
+               : w.in_bytes;
+      for (TileWork::Copy& c : w.copies) {
+        std::map<std::pair<int, int>, int> inputs;  // (first group, first row) -> rows
+        for (int k : c.local) {
+          const GraphBlock& b = map.blocks[size_t(l.blocks[size_t(k)])];
+          inputs[{b.group, b.row0}] = b.rows;
+        }
+        for (const auto& kv : inputs) c.vec_bytes += uint64_t(kv.second) * uint64_t(m_act_bytes);
+      }
       for (TileWork::Copy& c : w.copies) {
         std::set<std::pair<int, int>> ranges;  // (first group, first column) of its outputs
         uint64_t total = 0, distinct = 0;
@@ -412,6 +492,20 @@ void Chip::build_schedule() {
 void Chip::load(GraphAnalogNetwork& analog, StatGroup& layer_stats, EnergyLedger& layer_ledger) {
   m_analog = &analog;
   build_schedule();
+  // A tile buffer must hold the input rows its cores read at once.
+  if (const Buffer* tb = m_tiles[0]->buffer()) {
+    for (size_t s = 0; s < m_steps.size(); ++s) {
+      for (const TileWork& w : m_work[s]) {
+        if (w.window_bytes <= tb->size_bytes()) continue;
+        throw Error(m_tbuf_where + " = " + std::to_string(tb->size_bytes()) +
+                    " B: smaller than the input rows step '" + m_steps[s].name +
+                    "' needs at once on tile " + std::to_string(w.tile) + " (" +
+                    std::to_string(w.window_bytes) +
+                    " B: a convolution's kernel height of rows of the channels its arrays read, "
+                    "or a dense layer's whole input)");
+      }
+    }
+  }
   for (const Step& st : m_steps)
     m_layers.push_back(make_counters(st.name, layer_stats, layer_ledger));
   m_comp = make_counters("drift_compensation", layer_stats, layer_ledger);
@@ -462,7 +556,14 @@ std::vector<Cycles> Chip::ready_of(const Image& im, int v) const {
 
 std::vector<std::vector<Cycles>> Chip::deliver(LayerCounters& lc, const std::vector<Cycles>& ready,
                                                uint64_t bytes, const std::vector<int>& tiles,
-                                               const std::vector<uint64_t>& share) {
+                                               const std::vector<uint64_t>& share, bool buffered) {
+  // A chunk that reaches a tile with a tile buffer is written into it before the cores see it.
+  auto land = [&](size_t i, uint64_t b, Cycles at) {
+    Buffer* tb = buffered ? m_tiles[size_t(tiles[i])]->buffer() : nullptr;
+    if (!tb) return at;
+    *lc.tile_buffer_write_bytes += b;
+    return tb->access(at, b, true).done;
+  };
   const size_t G = ready.size();
   std::vector<std::vector<Cycles>> arrive(tiles.size(), std::vector<Cycles>(G));
   // Chunks in the order they are ready; each chunk its part of the bytes (the last the rest).
@@ -478,12 +579,13 @@ std::vector<std::vector<Cycles>> Chip::deliver(LayerCounters& lc, const std::vec
       const std::vector<Transfer> tr = m_bus->fan_out(read, chunk, kGlobalBufferPort, tiles);
       for (size_t i = 0; i < tiles.size(); ++i) {
         charge(lc, i == 0 ? chunk : 0, tr[i]);
-        arrive[i][c] = tr[i].done;
+        arrive[i][c] = land(i, chunk, tr[i].done);
       }
     } else {
       for (size_t i = 0; i < tiles.size(); ++i) {
         const uint64_t b = part_of(share[i], G, c);
-        arrive[i][c] = charge(lc, b, m_bus->transfer(read, b, kGlobalBufferPort, tiles[i])).done;
+        arrive[i][c] =
+            land(i, b, charge(lc, b, m_bus->transfer(read, b, kGlobalBufferPort, tiles[i])).done);
       }
     }
   }
@@ -493,6 +595,8 @@ std::vector<std::vector<Cycles>> Chip::deliver(LayerCounters& lc, const std::vec
 }
 
 Cycles Chip::store(LayerCounters& lc, Cycles at, uint64_t bytes, int from) {
+  *m_tiles[size_t(from)]->s_out_bytes += bytes;
+  *lc.tile_out_bytes += bytes;
   const Transfer x = charge(lc, bytes, m_bus->transfer(at, bytes, from, kGlobalBufferPort));
   *lc.buffer_write_bytes += bytes;
   return m_gbuf->access(x.done, bytes, true).done;
@@ -515,7 +619,7 @@ void Chip::schedule_analog(int s, Image& im, Cycles floor) {
     tiles.push_back(w.tile);
     share.push_back(w.in_bytes);
   }
-  const std::vector<std::vector<Cycles>> arrive = deliver(lc, rin, st.in_bytes, tiles, share);
+  const std::vector<std::vector<Cycles>> arrive = deliver(lc, rin, st.in_bytes, tiles, share, true);
   // Which input row an output row needs last (a convolution's window; all rows otherwise).
   const bool conv = n.op == GraphOp::Conv;
   const int64_t Gi = int64_t(rin.size());
@@ -534,15 +638,32 @@ void Chip::schedule_analog(int s, Image& im, Cycles floor) {
   for (size_t wi = 0; wi < work.size(); ++wi) {
     const TileWork& w = work[wi];
     TileModule& tm = *m_tiles[size_t(w.tile)];
+    Buffer* tbuf = tm.buffer();
+    Interconnect* tbus = tm.bus();
     for (size_t ci = 0; ci < w.copies.size(); ++ci) {
       const TileWork::Copy& c = w.copies[ci];
       const std::vector<uint32_t>& px = im.px[size_t(s)][wi][ci];
       Cycles& free = m_core_free[size_t(s)][wi][ci];
-      Cycles t = free;
+      Cycles t = free, fetched;
       uint64_t busy = 0;
       size_t j = 0;
       for (size_t p = size_t(c.copy); p < P; p += size_t(l.replicas), ++j) {
-        const Cycles a = arrive[wi][last_row(int64_t(p) / W_out)];
+        Cycles a = arrive[wi][last_row(int64_t(p) / W_out)];
+        if (tbuf || tbus) {
+          // The pixel's input vector: read from the tile buffer and carried on the tile bus
+          // into the cores' input registers, at most one vector ahead of the MVMs.
+          Cycles r = max(max(a, fetched), j == 0 ? free : t - Cycles(px[j - 1]));
+          if (tbuf) {
+            r = tbuf->access(r, c.vec_bytes, false).done;
+            *lc.tile_buffer_read_bytes += c.vec_bytes;
+          }
+          if (tbus) {
+            r = tbus->transfer(r, c.vec_bytes, kGlobalBufferPort, 0).done;
+            *lc.tile_bus_bytes += c.vec_bytes;
+          }
+          fetched = r;
+          a = r;
+        }
         if (j == 0) {
           *lc.core_stall += a < free ? (free - a).count() : 0;
         } else if (a > t) {
@@ -621,7 +742,7 @@ void Chip::schedule_digital(int s, Image& im, Cycles floor) {
     std::vector<Cycles> r = ready_of(im, v);
     for (Cycles& c : r) c = max(c, floor);
     const uint64_t bytes = uint64_t(numel(g.values[size_t(v)].shape)) * m_act_bytes;
-    arrive.push_back(deliver(lc, r, bytes, {st.tile}, {bytes})[0]);
+    arrive.push_back(deliver(lc, r, bytes, {st.tile}, {bytes}, false)[0]);
   }
   // 2. Output rows one after another, each once the input rows it reads have arrived (a
   // pooling window; the same row of an input as tall as the output; else all), then stored.
@@ -849,6 +970,70 @@ void Chip::retire() {
     m_slot_free.notify(sc_core::SC_ZERO_TIME);
   }
   m_total = now() - m_start;
+}
+
+Chip::PeakPower Chip::peak_power() const {
+  PeakPower pp;
+  const double f = m_clock.freq_ghz();
+  const ArrayModel& a = *m_array;
+  const Dac& dac = *m_dac;
+  const Adc& adc = *m_adc;
+  // 1. One core reading back to back at full scale: the longest input pulse, the largest code
+  // on every ADC, every device at g_max with full-scale inputs.
+  const uint64_t rounds = ceil_div(uint64_t(a.cols()), uint64_t(m_adcs));
+  const double in_fs = double((1 << (dac.bits() - 1)) - 1);
+  const double out_fs = double((1 << (adc.bits() - 1)) - 1);
+  const bool pwm = dac.coding() == InputCoding::Duration;
+  const double in_ns = pwm ? dac.cost().ns_per_lsb * in_fs : 0.0;
+  const double out_ns = adc.cost().ns_per_lsb * out_fs * double(rounds);
+  const Cycles front = dac.cost().latency + m_clock.cycles_for_ns(pwm ? in_ns : a.t_int_ns());
+  const Cycles back = adc.cost().latency * rounds + m_clock.cycles_for_ns(out_ns);
+  // As mvm_cycles(): without overlap the value-dependent times round up once, together.
+  const Cycles whole = dac.cost().latency + adc.cost().latency * rounds +
+                       (pwm ? Cycles(0) : m_clock.cycles_for_ns(a.t_int_ns())) +
+                       m_clock.cycles_for_ns(in_ns + out_ns);
+  const double read_ns = m_clock.to_ns(m_periphery.overlap ? max(front, back) : whole);
+  const double rows = a.rows(), cols = a.cols();
+  const CorePeriphery& pe = m_periphery;
+  auto& core = pp.per_core;
+  core["array"] = a.read_energy_pj(rows * cols * m_device->g_max_uS()) / read_ns + a.leakage_mw();
+  core["dac"] = rows * dac.cost().energy_pj / read_ns + rows * dac.cost().leakage_mw;
+  core["adc"] = cols * adc.cost().energy_pj / read_ns + m_adcs * adc.cost().leakage_mw;
+  core["periphery"] = (rows * input_register_pj() + cols * per_conversion_pj()) / read_ns +
+                      cols * pe.sample_hold.leakage_mw +
+                      pe.shift_add_units * pe.shift_add.leakage_mw + pe.input_register.leakage_mw +
+                      pe.output_register.leakage_mw;
+  // 2. A tile: its cores; its units, buffer and bus at full width; its output register taking
+  // every weight's output (cores x columns / arrays per weight) once per MVM; its share of the
+  // interconnect.
+  const TileModule& t0 = *m_tiles[0];
+  auto& tile = pp.per_tile;
+  for (const auto& kv : core) tile[kv.first] = kv.second * m_cores_n;
+  const double mvm_ns = read_ns * dac.phases();
+  const double outputs = double(m_cores_n) * cols / double(m_encoding.levels());
+  tile["periphery"] += m_tile_or.energy_pj * outputs * m_act_bytes / mvm_ns + m_tile_or.leakage_mw;
+  tile["digital"] += t0.digital().peak_mw(f);
+  if (t0.buffer()) tile["buffer"] += t0.buffer()->peak_mw(f);
+  if (t0.bus()) tile["interconnect"] += t0.bus()->peak_mw(f);
+  tile["interconnect"] += m_bus->peak_mw(f) / m_tiles_n;
+  // 3. The chip: its tiles, the global buffer and the I/O port.
+  for (const auto& kv : tile) pp.chip[kv.first] = kv.second * m_tiles_n;
+  pp.chip["buffer"] += m_gbuf->peak_mw(f);
+  pp.chip["interconnect"] += m_io->peak_mw(f);
+  for (const auto& kv : tile) pp.tile_mw += kv.second;
+  for (const auto& kv : pp.chip) pp.chip_mw += kv.second;
+  pp.mvm_ns = mvm_ns;
+  pp.peak_tops = 2.0 * rows * cols * double(m_tiles_n) * double(m_cores_n) /
+                 double(m_encoding.levels()) / mvm_ns * 1e-3;
+  return pp;
+}
+
+std::map<std::string, double> Chip::tile_area_um2() const {
+  std::map<std::string, double> a = m_ledger.area_by_class_um2(m_tiles[0]->stats().full_name());
+  const std::map<std::string, double> ic =
+      m_ledger.area_by_class_um2(m_stats.full_name() + ".interconnect");
+  for (const auto& kv : ic) a[kv.first] += kv.second / m_tiles_n;
+  return a;
 }
 
 int Chip::bottleneck_step() const {

@@ -16,6 +16,7 @@
 // the MVMs that had them.
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <systemc>
 #include <vector>
@@ -49,6 +50,10 @@ struct LayerCounters {
   Counter* buffer_read_bytes;
   Counter* buffer_write_bytes;
   Counter* digital_ops;
+  Counter* tile_buffer_read_bytes;   ///< tile buffers: input vectors read by the cores
+  Counter* tile_buffer_write_bytes;  ///< tile buffers: input rows written as they arrive
+  Counter* tile_bus_bytes;           ///< tile buses: input vectors moved to the cores
+  Counter* tile_out_bytes;           ///< bytes leaving the tiles through their output registers
   Counter* cycles;
   Counter* bm_repeats;
   Counter* busy;         ///< cycles its busiest core stream or unit worked
@@ -90,18 +95,28 @@ class CoreModule {
   Counter& s_busy;
 };
 
-/// @brief A tile: its cores and digital unit. Its time is kept on their calendars.
+/// @brief A tile: its cores, digital unit and, where configured, a tile buffer (input rows
+/// land in it; cores read their input vectors from it) and a tile bus (buffer or port to the
+/// cores). Its time is kept on their calendars.
 class TileModule : public sc_core::sc_module {
  public:
   TileModule(sc_core::sc_module_name name, Params& p, const std::string& stat_name,
              StatGroup& parent);
   DigitalUnit& digital() { return *m_digital; }
+  Buffer* buffer() { return m_buffer.get(); }
+  Interconnect* bus() { return m_bus.get(); }
+  const Buffer* buffer() const { return m_buffer.get(); }
+  const Interconnect* bus() const { return m_bus.get(); }
+  const DigitalUnit& digital() const { return *m_digital; }
+  Counter* s_out_bytes = nullptr;  ///< bytes sent out of the tile (its output register)
   StatGroup& stats() { return m_stats; }
   std::vector<std::unique_ptr<CoreModule>>& cores() { return m_cores; }
 
  private:
   StatGroup m_stats;
   std::unique_ptr<DigitalUnit> m_digital;
+  std::unique_ptr<Buffer> m_buffer;
+  std::unique_ptr<Interconnect> m_bus;
   std::vector<std::unique_ptr<CoreModule>> m_cores;
 };
 
@@ -170,6 +185,19 @@ class Chip : public sc_core::sc_module {
   Cycles compensation_cycles() const { return m_comp_cycles; }
   /// @brief Peak bytes of values live in the global buffer at one step.
   uint64_t peak_buffer_bytes() const { return m_peak_live; }
+  /// @brief Power at full activity, in mW, by component class: every core reading back to back
+  /// at full-scale inputs and outputs (every device at g_max: the array's upper bound), every
+  /// buffer port, bus, link and unit moving its width each cycle, plus static power.
+  struct PeakPower {
+    std::map<std::string, double> per_core, per_tile, chip;  ///< per_tile: its cores included,
+                                                             ///< its share of the interconnect
+    double tile_mw = 0, chip_mw = 0;
+    double mvm_ns = 0;     ///< one full-scale MVM of a core (every read of it)
+    double peak_tops = 0;  ///< every core's array doing full-scale MVMs back to back, 2 ops/MAC
+  };
+  PeakPower peak_power() const;
+  /// @brief Area of one tile (cores, tile components, its share of the interconnect), in um2.
+  std::map<std::string, double> tile_area_um2() const;
 
   // Used by the stages.
   Cycles now() const;
@@ -189,8 +217,10 @@ class Chip : public sc_core::sc_module {
   struct TileWork {
     int tile = 0;
     uint64_t in_bytes = 0;
+    uint64_t window_bytes = 0;  ///< input rows its arrays need at once (a conv's kernel height)
     struct Copy {
       int copy = 0;
+      uint64_t vec_bytes = 0;     ///< input bytes its cores read per pixel
       std::vector<int> local;     ///< positions in the layer's blocks
       uint64_t send_bytes = 0;    ///< partial sums per pixel (0 on the copy's home tile)
       uint64_t local_adds = 0;    ///< additions per pixel before sending
@@ -221,18 +251,27 @@ class Chip : public sc_core::sc_module {
   void schedule_digital(int s, Image& im, Cycles floor);
   /// Reads chunks of @p bytes from the global buffer as they are ready and sends them to
   /// @p tiles (the whole value multicast, or each tile its @p share of it); per tile the
-  /// arrival of each chunk, made non-decreasing.
+  /// arrival of each chunk (written into the tile buffer where @p buffered and the tile has
+  /// one), made non-decreasing.
   std::vector<std::vector<Cycles>> deliver(LayerCounters& lc, const std::vector<Cycles>& ready,
                                            uint64_t bytes, const std::vector<int>& tiles,
-                                           const std::vector<uint64_t>& share);
+                                           const std::vector<uint64_t>& share, bool buffered);
   /// Sends @p bytes from tile @p from to the global buffer at @p at and stores them.
   Cycles store(LayerCounters& lc, Cycles at, uint64_t bytes, int from);
   LayerCounters make_counters(const std::string& name, StatGroup& parent, EnergyLedger& ledger);
+  /// Core periphery energy per DAC conversion (input register) and per column conversion
+  /// (sample-and-hold, shift-and-add, output register), in pJ.
+  double input_register_pj() const;
+  double per_conversion_pj() const;
 
   std::string m_name;
   Clock m_clock;
   sc_core::sc_time m_period;
-  int m_tiles_n, m_cores_n, m_adcs, m_act_bytes, m_psum_bytes;
+  int m_tiles_n, m_cores_n, m_adcs, m_act_bytes, m_psum_bytes, m_psum_bits;
+  EnergyLedger& m_ledger;  ///< the chip's components' costs (areas, for tile_area_um2)
+  CorePeriphery m_periphery;
+  PeripheralCost m_tile_or;
+  std::string m_tbuf_where;  ///< config place of the tile buffer's size, for capacity errors
   StatGroup m_stats;
   std::unique_ptr<DeviceModel> m_device;
   std::unique_ptr<Dac> m_dac;

@@ -48,6 +48,50 @@ void read_encoding(Params& cp, WeightEncoding& e) {
   }
 }
 
+/// Reads `<name>: {energy, area, leakage}` of a peripheral, all 0 by default (no such part).
+PeripheralCost read_peripheral(Params& parent, const std::string& name, const std::string& what,
+                               const std::string& action, const std::string& per) {
+  Params p = parent.child(name);
+  PeripheralCost c;
+  c.energy_pj = p.get<double>("energy")
+                    .desc(what + ": energy per " + action)
+                    .unit("pJ")
+                    .range(0.0, 1e6)
+                    .def(0.0);
+  c.area_um2 =
+      p.get<double>("area").desc(what + ": area per " + per).unit("um2").range(0.0, 1e12).def(0.0);
+  c.leakage_mw = p.get<double>("leakage")
+                     .desc(what + ": static power per " + per)
+                     .unit("mW")
+                     .range(0.0, 1e6)
+                     .def(0.0);
+  return c;
+}
+
+void read_periphery(Params& cp, CorePeriphery& r) {
+  r.sample_hold = read_peripheral(cp, "sample_hold", "sample-and-hold", "column sample", "column");
+  r.overlap = cp.child("sample_hold")
+                  .get<bool>("overlap")
+                  .desc(
+                      "the array integrates the next read while the ADCs convert the held "
+                      "samples of the last (a read then takes the longer of the two)")
+                  .def(false);
+  r.shift_add = read_peripheral(cp, "shift_add", "shift-and-add units",
+                                "addition (one per "
+                                "conversion)",
+                                "unit");
+  r.shift_add_units = cp.child("shift_add")
+                          .get<int>("units")
+                          .desc("shift-and-add units per core")
+                          .unit("units")
+                          .range(0, 65536)
+                          .def(1);
+  r.input_register =
+      read_peripheral(cp, "input_register", "input register", "byte read into the DACs", "core");
+  r.output_register = read_peripheral(cp, "output_register", "output register",
+                                      "byte written (psum_bits per conversion)", "core");
+}
+
 }  // namespace
 
 ChipSettings read_chip_settings(Params& p) {
@@ -119,6 +163,9 @@ ChipSettings read_chip_settings(Params& p) {
                       .choices({"max", "none"})
                       .def("max")) == "max";
   read_encoding(cp, cs.encoding);
+  read_periphery(cp, cs.periphery);
+  cs.tile_output_register = read_peripheral(tp, "output_register", "tile output register",
+                                            "activation byte leaving the tile", "tile");
   return cs;
 }
 

@@ -9,6 +9,23 @@
 
 namespace pcmsim {
 
+/// @brief Cost of a core or tile peripheral without a timing model of its own: energy per
+/// action (what an action is depends on the peripheral), area and static power per instance.
+struct PeripheralCost {
+  double energy_pj = 0, area_um2 = 0, leakage_mw = 0;
+};
+
+/// @brief The analog core's periphery besides its converters (after ISAAC's IMA): sample-and-hold
+/// per column, shift-and-add units, input and output registers.
+struct CorePeriphery {
+  PeripheralCost sample_hold;  ///< per column; energy per sample (one per column conversion)
+  bool overlap = false;        ///< S&H lets the array integrate the next read while ADCs convert
+  int shift_add_units = 1;
+  PeripheralCost shift_add;        ///< per unit; energy per addition (one per conversion)
+  PeripheralCost input_register;   ///< whole register; energy per byte read into the DACs
+  PeripheralCost output_register;  ///< whole register; energy per byte (psum_bits per conversion)
+};
+
 struct ChipSettings {
   std::string name;
   double clock_ghz = 1.0;
@@ -22,6 +39,8 @@ struct ChipSettings {
   WeightEncoding encoding;
   bool pipelined = false;  ///< layers work on different rows and images at once
   int images_in_flight = 1;
+  CorePeriphery periphery;
+  PeripheralCost tile_output_register;  ///< whole register; energy per activation byte out
 };
 
 /// @brief Reads the chip's settings from the `chip:` map (chip.*, chip.tile.cores,

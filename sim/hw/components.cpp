@@ -113,6 +113,9 @@ class Bus : public Interconnect {
     ledger.area(path, "interconnect", m_area_um2);
   }
   double pj_per_action() const override { return m_pj_per_byte; }
+  double peak_mw(double ghz) const override {
+    return double(m_width) * ghz * m_pj_per_byte + m_leakage_mw;
+  }
 
  private:
   int64_t m_width;
@@ -336,6 +339,12 @@ class Mesh : public Interconnect {
     ledger.area(path, "interconnect", m_router_area * double(m_cols * m_rows));
   }
   double pj_per_action() const override { return m_router_pj + m_link_pj; }
+  double peak_mw(double ghz) const override {
+    // Each router forwards one flit per cycle on each output: four mesh links and one ejection
+    // port per tile attached; every forwarded flit counts as a router crossing and a link.
+    const double per_router = double(4 + m_conc) * ghz * (m_router_pj + m_link_pj);
+    return double(m_cols) * double(m_rows) * (per_router + m_router_leak);
+  }
 
  private:
   Params m_params;
@@ -403,6 +412,10 @@ class Sram : public Buffer {
   uint64_t size_bytes() const override { return uint64_t(m_size); }
   double read_pj_per_byte() const override { return m_read_pj; }
   double write_pj_per_byte() const override { return m_write_pj; }
+  double peak_mw(double ghz) const override {
+    return double(m_ports.size()) * double(m_width) * ghz * std::max(m_read_pj, m_write_pj) +
+           m_leakage_mw;
+  }
 
   void attach(StatGroup& parent, const std::string& name, EnergyLedger& ledger) override {
     m_stats = std::make_unique<StatGroup>(name, &parent);
@@ -463,6 +476,7 @@ class SimdUnit : public DigitalUnit {
     return {start, start + busy + m_latency};
   }
   double pj_per_op() const override { return m_pj; }
+  double peak_mw(double ghz) const override { return double(m_lanes) * ghz * m_pj + m_leakage_mw; }
 
   void attach(StatGroup& parent, const std::string& name, EnergyLedger& ledger) override {
     m_stats = std::make_unique<StatGroup>(name, &parent);

@@ -75,6 +75,9 @@ class Interconnect {
   virtual void attach(StatGroup& parent, const std::string& name, EnergyLedger& ledger) = 0;
   /// @brief Energy of one action (Transfer::actions) in pJ.
   virtual double pj_per_action() const = 0;
+  /// @brief Power in mW with every port moving its width each cycle at @p clock_ghz, static
+  /// power included.
+  virtual double peak_mw(double clock_ghz) const = 0;
 };
 
 /// @brief An SRAM buffer with ports.
@@ -87,6 +90,8 @@ class Buffer {
   virtual void attach(StatGroup& parent, const std::string& name, EnergyLedger& ledger) = 0;
   virtual double read_pj_per_byte() const = 0;
   virtual double write_pj_per_byte() const = 0;
+  /// @brief Power in mW with every port accessing its width each cycle, static power included.
+  virtual double peak_mw(double clock_ghz) const = 0;
 };
 
 /// @brief Digital vector unit: partial-sum accumulation, bias, activation.
@@ -98,6 +103,8 @@ class DigitalUnit {
   virtual Slot execute(Cycles now, uint64_t ops) = 0;
   virtual void attach(StatGroup& parent, const std::string& name, EnergyLedger& ledger) = 0;
   virtual double pj_per_op() const = 0;
+  /// @brief Power in mW with every lane busy each cycle, static power included.
+  virtual double peak_mw(double clock_ghz) const = 0;
 };
 
 }  // namespace pcmsim

@@ -561,6 +561,81 @@ TEST(ChipScenario, GlobalBufferTooSmallForTheLiveValuesIsAnError) {
   }
 }
 
+// The scenario chip with a tile buffer and a tile bus: input rows land in the buffer, the
+// cores' input vectors are read from it and carried on the bus.
+std::string tile_buffer_yaml(const std::string& size, std::string y = chip_yaml(1, 2, 64, 32, 8)) {
+  y.replace(y.find("    digital:"), 12,
+            "    buffer: {impl: sram, size: " + size +
+                ", width: 16B, ports: 1, latency: 1}\n"
+                "    bus: {impl: bus, width: 8B, latency: 1}\n    digital:");
+  return y;
+}
+
+TEST(ChipScenario, TileBufferAndBusAddTheirAccessesToTheLayer) {
+  Scenario s("chip", tile_buffer_yaml("1KiB"), dense_chain({64, 32}, 1), 1);
+  sc_core::sc_start();
+  // 64 inputs: written into the tile buffer (4 cycles at 16 B + 1), read back for the MVM (5),
+  // carried on the tile bus (8 cycles at 8 B + 1), then as without them.
+  const uint64_t layer =
+      buf(64) + bus(64) + 5 + 5 + 9 + mvm(32, 8) + digital(32) + bus(32) + buf(32);
+  EXPECT_EQ(s.layer_cycles(0), layer);
+  const LayerCounters& lc = s.chip->layer_counters()[0];
+  EXPECT_EQ(lc.tile_buffer_write_bytes->count(), 64u);
+  EXPECT_EQ(lc.tile_buffer_read_bytes->count(), 64u);
+  EXPECT_EQ(lc.tile_bus_bytes->count(), 64u);
+  EXPECT_EQ(s.stat("tile0.buffer.write_bytes"), 64.0);
+  EXPECT_EQ(s.stat("tile0.bus.bytes"), 64.0);
+}
+
+TEST(ChipScenario, TileBufferSmallerThanTheRowsALayerReadsAtOnceIsAnError) {
+  try {
+    Scenario s("chip", tile_buffer_yaml("100B", chip_yaml(2, 8, 32, 32, 8)), small_cnn(1), 1);
+    FAIL();
+  } catch (const Error& e) {
+    // conv1 reads 3 rows of 10 pixels of its 4 channels at once: 120 B at 1 B.
+    EXPECT_NE(std::string(e.what()).find("chip.tile.buffer.size = 100 B: smaller than the input "
+                                         "rows step 'conv1' needs at once on tile 0 (120 B"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(ChipScenario, SampleAndHoldOverlapsEachReadWithTheLastOnesConversions) {
+  std::string held = code_yaml("coding: bit_serial,", "sar");
+  held.replace(held.find("    core:\n"), 10, "    core:\n      sample_hold: {overlap: true}\n");
+  CodeScenario serial("serial", code_yaml("coding: bit_serial,", "sar"), 5);
+  CodeScenario overlap("overlap", held, 5);
+  sc_core::sc_start();
+  // 6 reads of DAC settle + integration (101 cycles) then 4 conversion rounds (4 cycles): in
+  // sequence 6 x 105; overlapped 101 + 4 + 5 x max(101, 4).
+  EXPECT_EQ(serial.layer_cycles(0) - overlap.layer_cycles(0), 6u * 105 - (101 + 4 + 5 * 101));
+  EXPECT_EQ(serial.outputs, overlap.outputs);
+}
+
+// Bad architecture values name the key, its value and the rule.
+void expect_config_error(const std::string& yaml, const std::string& what) {
+  try {
+    Scenario s("chip", yaml, dense_chain({64, 32}, 1), 1);
+    FAIL() << "no error for " << what;
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+  }
+}
+
+TEST(ChipScenario, ConverterBitsBeyondTheirRangeAndZeroBandwidthsAreErrors) {
+  std::string y = chip_yaml(1, 2, 64, 32, 8);
+  expect_config_error(std::string(y).replace(y.find("bits: 9"), 7, "bits: 20"),
+                      "chip.tile.core.adc.bits = 20: not in [2, 16] bit");
+  expect_config_error(std::string(y).replace(y.find("bits: 9"), 7, "bits: 1"),
+                      "chip.tile.core.adc.bits = 1: not in [2, 16] bit");
+  expect_config_error(std::string(y).replace(y.find("bits: 7"), 7, "bits: 30"),
+                      "chip.tile.core.dac.bits = 30: not in [2, 24] bit");
+  expect_config_error(std::string(y).replace(y.find("width: 32B"), 10, "width: 0B"),
+                      "chip.interconnect.width = 0B: not in [1, 1048576] B");
+  expect_config_error(std::string(y).replace(y.find("width: 8B"), 9, "width: 0B"),
+                      "chip.io.width = 0B: not in [1, 1048576] B");
+}
+
 TEST(ChipScenario, OnnxConformanceCasesThroughTheCycleLevelChip) {
   // Every supported ONNX backend case on its own chip of 16 x 16 arrays, ideal numerics, all
   // chips in one simulation: the chip's outputs equal the expected outputs.
