@@ -384,6 +384,8 @@ struct Summary {
   EnergyBreakdown energy;
   double energy_per_image_pj = 0, power_mw = 0, area_mm2 = 0, macs_per_image = 0;
   double tops = 0, tops_per_w = 0, tops_per_mm2 = 0;
+  Chip::PeakPower peak;
+  double tile_area_mm2 = 0;
   double comp_pj = 0;  ///< drift-compensation readouts (once per evaluation time)
   uint64_t comp_mvms = 0, comp_cycles = 0;
 };
@@ -439,16 +441,31 @@ std::string report_text(const Run& r, const Summary& s) {
   }
   os << "energy      " << fmt(s.energy_per_image_pj / 1000.0, 3) << " nJ per image, average power "
      << fmt(s.power_mw, 3) << " mW\n";
+  // By class: energy of this run, area, power at full activity (classes with none of the three
+  // are left out; stats.json has them all).
+  const Chip::PeakPower& pk = s.peak;
+  const std::map<std::string, double> area = r.ledger.area_by_class_um2();
+  os << "  class           pJ/image      %    area mm2      %     peak mW\n";
   for (const std::string& cls : energy_classes()) {
-    double pj = s.energy.by_class_pj.at(cls) / double(std::max<int64_t>(1, s.images));
-    double pct =
+    const double pj = s.energy.by_class_pj.at(cls) / double(std::max<int64_t>(1, s.images));
+    const double pct =
         s.energy.total_pj > 0 ? 100.0 * s.energy.by_class_pj.at(cls) / s.energy.total_pj : 0.0;
+    const double mm2 = area.count(cls) ? area.at(cls) * 1e-6 : 0.0;
+    const double peak = pk.chip.count(cls) ? pk.chip.at(cls) : 0.0;
+    if (pj == 0 && mm2 == 0 && peak == 0) continue;
     os << "  " << std::left << std::setw(13) << cls << std::right << std::setw(12) << fmt(pj, 2)
-       << " pJ  " << std::setw(5) << fmt(pct, 1) << " %\n";
+       << std::setw(7) << fmt(pct, 1) << std::setw(12) << fmt(mm2, 4) << std::setw(7)
+       << fmt(s.area_mm2 > 0 ? 100.0 * mm2 / s.area_mm2 : 0.0, 1) << std::setw(12)
+       << (cls == "leakage" ? std::string("-") : fmt(peak, 2)) << "\n";
   }
   os << "efficiency  " << fmt(s.tops_per_w, 3) << " TOPS/W, " << fmt(s.tops, 4) << " TOPS, "
      << fmt(s.tops_per_mm2, 4) << " TOPS/mm2 (1 MAC = 2 ops; " << fmt(s.macs_per_image, 0)
      << " MACs per image)\n";
+  os << "peak        " << fmt(pk.peak_tops, 2) << " TOPS at full activity (every array a "
+     << "full-scale MVM every " << fmt(pk.mvm_ns, 1) << " ns), " << fmt(pk.chip_mw / 1000.0, 3)
+     << " W: " << fmt(pk.chip_mw > 0 ? pk.peak_tops / (pk.chip_mw * 1e-3) : 0.0, 3) << " TOPS/W, "
+     << fmt(s.area_mm2 > 0 ? pk.peak_tops / s.area_mm2 : 0.0, 3) << " TOPS/mm2; a tile "
+     << fmt(pk.tile_mw, 2) << " mW, " << fmt(s.tile_area_mm2, 4) << " mm2\n";
   if (r.dataset_format == "synthetic") {
     os << "accuracy    not measured (synthetic inputs)";
   } else {
@@ -569,6 +586,8 @@ Summary summarize(const Run& r, int64_t correct) {
   s.energy_per_image_pj = s.energy.total_pj / double(std::max<int64_t>(1, s.images));
   s.power_mw = s.total_ns > 0 ? s.energy.total_pj / s.total_ns : 0.0;  // pJ / ns = mW
   s.area_mm2 = r.ledger.total_area_um2() * 1e-6;
+  s.peak = r.chip->peak_power();
+  for (const auto& kv : r.chip->tile_area_um2()) s.tile_area_mm2 += kv.second * 1e-6;
   s.macs_per_image = double(r.map.macs_per_image);
   double ops = 2.0 * s.macs_per_image * double(s.images);
   s.tops = 2.0 * s.macs_per_image * s.throughput * 1e-12;
@@ -605,7 +624,12 @@ nlohmann::ordered_json stats_json(const Run& r, const Summary& s) {
               {"area_mm2", s.area_mm2},
               {"tops", s.tops},
               {"tops_per_w", s.tops_per_w},
-              {"tops_per_mm2", s.tops_per_mm2}};
+              {"tops_per_mm2", s.tops_per_mm2},
+              {"peak_tops", s.peak.peak_tops},
+              {"peak_power_mw", s.peak.chip_mw},
+              {"tile_peak_power_mw", s.peak.tile_mw},
+              {"tile_area_mm2", s.tile_area_mm2},
+              {"full_scale_mvm_ns", s.peak.mvm_ns}};
   if (r.fp32_correct >= 0) j["run"]["fp32_correct"] = r.fp32_correct;
   nlohmann::ordered_json e;
   for (const std::string& cls : energy_classes()) e[cls] = s.energy.by_class_pj.at(cls);
@@ -616,6 +640,11 @@ nlohmann::ordered_json stats_json(const Run& r, const Summary& s) {
   nlohmann::ordered_json a;
   for (const auto& kv : r.ledger.area_by_class_um2()) a[kv.first] = kv.second;
   j["area_by_class_um2"] = a;
+  nlohmann::ordered_json pc, pt;
+  for (const auto& kv : s.peak.chip) pc[kv.first] = kv.second;
+  for (const auto& kv : s.peak.per_tile) pt[kv.first] = kv.second;
+  j["peak_power_by_class_mw"] = pc;
+  j["tile_peak_power_by_class_mw"] = pt;
   if (r.inference.enabled) {
     nlohmann::ordered_json cells = nlohmann::ordered_json::array();
     for (const Inference::Cell& c : r.inference.cells) {

@@ -229,13 +229,23 @@ TEST(Cli, ReportShowsLatencyThroughputEnergyBreakdownAndAccuracy) {
   ASSERT_EQ(r.rc, 0) << r.out;
   for (const char* s :
        {"latency ", "cycles =", "throughput", "images/s", "nJ per image", "array", "dac", "adc",
-        "digital", "interconnect", "buffer", "leakage", "TOPS/W", "accuracy    top-1"}) {
+        "digital", "interconnect", "buffer", "leakage", "TOPS/W", "TOPS/mm2", "area mm2",
+        "peak mW", "chip        hermes: 64 tiles", "accuracy    top-1"}) {
     EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
   }
   auto j = stats(d.path("o"));
   double sum = 0;
   for (auto& kv : j["energy_by_class_pj"].items()) sum += kv.value().get<double>();
   EXPECT_NEAR(sum, j["run"]["energy_pj"].get<double>(), 1e-9 * sum);
+  double area = 0, peak = 0;
+  for (auto& kv : j["area_by_class_um2"].items()) area += kv.value().get<double>();
+  EXPECT_NEAR(area * 1e-6, j["run"]["area_mm2"].get<double>(), 1e-9 * area);
+  for (auto& kv : j["peak_power_by_class_mw"].items()) peak += kv.value().get<double>();
+  EXPECT_NEAR(peak, j["run"]["peak_power_mw"].get<double>(), 1e-9 * peak);
+  // The HERMES-like default: 64 arrays of 256 x 256, a full-scale MVM each every 133 ns:
+  // 63.1 TOPS, the chip's reported one-phase peak (Le Gallo et al., Nat. Electron. 2023).
+  EXPECT_EQ(j["run"]["full_scale_mvm_ns"].get<double>(), 133.0);
+  EXPECT_NEAR(j["run"]["peak_tops"].get<double>(), 63.1, 0.05);
   std::string csv = slurp(d.path("o/layers.csv"));
   // fc1 with its ReLU: 784 B in, 256 B out, a 784x256 matrix, 1 group, 1 pixel, 1 copy, on 4
   // arrays; at least 4 MVMs per image (bound management repeats some).
