@@ -407,8 +407,8 @@ std::string report_text(const Run& r, const Summary& s) {
   std::ostringstream os;
   os << "pcmsim run: " << r.config_path << "\n";
   os << "chip        " << c.preset_name() << ": " << sh.tiles << " tiles x " << sh.cores_per_tile
-     << " cores, arrays " << sh.rows << "x" << sh.cols << ", " << fmt(c.clock().freq_ghz(), 3)
-     << " GHz, " << fmt(s.area_mm2, 3) << " mm2\n";
+     << (sh.cores_per_tile == 1 ? " core" : " cores") << ", arrays " << sh.rows << "x" << sh.cols
+     << ", " << fmt(c.clock().freq_ghz(), 3) << " GHz, " << fmt(s.area_mm2, 3) << " mm2\n";
   os << "network     " << r.onnx_path << ": " << r.graph.nodes.size() << " nodes, "
      << r.map.layers.size() << " on arrays (" << r.map.weights << " weights), " << c.steps().size()
      << " steps";
@@ -848,6 +848,9 @@ void benchmark(const RunOptions& o, int evaluations) {
             << " steps (layers) /s, "
             << fmt(r.chip->clock().to_ns(r.chip->total_cycles()) * 1e-3 / sim_s, 1)
             << " simulated us per second\n";
+  std::cout << "  SystemC: " << r.chip->kernel_events() << " events (timed waits, notifications, "
+            << "FIFO writes), " << sc_core::sc_delta_count()
+            << " delta cycles: " << rate(double(r.chip->kernel_events()) / sim_s) << " events/s\n";
 }
 
 std::string list_registry() {

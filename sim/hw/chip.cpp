@@ -170,7 +170,10 @@ Cycles Chip::now() const {
 
 void Chip::wait_until(Cycles t) {
   Cycles n = now();
-  if (t > n) wait(m_period * double((t - n).count()));
+  if (t > n) {
+    ++m_events;
+    wait(m_period * double((t - n).count()));
+  }
 }
 
 double Chip::input_register_pj() const {
@@ -815,6 +818,7 @@ void Chip::stage(int s) {
     for (int c : st.consumers) m_stages[size_t(c)]->inbox.write(img);
     ++im.stages_done;
     m_stage_done.notify(sc_core::SC_ZERO_TIME);
+    m_events += st.consumers.size() + 1;
   }
 }
 
@@ -939,7 +943,10 @@ void Chip::controller() {
     im.ready[size_t(g.input)].assign(size_t(m_chunks[size_t(g.input)]), im.in);
     for (size_t s = 0; s < m_steps.size(); ++s) {
       const std::vector<int>& pr = m_steps[s].producers;
-      if (std::find(pr.begin(), pr.end(), -1) != pr.end()) m_stages[s]->inbox.write(img);
+      if (std::find(pr.begin(), pr.end(), -1) != pr.end()) {
+        m_stages[s]->inbox.write(img);
+        ++m_events;
+      }
     }
   }
 }
@@ -968,6 +975,7 @@ void Chip::retire() {
     im.index = -1;
     --m_in_flight;
     m_slot_free.notify(sc_core::SC_ZERO_TIME);
+    ++m_events;
   }
   m_total = now() - m_start;
 }

@@ -176,6 +176,9 @@ class Chip : public sc_core::sc_module {
   /// @brief When each image's output left the chip, from the first image's admission.
   const std::vector<Cycles>& done_times() const { return m_done_at; }
   bool pipelined() const { return m_pipelined; }
+  /// @brief SystemC events the chip's processes scheduled: timed waits, event notifications and
+  /// FIFO writes (each wakes a waiting process).
+  uint64_t kernel_events() const { return m_events; }
   int64_t images_done() const { return m_done; }
   StatGroup& stats() { return m_stats; }
   const std::vector<Step>& steps() const { return m_steps; }
@@ -309,6 +312,7 @@ class Chip : public sc_core::sc_module {
   std::vector<Cycles> m_done_at;
   Cycles m_start;
   uint64_t m_latency_sum = 0;
+  uint64_t m_events = 0;
 
   const float* m_images = nullptr;
   int64_t m_count = 0, m_sample = 0, m_done = 0;
