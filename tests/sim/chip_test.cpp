@@ -546,19 +546,25 @@ TEST(ChipScenario, CopiesOfALayerShareItsPixels) {
   EXPECT_EQ(one.outputs, two.outputs);  // ideal arrays: the copies compute the same
 }
 
+// Bad architecture values name the key, its value and the rule.
+void expect_config_error(const std::string& yaml, const std::string& what,
+                         Graph net = dense_chain({64, 32}, 1)) {
+  try {
+    Scenario s("chip", yaml, std::move(net), 1);
+    FAIL() << "no error for " << what;
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+  }
+}
+
 TEST(ChipScenario, GlobalBufferTooSmallForTheLiveValuesIsAnError) {
   std::string yaml = chip_yaml(2, 8, 32, 32, 8);
   yaml.replace(yaml.find("size: 64KiB"), 11, "size: 1KiB");
-  try {
-    Scenario s("chip", yaml, small_cnn(1), 1);
-    FAIL();
-  } catch (const Error& e) {
-    // conv1's step: its 400 inputs and 800 outputs at 1 B.
-    EXPECT_NE(std::string(e.what()).find("chip.global_buffer.size = 1024 B cannot hold the values "
-                                         "live at step 'conv1' (1200 B"),
-              std::string::npos)
-        << e.what();
-  }
+  // conv1's step: its 400 inputs and 800 outputs at 1 B.
+  expect_config_error(yaml,
+                      "chip.global_buffer.size = 1024 B cannot hold the values live at step "
+                      "'conv1' (1200 B",
+                      small_cnn(1));
 }
 
 // The scenario chip with a tile buffer and a tile bus: input rows land in the buffer, the
@@ -588,16 +594,11 @@ TEST(ChipScenario, TileBufferAndBusAddTheirAccessesToTheLayer) {
 }
 
 TEST(ChipScenario, TileBufferSmallerThanTheRowsALayerReadsAtOnceIsAnError) {
-  try {
-    Scenario s("chip", tile_buffer_yaml("100B", chip_yaml(2, 8, 32, 32, 8)), small_cnn(1), 1);
-    FAIL();
-  } catch (const Error& e) {
-    // conv1 reads 3 rows of 10 pixels of its 4 channels at once: 120 B at 1 B.
-    EXPECT_NE(std::string(e.what()).find("chip.tile.buffer.size = 100 B: smaller than the input "
-                                         "rows step 'conv1' needs at once on tile 0 (120 B"),
-              std::string::npos)
-        << e.what();
-  }
+  // conv1 reads 3 rows of 10 pixels of its 4 channels at once: 120 B at 1 B.
+  expect_config_error(tile_buffer_yaml("100B", chip_yaml(2, 8, 32, 32, 8)),
+                      "chip.tile.buffer.size = 100 B: smaller than the input rows step 'conv1' "
+                      "needs at once on tile 0 (120 B",
+                      small_cnn(1));
 }
 
 TEST(ChipScenario, SampleAndHoldOverlapsEachReadWithTheLastOnesConversions) {
@@ -610,16 +611,6 @@ TEST(ChipScenario, SampleAndHoldOverlapsEachReadWithTheLastOnesConversions) {
   // sequence 6 x 105; overlapped 101 + 4 + 5 x max(101, 4).
   EXPECT_EQ(serial.layer_cycles(0) - overlap.layer_cycles(0), 6u * 105 - (101 + 4 + 5 * 101));
   EXPECT_EQ(serial.outputs, overlap.outputs);
-}
-
-// Bad architecture values name the key, its value and the rule.
-void expect_config_error(const std::string& yaml, const std::string& what) {
-  try {
-    Scenario s("chip", yaml, dense_chain({64, 32}, 1), 1);
-    FAIL() << "no error for " << what;
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
-  }
 }
 
 TEST(ChipScenario, ConverterBitsBeyondTheirRangeAndZeroBandwidthsAreErrors) {
