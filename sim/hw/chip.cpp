@@ -37,6 +37,8 @@ TileModule::TileModule(sc_module_name name, Params& p, const std::string& stat_n
     Params bp = p.child("bus");
     m_bus = Registry<Interconnect>::create(bp);
   }
+  s_out_bytes =
+      &m_stats.counter("output_bytes", "B", "activation bytes leaving through its output register");
 }
 
 StageModule::StageModule(sc_module_name name, Chip& chip, int step, int capacity)
@@ -115,8 +117,6 @@ Chip::Chip(sc_module_name name, Params p, bool ideal, EnergyLedger& ledger)
       tile.bus()->connect(m_cores_n);
       tile.bus()->attach(tile.stats(), "bus", ledger);
     }
-    tile.s_out_bytes = &tile.stats().counter(
-        "output_bytes", "B", "activation bytes leaving through its output register");
     const std::string tpath = tile.stats().full_name();
     ledger.bind(tpath, "periphery", *tile.s_out_bytes, m_tile_or.energy_pj);
     ledger.area(tpath, "periphery", m_tile_or.area_um2);
@@ -190,15 +190,19 @@ double Chip::per_conversion_pj() const {
          pe.output_register.energy_pj * double(m_psum_bits) / 8.0;
 }
 
-Cycles Chip::mvm_cycles(int cols, uint64_t passes, uint64_t in_lsbs, uint64_t out_lsbs) const {
-  // 1. DAC settle, 2. integration on the array (duration coding: the longest pulse, below),
-  // 3. conversions: ceil(cols / ADCs) rounds. With sample-and-hold overlap the array reads
-  // again while the ADCs convert the last read: reads after the first cost the longer of the two.
-  const uint64_t rounds = ceil_div(uint64_t(cols), uint64_t(m_adcs));
+std::pair<Cycles, Cycles> Chip::read_stages(int cols) const {
+  // Front: 1. DAC settle, 2. integration on the array (duration coding: the pulses, which
+  // depend on the codes). Back: 3. conversions, ceil(cols / ADCs) rounds (ramp/CCO: plus codes).
   Cycles front = m_dac->cost().latency;
   if (m_dac->coding() != InputCoding::Duration)
     front = front + m_clock.cycles_for_ns(m_array->t_int_ns());
-  const Cycles back = m_adc->cost().latency * rounds;
+  return {front, m_adc->cost().latency * ceil_div(uint64_t(cols), uint64_t(m_adcs))};
+}
+
+Cycles Chip::mvm_cycles(int cols, uint64_t passes, uint64_t in_lsbs, uint64_t out_lsbs) const {
+  // With sample-and-hold overlap the array reads again while the ADCs convert the last read:
+  // reads after the first cost the longer of the two.
+  const auto [front, back] = read_stages(cols);
   const uint64_t reads = passes * uint64_t(m_dac->phases());
   const Cycles fixed = m_periphery.overlap && reads > 0
                            ? front + back + max(front, back) * (reads - 1)
@@ -991,16 +995,16 @@ Chip::PeakPower Chip::peak_power() const {
   const uint64_t rounds = ceil_div(uint64_t(a.cols()), uint64_t(m_adcs));
   const double in_fs = double((1 << (dac.bits() - 1)) - 1);
   const double out_fs = double((1 << (adc.bits() - 1)) - 1);
-  const bool pwm = dac.coding() == InputCoding::Duration;
-  const double in_ns = pwm ? dac.cost().ns_per_lsb * in_fs : 0.0;
-  const double out_ns = adc.cost().ns_per_lsb * out_fs * double(rounds);
-  const Cycles front = dac.cost().latency + m_clock.cycles_for_ns(pwm ? in_ns : a.t_int_ns());
-  const Cycles back = adc.cost().latency * rounds + m_clock.cycles_for_ns(out_ns);
-  // As mvm_cycles(): without overlap the value-dependent times round up once, together.
-  const Cycles whole = dac.cost().latency + adc.cost().latency * rounds +
-                       (pwm ? Cycles(0) : m_clock.cycles_for_ns(a.t_int_ns())) +
-                       m_clock.cycles_for_ns(in_ns + out_ns);
-  const double read_ns = m_clock.to_ns(m_periphery.overlap ? max(front, back) : whole);
+  const uint64_t in_lsbs = uint64_t(in_fs), out_lsbs = uint64_t(out_fs) * rounds;
+  // Without overlap, one read of a full-scale MVM (mvm_cycles() is phases such reads); with it,
+  // the longer of the read's two stages, each with its full-scale codes.
+  Cycles read(mvm_cycles(a.cols(), 1, in_lsbs, out_lsbs).count() / uint64_t(dac.phases()));
+  if (m_periphery.overlap) {
+    const auto [front, back] = read_stages(a.cols());
+    read = max(front + m_clock.cycles_for_ns(dac.cost().ns_per_lsb * double(in_lsbs)),
+               back + m_clock.cycles_for_ns(adc.cost().ns_per_lsb * double(out_lsbs)));
+  }
+  const double read_ns = m_clock.to_ns(read);
   const double rows = a.rows(), cols = a.cols();
   const CorePeriphery& pe = m_periphery;
   auto& core = pp.per_core;

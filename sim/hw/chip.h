@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <systemc>
+#include <utility>
 #include <vector>
 
 #include "models/circuits/converters.h"
@@ -208,9 +209,10 @@ class Chip : public sc_core::sc_module {
   /// @brief Cycles of one MVM pass of @p cols columns on zero codes: DAC settle + integration +
   /// ADC conversions (times the phases of bit-serial inputs).
   Cycles mvm_cycles(int cols) const { return mvm_cycles(cols, 1, 0, 0); }
-  /// @brief Cycles of an array's MVM of @p cols columns: per pass DAC settle + integration (for
+  /// @brief Cycles of an array's MVM of @p cols columns: per read DAC settle + integration (for
   /// duration-coded inputs, the longest pulse) + ADC rounds (ramp/CCO: plus the rounds' largest
-  /// codes), all times the phases of bit-serial inputs; value-dependent parts rounded up once.
+  /// codes), one read per pass and bit-serial phase (with sample-and-hold overlap, reads after
+  /// the first cost the longer of the two stages); value-dependent parts rounded up once.
   Cycles mvm_cycles(int cols, uint64_t passes, uint64_t in_lsbs, uint64_t out_lsbs) const;
   TileModule& tile(int i) { return *m_tiles[size_t(i)]; }
 
@@ -265,6 +267,9 @@ class Chip : public sc_core::sc_module {
   /// Core periphery energy per DAC conversion (input register) and per column conversion
   /// (sample-and-hold, shift-and-add, output register), in pJ.
   double input_register_pj() const;
+  /// The fixed cycles of one array read of @p cols columns: {DAC settle + integration, ADC
+  /// conversion rounds}; value-dependent pulse and code times come on top.
+  std::pair<Cycles, Cycles> read_stages(int cols) const;
   double per_conversion_pj() const;
 
   std::string m_name;
