@@ -77,9 +77,7 @@ void read_periphery(Params& cp, CorePeriphery& r) {
                       "samples of the last (a read then takes the longer of the two)")
                   .def(false);
   r.shift_add = read_peripheral(cp, "shift_add", "shift-and-add units",
-                                "addition (one per "
-                                "conversion)",
-                                "unit");
+                                "addition (one per conversion)", "unit");
   r.shift_add_units = cp.child("shift_add")
                           .get<int>("units")
                           .desc("shift-and-add units per core")
