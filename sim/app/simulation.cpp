@@ -466,6 +466,15 @@ std::string report_text(const Run& r, const Summary& s) {
      << " W: " << fmt(pk.chip_mw > 0 ? pk.peak_tops / (pk.chip_mw * 1e-3) : 0.0, 3) << " TOPS/W, "
      << fmt(s.area_mm2 > 0 ? pk.peak_tops / s.area_mm2 : 0.0, 3) << " TOPS/mm2; a tile "
      << fmt(pk.tile_mw, 2) << " mW, " << fmt(s.tile_area_mm2, 4) << " mm2\n";
+  const Cycles run = c.total_cycles();
+  os << "utilization busy cycles / (units x the run's " << run.count() << " cycles)\n"
+     << "  resource               units   used    all %   used %  busiest %\n";
+  for (const Chip::Utilization& u : c.utilization()) {
+    os << "  " << std::left << std::setw(20) << u.name << std::right << std::setw(8) << u.units
+       << std::setw(7) << u.used << std::setw(9) << fmt(100.0 * u.of_all(run), 2) << std::setw(9)
+       << fmt(100.0 * u.of_used(run), 2) << std::setw(11)
+       << fmt(run.count() ? 100.0 * double(u.busiest) / double(run.count()) : 0.0, 2) << "\n";
+  }
   if (r.dataset_format == "synthetic") {
     os << "accuracy    not measured (synthetic inputs)";
   } else {
@@ -645,6 +654,14 @@ nlohmann::ordered_json stats_json(const Run& r, const Summary& s) {
   for (const auto& kv : s.peak.per_tile) pt[kv.first] = kv.second;
   j["peak_power_by_class_mw"] = pc;
   j["tile_peak_power_by_class_mw"] = pt;
+  nlohmann::ordered_json ut;
+  const Cycles run = r.chip->total_cycles();
+  for (const Chip::Utilization& u : r.chip->utilization()) {
+    ut[u.name] = {{"units", u.units},          {"used", u.used},
+                  {"busy_cycles", u.busy},     {"busiest_cycles", u.busiest},
+                  {"fraction", u.of_all(run)}, {"fraction_of_used", u.of_used(run)}};
+  }
+  j["utilization"] = ut;
   if (r.inference.enabled) {
     nlohmann::ordered_json cells = nlohmann::ordered_json::array();
     for (const Inference::Cell& c : r.inference.cells) {

@@ -22,7 +22,10 @@ CoreModule::CoreModule(const std::string& stat_name, StatGroup& parent)
       s_adc(m_stats.counter("adc_conversions", "conversions", "column outputs digitized")),
       s_x2g(m_stats.accumulator("array_x2g", "uS",
                                 "sum over MVMs of x_i^2 * G_ij (read-energy basis)")),
-      s_busy(m_stats.counter("busy_cycles", "cycles", "cycles spent in MVMs")) {}
+      s_busy(m_stats.counter("busy_cycles", "cycles", "cycles spent in MVMs")),
+      s_adc_busy(
+          m_stats.counter("adc_busy_cycles", "cycles",
+                          "cycles its ADC bank converted (every read's conversion rounds)")) {}
 
 TileModule::TileModule(sc_module_name name, Params& p, const std::string& stat_name,
                        StatGroup& parent)
@@ -197,6 +200,13 @@ std::pair<Cycles, Cycles> Chip::read_stages(int cols) const {
   if (m_dac->coding() != InputCoding::Duration)
     front = front + m_clock.cycles_for_ns(m_array->t_int_ns());
   return {front, m_adc->cost().latency * ceil_div(uint64_t(cols), uint64_t(m_adcs))};
+}
+
+Cycles Chip::adc_cycles(int cols, uint64_t passes, uint64_t out_lsbs) const {
+  const uint64_t phases = uint64_t(m_dac->phases());
+  const double value_ns = m_adc->cost().ns_per_lsb * double(out_lsbs);
+  return read_stages(cols).second * (passes * phases) +
+         (value_ns > 0 ? m_clock.cycles_for_ns(value_ns) : Cycles(0)) * phases;
 }
 
 Cycles Chip::mvm_cycles(int cols, uint64_t passes, uint64_t in_lsbs, uint64_t out_lsbs) const {
@@ -848,6 +858,7 @@ void Chip::compensation_phase() {
     core.s_adc += n * phases * uint64_t(blk.cols);
     core.s_x2g += r.x2g;
     core.s_busy += t.count();
+    core.s_adc_busy += adc_cycles(blk.cols, n, r.out_lsbs).count();
     *m_comp.mvms += n;
     *m_comp.dac_conversions += n * phases * uint64_t(blk.rows);
     *m_comp.adc_conversions += n * phases * uint64_t(blk.cols);
@@ -889,7 +900,8 @@ void Chip::admit(Image& im, int64_t img) {
           const TileWork::Copy& c = w.copies[ci];
           std::vector<uint32_t>& px = im.px[s][wi][ci];
           px.clear();
-          std::vector<uint64_t> busy(c.local.size(), 0), passes(c.local.size(), 0);
+          std::vector<uint64_t> busy(c.local.size(), 0), passes(c.local.size(), 0),
+              adc(c.local.size(), 0);
           for (size_t p = size_t(c.copy); p < P; p += size_t(l.replicas)) {
             uint64_t d = 0;
             for (size_t j = 0; j < c.local.size(); ++j) {
@@ -898,6 +910,7 @@ void Chip::admit(Image& im, int64_t img) {
               const MvmCost& mc = costs[k * P + p];
               const uint64_t cyc = mvm_cycles(b.cols, mc.passes, mc.in_lsbs, mc.out_lsbs).count();
               busy[j] += cyc;
+              adc[j] += adc_cycles(b.cols, mc.passes, mc.out_lsbs).count();
               passes[j] += mc.passes;
               d = std::max(d, cyc);
             }
@@ -915,6 +928,7 @@ void Chip::admit(Image& im, int64_t img) {
             core.s_adc += n * phases * uint64_t(b.cols);
             core.s_x2g += x2g[k];
             core.s_busy += busy[j];
+            core.s_adc_busy += adc[j];
             *lc.mvms += n;
             *lc.bm_repeats += n - pixels;
             *lc.dac_conversions += n * phases * uint64_t(b.rows);
@@ -933,6 +947,11 @@ void Chip::controller() {
   if (!m_analog || !m_images) return;
   compensation_phase();
   m_start = now();
+  // Utilization counts the images' work: the compensation readouts' is set aside.
+  m_core_busy0.clear();
+  for (const auto& t : m_tiles)
+    for (const auto& c : t->cores())
+      m_core_busy0.push_back({c->s_busy.count(), c->s_adc_busy.count()});
   const Graph& g = m_analog->graph();
   for (int64_t img = 0; img < m_count; ++img) {
     while (m_in_flight >= m_in_flight_max) wait(m_slot_free);
@@ -1068,6 +1087,53 @@ double Chip::steady_interval() const {
                            ? 0.0
                            : double(m_layers[size_t(bottleneck_step())].busy->count()) / double(n);
   return std::max(window, stage);
+}
+
+double Chip::Utilization::of_all(Cycles run) const {
+  return units && run.count() ? double(busy) / (double(units) * double(run.count())) : 0.0;
+}
+
+double Chip::Utilization::of_used(Cycles run) const {
+  return used && run.count() ? double(busy) / (double(used) * double(run.count())) : 0.0;
+}
+
+std::vector<Chip::Utilization> Chip::utilization() const {
+  std::vector<Utilization> u;
+  auto row = [&u](const std::string& name, const std::vector<uint64_t>& busy) {
+    Utilization r;
+    r.name = name;
+    r.units = busy.size();
+    for (uint64_t b : busy) {
+      r.used += b > 0;
+      r.busy += b;
+      r.busiest = std::max(r.busiest, b);
+    }
+    u.push_back(r);
+  };
+  std::vector<uint64_t> mvm, adc, tbuf, tbus, digital;
+  size_t k = 0;
+  for (const auto& t : m_tiles) {
+    for (const auto& c : t->cores()) {
+      const auto z = k < m_core_busy0.size() ? m_core_busy0[k] : std::pair<uint64_t, uint64_t>{};
+      mvm.push_back(c->s_busy.count() - z.first);
+      adc.push_back(c->s_adc_busy.count() - z.second);
+      ++k;
+    }
+    if (t->buffer())
+      for (uint64_t b : t->buffer()->port_busy()) tbuf.push_back(b);
+    if (t->bus())
+      for (uint64_t b : t->bus()->link_busy()) tbus.push_back(b);
+    digital.push_back(t->digital().busy_cycles());
+  }
+  row("arrays", mvm);
+  row("adc banks", adc);
+  row("interconnect links", m_bus->link_busy());
+  row("i/o", m_io->link_busy());
+  row("global buffer ports", m_gbuf->port_busy());
+  if (!tbuf.empty()) row("tile buffer ports", tbuf);
+  if (!tbus.empty()) row("tile buses", tbus);
+  row("digital units", digital);
+  return u;
 }
 
 }  // namespace pcmsim

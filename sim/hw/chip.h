@@ -94,6 +94,7 @@ class CoreModule {
   Counter& s_adc;
   Accumulator& s_x2g;
   Counter& s_busy;
+  Counter& s_adc_busy;
 };
 
 /// @brief A tile: its cores, digital unit and, where configured, a tile buffer (input rows
@@ -202,6 +203,17 @@ class Chip : public sc_core::sc_module {
   PeakPower peak_power() const;
   /// @brief Area of one tile (cores, tile components, its share of the interconnect), in um2.
   std::map<std::string, double> tile_area_um2() const;
+  /// @brief How busy one kind of resource was over the images' run (total_cycles()): its units,
+  /// those that did any work, their busy cycles summed and the busiest one's.
+  struct Utilization {
+    std::string name;
+    uint64_t units = 0, used = 0, busy = 0, busiest = 0;
+    double of_all(Cycles run) const;   ///< busy / (units x run)
+    double of_used(Cycles run) const;  ///< busy / (used x run)
+  };
+  /// @brief Arrays (cores doing MVMs), ADC banks, interconnect links, I/O, global buffer ports,
+  /// tile buffer ports, tile buses and digital units; the compensation readouts left out.
+  std::vector<Utilization> utilization() const;
 
   // Used by the stages.
   Cycles now() const;
@@ -214,6 +226,9 @@ class Chip : public sc_core::sc_module {
   /// codes), one read per pass and bit-serial phase (with sample-and-hold overlap, reads after
   /// the first cost the longer of the two stages); value-dependent parts rounded up once.
   Cycles mvm_cycles(int cols, uint64_t passes, uint64_t in_lsbs, uint64_t out_lsbs) const;
+  /// @brief Cycles the ADC bank converts in such an MVM: the conversion rounds of every read
+  /// (ramp/CCO: plus the codes).
+  Cycles adc_cycles(int cols, uint64_t passes, uint64_t out_lsbs) const;
   TileModule& tile(int i) { return *m_tiles[size_t(i)]; }
 
  private:
@@ -318,6 +333,8 @@ class Chip : public sc_core::sc_module {
   Cycles m_start;
   uint64_t m_latency_sum = 0;
   uint64_t m_events = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> m_core_busy0;  ///< per core at the first image:
+                                                            ///< {MVM, ADC} busy cycles
 
   const float* m_images = nullptr;
   int64_t m_count = 0, m_sample = 0, m_done = 0;

@@ -116,6 +116,7 @@ class Bus : public Interconnect {
   double peak_mw(double ghz) const override {
     return double(m_width) * ghz * m_pj_per_byte + m_leakage_mw;
   }
+  std::vector<uint64_t> link_busy() const override { return {m_link.busy().count()}; }
 
  private:
   int64_t m_width;
@@ -345,6 +346,19 @@ class Mesh : public Interconnect {
     const double per_router = double(4 + m_conc) * ghz * (m_router_pj + m_link_pj);
     return double(m_cols) * double(m_rows) * (per_router + m_router_leak);
   }
+  std::vector<uint64_t> link_busy() const override {
+    // Links to a neighbour only: a router on the mesh's edge has no link out of it.
+    std::vector<uint64_t> b;
+    for (int y = 0; y < m_rows; ++y) {
+      for (int x = 0; x < m_cols; ++x) {
+        const size_t r = size_t(y * m_cols + x) * 4;
+        const bool has[4] = {x + 1 < m_cols, x > 0, y + 1 < m_rows, y > 0};  // E, W, S, N
+        for (size_t d = 0; d < 4; ++d)
+          if (has[d]) b.push_back(m_links[r + d].busy().count());
+      }
+    }
+    return b;
+  }
 
  private:
   Params m_params;
@@ -416,6 +430,11 @@ class Sram : public Buffer {
     return double(m_ports.size()) * double(m_width) * ghz * std::max(m_read_pj, m_write_pj) +
            m_leakage_mw;
   }
+  std::vector<uint64_t> port_busy() const override {
+    std::vector<uint64_t> b;
+    for (const Resource& r : m_ports) b.push_back(r.busy().count());
+    return b;
+  }
 
   void attach(StatGroup& parent, const std::string& name, EnergyLedger& ledger) override {
     m_stats = std::make_unique<StatGroup>(name, &parent);
@@ -477,6 +496,7 @@ class SimdUnit : public DigitalUnit {
   }
   double pj_per_op() const override { return m_pj; }
   double peak_mw(double ghz) const override { return double(m_lanes) * ghz * m_pj + m_leakage_mw; }
+  uint64_t busy_cycles() const override { return m_pipe.busy().count(); }
 
   void attach(StatGroup& parent, const std::string& name, EnergyLedger& ledger) override {
     m_stats = std::make_unique<StatGroup>(name, &parent);

@@ -78,6 +78,9 @@ class Interconnect {
   /// @brief Power in mW with every port moving its width each cycle at @p clock_ghz, static
   /// power included.
   virtual double peak_mw(double clock_ghz) const = 0;
+  /// @brief Cycles each of its links carried data (a bus: one; a mesh: every link between
+  /// neighbouring routers), for utilization.
+  virtual std::vector<uint64_t> link_busy() const = 0;
 };
 
 /// @brief An SRAM buffer with ports.
@@ -92,6 +95,8 @@ class Buffer {
   virtual double write_pj_per_byte() const = 0;
   /// @brief Power in mW with every port accessing its width each cycle, static power included.
   virtual double peak_mw(double clock_ghz) const = 0;
+  /// @brief Cycles each port was busy, for utilization.
+  virtual std::vector<uint64_t> port_busy() const = 0;
 };
 
 /// @brief Digital vector unit: partial-sum accumulation, bias, activation.
@@ -105,6 +110,8 @@ class DigitalUnit {
   virtual double pj_per_op() const = 0;
   /// @brief Power in mW with every lane busy each cycle, static power included.
   virtual double peak_mw(double clock_ghz) const = 0;
+  /// @brief Cycles it was busy, for utilization.
+  virtual uint64_t busy_cycles() const = 0;
 };
 
 }  // namespace pcmsim

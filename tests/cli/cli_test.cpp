@@ -229,8 +229,8 @@ TEST(Cli, ReportShowsLatencyThroughputEnergyBreakdownAndAccuracy) {
   ASSERT_EQ(r.rc, 0) << r.out;
   for (const char* s :
        {"latency ", "cycles =", "throughput", "images/s", "nJ per image", "array", "dac", "adc",
-        "digital", "interconnect", "buffer", "leakage", "TOPS/W", "TOPS/mm2", "area mm2",
-        "peak mW", "chip        hermes: 64 tiles", "accuracy    top-1"}) {
+        "digital", "interconnect", "buffer", "leakage", "TOPS/W", "TOPS/mm2", "area mm2", "peak mW",
+        "chip        hermes: 64 tiles", "accuracy    top-1"}) {
     EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
   }
   auto j = stats(d.path("o"));
@@ -246,6 +246,21 @@ TEST(Cli, ReportShowsLatencyThroughputEnergyBreakdownAndAccuracy) {
   // 63.1 TOPS, the chip's reported one-phase peak (Le Gallo et al., Nat. Electron. 2023).
   EXPECT_EQ(j["run"]["full_scale_mvm_ns"].get<double>(), 133.0);
   EXPECT_NEAR(j["run"]["peak_tops"].get<double>(), 63.1, 0.05);
+  // Utilization: 64 cores (6 arrays used by the MLP), the 8 x 8 mesh's 2 x 7 x 8 links in each
+  // direction; every fraction is busy / (units x run cycles).
+  const auto& u = j["utilization"];
+  EXPECT_EQ(u["arrays"]["units"].get<int>(), 64);
+  EXPECT_EQ(u["arrays"]["used"].get<int>(), 6);
+  EXPECT_EQ(u["interconnect links"]["units"].get<int>(), 224);
+  const double run_cycles = j["run"]["total_cycles"].get<double>();
+  for (auto& kv : u.items()) {
+    const auto& x = kv.value();
+    EXPECT_NEAR(x["fraction"].get<double>(),
+                x["busy_cycles"].get<double>() / (x["units"].get<double>() * run_cycles), 1e-12)
+        << kv.key();
+    EXPECT_LE(x["busiest_cycles"].get<double>(), run_cycles) << kv.key();
+  }
+  EXPECT_NE(r.out.find("utilization busy cycles"), std::string::npos);
   std::string csv = slurp(d.path("o/layers.csv"));
   // fc1 with its ReLU: 784 B in, 256 B out, a 784x256 matrix, 1 group, 1 pixel, 1 copy, on 4
   // arrays; at least 4 MVMs per image (bound management repeats some).

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <iostream>
+#include <map>
 #include <systemc>
 
 #include "models/common/rng.h"
@@ -109,6 +110,34 @@ TEST(ChipScenario, LayerAndImageLatencyAreTheSumOfTheirStepsFromConfig) {
   EXPECT_EQ(s.stat("tile0.core0.mvms"), 3.0);
   EXPECT_EQ(s.stat("tile0.core0.adc_conversions"), 3.0 * 32);
   EXPECT_EQ(s.stat("tile0.core0.dac_conversions"), 3.0 * 64);
+}
+
+TEST(ChipScenario, UtilizationCountsEachResourcesBusyCyclesFromConfig) {
+  Scenario s("chip", chip_yaml(1, 2, 64, 32, 8), dense_chain({64, 32}, 1), 3);
+  sc_core::sc_start();
+  const Cycles run = s.chip->total_cycles();
+  std::map<std::string, Chip::Utilization> u;
+  for (const Chip::Utilization& x : s.chip->utilization()) u[x.name] = x;
+  auto expect = [&](const std::string& name, uint64_t units, uint64_t used, uint64_t busy) {
+    SCOPED_TRACE(name);
+    ASSERT_EQ(u.count(name), 1u);
+    EXPECT_EQ(u[name].units, units);
+    EXPECT_EQ(u[name].used, used);
+    EXPECT_EQ(u[name].busy, busy);
+    EXPECT_DOUBLE_EQ(u[name].of_all(run), double(busy) / double(units * run.count()));
+    EXPECT_DOUBLE_EQ(u[name].of_used(run), double(busy) / double(used * run.count()));
+  };
+  // Per image: one MVM on one of the two cores, whose ADCs convert 32 columns on 8 ADCs; the
+  // bus carries 64 inputs and 32 outputs; the I/O the image and the logits; the buffer port
+  // takes the image, gives the layer its input, takes its output and gives the logits; the
+  // unit adds the bias.
+  expect("arrays", 2, 1, 3 * mvm(32, 8));
+  expect("adc banks", 2, 1, 3 * ceil_div(32, 8) * kAdcLatency);
+  expect("interconnect links", 1, 1, 3 * (ceil_div(64, kBusWidth) + ceil_div(32, kBusWidth)));
+  expect("i/o", 1, 1, 3 * (ceil_div(64, kIoWidth) + ceil_div(32, kIoWidth)));
+  expect("global buffer ports", 1, 1, 3 * 2 * (ceil_div(64, kBufWidth) + ceil_div(32, kBufWidth)));
+  expect("digital units", 1, 1, 3 * ceil_div(32, kLanes));
+  EXPECT_EQ(u.count("tile buffer ports"), 0u);  // none configured
 }
 
 // The scenario chip with a mesh NoC instead of the bus.
