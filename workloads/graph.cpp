@@ -248,28 +248,65 @@ std::vector<float> run_reference(const Graph& g, const float* x) {
   return v[size_t(g.output)];
 }
 
-int64_t digital_ops(const Graph& g, const GraphNode& n) {
-  const int64_t out = numel(g.values[size_t(n.output)].shape);
+OpCounts digital_op_counts(const Graph& g, const GraphNode& n) {
+  const uint64_t out = uint64_t(numel(g.values[size_t(n.output)].shape));
+  OpCounts c;
   switch (n.op) {
-    case GraphOp::Conv:
-    case GraphOp::Dense:
-    case GraphOp::Flatten:
-    case GraphOp::Reshape:
-    case GraphOp::Identity:
-    case GraphOp::Concat:
-      return 0;
+    case GraphOp::Add:
+    case GraphOp::Sub:
+      c[OpKind::Add] = out;
+      break;
+    case GraphOp::Mul:
+      c[OpKind::Mul] = out;
+      break;
+    case GraphOp::Div:
+      c[OpKind::Div] = out;
+      break;
+    case GraphOp::Relu:
+      c[OpKind::Compare] = out;
+      break;
+    case GraphOp::Clip:
+      c[OpKind::Compare] = 2 * out;
+      break;
+    case GraphOp::LeakyRelu:
+      c[OpKind::Compare] = out;
+      c[OpKind::Mul] = out;
+      break;
     case GraphOp::BatchNorm:
-      return 2 * out;
+      c[OpKind::Mul] = out;
+      c[OpKind::Add] = out;
+      break;
+    case GraphOp::Sigmoid:
+      c[OpKind::Exp] = out;
+      c[OpKind::Add] = out;
+      c[OpKind::Div] = out;
+      break;
+    case GraphOp::Tanh:
+      c[OpKind::Exp] = out;
+      c[OpKind::Add] = 2 * out;
+      c[OpKind::Div] = out;
+      break;
     case GraphOp::MaxPool:
+      c[OpKind::Compare] = out * uint64_t(n.kernel[0] * n.kernel[1] - 1);
+      break;
     case GraphOp::AveragePool:
-      return out * n.kernel[0] * n.kernel[1];
+      c[OpKind::Add] = out * uint64_t(n.kernel[0] * n.kernel[1] - 1);
+      c[OpKind::Mul] = out;
+      break;
     case GraphOp::GlobalAveragePool:
-      return numel(g.values[size_t(n.inputs[0])].shape) + out;
+      c[OpKind::Add] = uint64_t(numel(g.values[size_t(n.inputs[0])].shape)) - out;
+      c[OpKind::Mul] = out;
+      break;
     case GraphOp::Softmax:
-      return 3 * out;
-    default:
-      return out;
+      c[OpKind::Compare] = out;
+      c[OpKind::Add] = 2 * out;
+      c[OpKind::Exp] = out;
+      c[OpKind::Div] = out;
+      break;
+    default:  // Conv, Dense (analog), views, Pad
+      break;
   }
+  return c;
 }
 
 bool is_view(GraphOp op) {

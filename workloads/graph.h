@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "models/tech/tech_table.h"
+
 namespace pcmsim {
 
 using Shape = std::vector<int64_t>;
@@ -86,12 +88,16 @@ std::vector<float> run_reference(const Graph& g, const float* x);
 void eval_node(const Graph& g, const GraphNode& n, const std::vector<const std::vector<float>*>& in,
                std::vector<float>& out);
 
-/// @brief Element operations node @p n costs on a digital unit: one per output element for
-/// element-wise ops, two for BatchNorm (multiply, add), kernel-window size per output for
-/// pooling, one per input and output element for GlobalAveragePool, three per element for
-/// Softmax (exp, sum, divide), one per output element for Pad (copies); 0 for Conv and Dense
-/// (analog) and for views (Flatten, Reshape, Identity, Concat: the data is already in place).
-int64_t digital_ops(const Graph& g, const GraphNode& n);
+/// @brief Element operations node @p n costs on a digital unit, by kind, per output element:
+/// Add/Sub one add, Mul one multiply, Div one divide; Relu one compare, Clip two, LeakyRelu a
+/// compare and a multiply; BatchNorm a multiply and an add; Sigmoid 1 / (1 + e^-x) an exp, an
+/// add and a divide; Tanh (e^2x - 1) / (e^2x + 1) an exp, two adds and a divide; MaxPool
+/// window - 1 compares; AveragePool window - 1 adds and a multiply (by 1 / window);
+/// GlobalAveragePool its inputs' adds less one per output, and a multiply; Softmax a compare
+/// (the running max), two adds (x - max, the sum), an exp and a divide. Conv and Dense (analog),
+/// views (Flatten, Reshape, Identity, Concat) and Pad (data movement only, charged as buffer
+/// traffic) do none.
+OpCounts digital_op_counts(const Graph& g, const GraphNode& n);
 
 /// @brief True for nodes that move no data and compute nothing (Flatten, Reshape, Identity,
 /// Concat): a different view of values already in the buffer.

@@ -27,11 +27,12 @@ CoreModule::CoreModule(const std::string& stat_name, StatGroup& parent)
           m_stats.counter("adc_busy_cycles", "cycles",
                           "cycles its ADC bank converted (every read's conversion rounds)")) {}
 
-TileModule::TileModule(sc_module_name name, Params& p, const std::string& stat_name,
-                       StatGroup& parent)
+TileModule::TileModule(sc_module_name name, Params& p, const TechTable& tech,
+                       const std::string& stat_name, StatGroup& parent)
     : sc_module(name), m_stats(stat_name, &parent) {
   Params dp = p.child("digital");
   m_digital = Registry<DigitalUnit>::create(dp);
+  m_digital->use_tech(tech);
   if (p.has("buffer")) {
     Params bp = p.child("buffer");
     m_buffer = Registry<Buffer>::create(bp);
@@ -112,7 +113,7 @@ Chip::Chip(sc_module_name name, Params p, bool ideal, EnergyLedger& ledger)
 
   for (int t = 0; t < m_tiles_n; ++t) {
     std::string tn = "tile" + std::to_string(t);
-    m_tiles.push_back(std::make_unique<TileModule>(tn.c_str(), tp, tn, m_stats));
+    m_tiles.push_back(std::make_unique<TileModule>(tn.c_str(), tp, cs.tech, tn, m_stats));
     TileModule& tile = *m_tiles.back();
     tile.digital().attach(tile.stats(), "digital", ledger);
     if (tile.buffer()) tile.buffer()->attach(tile.stats(), "buffer", ledger);
@@ -238,6 +239,11 @@ LayerCounters Chip::make_counters(const std::string& name, StatGroup& parent,
   lc.buffer_read_bytes = &g.counter("buffer_read_bytes", "B", "global buffer bytes read");
   lc.buffer_write_bytes = &g.counter("buffer_write_bytes", "B", "global buffer bytes written");
   lc.digital_ops = &g.counter("digital_ops", "ops", "digital element operations");
+  for (OpKind k : kAllOpKinds) {
+    const std::string kind = op_kind_name(k);
+    lc.digital_kind[size_t(k)] =
+        &g.counter("digital_" + kind, "ops", "digital " + kind + " operations");
+  }
   lc.tile_buffer_read_bytes =
       &g.counter("tile_buffer_read_bytes", "B", "tile buffer bytes read by the cores");
   lc.tile_buffer_write_bytes =
@@ -260,7 +266,9 @@ LayerCounters Chip::make_counters(const std::string& name, StatGroup& parent,
   ledger.bind(path, "interconnect", *lc.bus_actions, m_bus->pj_per_action());
   ledger.bind(path, "buffer", *lc.buffer_read_bytes, m_gbuf->read_pj_per_byte());
   ledger.bind(path, "buffer", *lc.buffer_write_bytes, m_gbuf->write_pj_per_byte());
-  ledger.bind(path, "digital", *lc.digital_ops, m_tiles[0]->digital().pj_per_op());
+  for (OpKind k : kAllOpKinds)
+    ledger.bind(path, "digital", *lc.digital_kind[size_t(k)],
+                m_tiles[0]->digital().energies()[size_t(k)]);
   ledger.bind(path, "periphery", *lc.dac_conversions, input_register_pj());
   ledger.bind(path, "periphery", *lc.adc_conversions, per_conversion_pj());
   ledger.bind(path, "periphery", *lc.tile_out_bytes, m_tile_or.energy_pj);
@@ -301,7 +309,7 @@ void Chip::build_schedule() {
     if (li < 0 && !m_steps.empty() && is_elementwise(n) && n.inputs[0] == last &&
         readers[size_t(last)] == 1) {
       m_steps.back().nodes.push_back(int(i));
-      m_steps.back().fused_ops += uint64_t(digital_ops(g, n));
+      m_steps.back().fused_ops += digital_op_counts(g, n);
       last = n.output;
       continue;
     }
@@ -314,11 +322,12 @@ void Chip::build_schedule() {
     pending_views.clear();
     if (li >= 0) {
       st.in_bytes = uint64_t(numel(g.values[size_t(n.inputs[0])].shape)) * m_act_bytes;
-      if (!n.bias.data.empty()) st.fused_ops = uint64_t(numel(g.values[size_t(n.output)].shape));
+      if (!n.bias.data.empty())
+        st.fused_ops[OpKind::Add] = uint64_t(numel(g.values[size_t(n.output)].shape));
     } else {
       for (int v : n.inputs)
         st.in_bytes += uint64_t(numel(g.values[size_t(v)].shape)) * m_act_bytes;
-      st.ops = uint64_t(digital_ops(g, n));
+      st.ops = digital_op_counts(g, n);
     }
     last = n.output;
     m_steps.push_back(std::move(st));
@@ -499,10 +508,10 @@ void Chip::build_schedule() {
     // adds, the bias and the fused nodes.
     const uint64_t outputs = uint64_t(l.groups) * uint64_t(l.cols);
     Step& stm = m_steps[s];
-    stm.copy_ops.assign(size_t(l.replicas), ceil_div(stm.fused_ops, uint64_t(l.pixels)));
+    stm.copy_adds.assign(size_t(l.replicas), 0);
     for (const TileWork& w : m_work[s])
-      for (const TileWork::Copy& cp : w.copies) stm.copy_ops[size_t(cp.copy)] += cp.contribution;
-    for (uint64_t& o : stm.copy_ops) o -= outputs;
+      for (const TileWork::Copy& cp : w.copies) stm.copy_adds[size_t(cp.copy)] += cp.contribution;
+    for (uint64_t& o : stm.copy_adds) o -= outputs;
   }
 }
 
@@ -545,6 +554,11 @@ void Chip::set_inputs(const float* images, int64_t count, int64_t sample_size, O
   m_count = count;
   m_sample = sample_size;
   m_on_output = std::move(on_output);
+}
+
+void count_ops(LayerCounters& lc, const OpCounts& ops) {
+  *lc.digital_ops += ops.total();
+  for (size_t k = 0; k < kOpKinds; ++k) *lc.digital_kind[k] += ops.n[k];
 }
 
 Transfer Chip::charge(LayerCounters& lc, uint64_t bytes, const Transfer& t) {
@@ -691,8 +705,9 @@ void Chip::schedule_analog(int s, Image& im, Cycles floor) {
         Cycles done = t;
         if (c.send_bytes) {
           if (c.local_adds) {
-            done = tm.digital().execute(done, c.local_adds).done;
-            *lc.digital_ops += c.local_adds;
+            const OpCounts adds = OpCounts::of(OpKind::Add, c.local_adds);
+            done = tm.digital().execute(done, adds).done;
+            count_ops(lc, adds);
           }
           done = charge(lc, c.send_bytes,
                         m_bus->transfer(done, c.send_bytes, w.tile, l.home_tiles[size_t(c.copy)]))
@@ -714,11 +729,12 @@ void Chip::schedule_analog(int s, Image& im, Cycles floor) {
   std::vector<Cycles> assembled(P);
   for (size_t p : order) {
     const size_t c = p % size_t(l.replicas);
-    const uint64_t ops = st.copy_ops[c];
+    OpCounts ops = st.fused_ops.part(P, p);
+    ops[OpKind::Add] += st.copy_adds[c];
     assembled[p] = at_home[p];
-    if (ops == 0) continue;
+    if (ops.total() == 0) continue;
     assembled[p] = m_tiles[size_t(l.home_tiles[c])]->digital().execute(at_home[p], ops).done;
-    *lc.digital_ops += ops;
+    count_ops(lc, ops);
   }
   // 4. Each output row goes back to the global buffer from the home tiles once assembled.
   const int64_t Go = st.out_value >= 0 ? m_chunks[size_t(st.out_value)] : 1;
@@ -747,8 +763,9 @@ void Chip::schedule_digital(int s, Image& im, Cycles floor) {
   const Step& st = m_steps[size_t(s)];
   const Graph& g = m_analog->graph();
   LayerCounters& lc = m_layers[size_t(s)];
-  const uint64_t ops = st.ops + st.fused_ops;
-  if (st.out_value < 0 || (ops == 0 && st.in_bytes == 0)) return;  // views only
+  OpCounts ops = st.ops;
+  ops += st.fused_ops;
+  if (st.out_value < 0 || (ops.total() == 0 && st.in_bytes == 0)) return;  // views only
   const GraphNode& n = g.nodes[size_t(st.node)];
   const int64_t Go = m_chunks[size_t(st.out_value)];
   const Shape& os = g.values[size_t(st.out_value)].shape;
@@ -779,10 +796,10 @@ void Chip::schedule_digital(int s, Image& im, Cycles floor) {
       }
       a = max(a, in[size_t(hi)]);
     }
-    const uint64_t row_ops = part_of(ops, size_t(Go), size_t(r));
+    const OpCounts row_ops = ops.part(uint64_t(Go), uint64_t(r));
     const Slot x = unit.execute(a, row_ops);
     busy += (x.done - x.start).count();
-    *lc.digital_ops += row_ops;
+    count_ops(lc, row_ops);
     out[size_t(r)] = store(lc, x.done, part_of(st.out_bytes, size_t(Go), size_t(r)), st.tile);
   }
   *lc.busy += busy;

@@ -50,17 +50,21 @@ struct LayerCounters {
   Counter* bus_actions;
   Counter* buffer_read_bytes;
   Counter* buffer_write_bytes;
-  Counter* digital_ops;
-  Counter* tile_buffer_read_bytes;   ///< tile buffers: input vectors read by the cores
-  Counter* tile_buffer_write_bytes;  ///< tile buffers: input rows written as they arrive
-  Counter* tile_bus_bytes;           ///< tile buses: input vectors moved to the cores
-  Counter* tile_out_bytes;           ///< bytes leaving the tiles through their output registers
+  Counter* digital_ops;                         ///< every kind
+  std::array<Counter*, kOpKinds> digital_kind;  ///< by kind (charged at tile 0's unit's energies)
+  Counter* tile_buffer_read_bytes;              ///< tile buffers: input vectors read by the cores
+  Counter* tile_buffer_write_bytes;             ///< tile buffers: input rows written as they arrive
+  Counter* tile_bus_bytes;                      ///< tile buses: input vectors moved to the cores
+  Counter* tile_out_bytes;  ///< bytes leaving the tiles through their output registers
   Counter* cycles;
   Counter* bm_repeats;
   Counter* busy;         ///< cycles its busiest core stream or unit worked
   Counter* input_stall;  ///< cycles cores waited for input rows between pixels
   Counter* core_stall;   ///< cycles an image's input waited for cores busy with the previous
 };
+
+/// @brief Adds @p ops to the step's digital operation counters, in total and by kind.
+void count_ops(LayerCounters& lc, const OpCounts& ops);
 
 /// @brief One step of the schedule: an analog layer with the element-wise nodes fused after it,
 /// or one digital node (with those fused after it).
@@ -70,9 +74,10 @@ struct Step {
   int node = -1;                         ///< its main node
   std::vector<int> nodes;                ///< graph nodes it runs, in order (views included)
   int tile = 0;                          ///< digital step: the tile whose unit runs it
-  uint64_t ops = 0;                      ///< digital step: element operations of the main node
-  uint64_t fused_ops = 0;                ///< element operations of the fused nodes (and the bias)
-  std::vector<uint64_t> copy_ops;        ///< analog step: home-tile ops per output pixel, per copy
+  OpCounts ops;                          ///< digital step: element operations of the main node
+  OpCounts fused_ops;                    ///< element operations of the fused nodes (and the bias)
+  std::vector<uint64_t> copy_adds;       ///< analog step: home-tile partial-sum additions per
+                                         ///< output pixel, per copy
   uint64_t in_bytes = 0, out_bytes = 0;  ///< read from / written to the global buffer
   std::vector<int> release;              ///< values no later step reads
   int out_value = -1;                    ///< the value it stores (-1: views only)
@@ -102,8 +107,8 @@ class CoreModule {
 /// cores). Its time is kept on their calendars.
 class TileModule : public sc_core::sc_module {
  public:
-  TileModule(sc_core::sc_module_name name, Params& p, const std::string& stat_name,
-             StatGroup& parent);
+  TileModule(sc_core::sc_module_name name, Params& p, const TechTable& tech,
+             const std::string& stat_name, StatGroup& parent);
   DigitalUnit& digital() { return *m_digital; }
   Buffer* buffer() { return m_buffer.get(); }
   Interconnect* bus() { return m_bus.get(); }

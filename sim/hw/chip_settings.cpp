@@ -164,6 +164,7 @@ ChipSettings read_chip_settings(Params& p) {
   read_periphery(cp, cs.periphery);
   cs.tile_output_register = read_peripheral(tp, "output_register", "tile output register",
                                             "activation byte leaving the tile", "tile");
+  cs.tech = TechTable(p.child("tech"));
   return cs;
 }
 

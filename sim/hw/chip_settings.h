@@ -5,6 +5,7 @@
 #include <string>
 
 #include "models/circuits/encoding.h"
+#include "models/tech/tech_table.h"
 #include "sim/framework/params.h"
 
 namespace pcmsim {
@@ -41,9 +42,10 @@ struct ChipSettings {
   int images_in_flight = 1;
   CorePeriphery periphery;
   PeripheralCost tile_output_register;  ///< whole register; energy per activation byte out
+  TechTable tech;                       ///< digital energies per operation (chip.tech)
 };
 
-/// @brief Reads the chip's settings from the `chip:` map (chip.*, chip.tile.cores,
+/// @brief Reads the chip's settings from the `chip:` map (chip.*, chip.tech, chip.tile.cores,
 /// chip.tile.core.* except the component maps). In a describe pass, declares every parameter,
 /// those of every encoding mode included.
 ChipSettings read_chip_settings(Params& chip);

@@ -475,12 +475,17 @@ class SimdUnit : public DigitalUnit {
                   .def(16);
     m_latency = Cycles(uint64_t(
         p.get<int>("latency").desc("pipeline latency").unit("cycles").range(0, 1000000).def(2)));
-    // 32-bit integer add: 0.1 pJ (Horowitz, ISSCC 2014, 45 nm).
-    m_pj = p.get<double>("energy_per_op")
-               .desc("energy of one element operation")
-               .unit("pJ")
-               .range(0.0, 1e6)
-               .def(0.1);
+    m_precision = p.get<std::string>("precision")
+                      .desc("datapath precision: the row of chip.tech its operations cost")
+                      .choices(TechTable::precisions())
+                      .def("int32");
+    m_one_pj = p.get<double>("energy_per_op")
+                   .desc(
+                       "one energy for every kind of operation, in place of chip.tech's (0: "
+                       "chip.tech at `precision`)")
+                   .unit("pJ")
+                   .range(0.0, 1e6)
+                   .def(0.0);
     // Assumed: 150 um2 per 32-bit lane (adder, comparator, register) at 14 nm.
     m_area_um2 =
         p.get<double>("area").desc("area").unit("um2").range(0.0, 1e12).def(150.0 * m_lanes);
@@ -488,23 +493,36 @@ class SimdUnit : public DigitalUnit {
         p.get<double>("leakage").desc("static power").unit("mW").range(0.0, 1e6).def(0.0);
   }
 
-  Slot execute(Cycles now, uint64_t ops) override {
-    Cycles busy(ceil_div(ops, uint64_t(m_lanes)));
+  void use_tech(const TechTable& tech) override {
+    m_pj = tech.at(m_precision);
+    if (m_one_pj > 0) m_pj.fill(m_one_pj);
+  }
+  Slot execute(Cycles now, const OpCounts& ops) override {
+    const uint64_t n = ops.total();
+    Cycles busy(ceil_div(n, uint64_t(m_lanes)));
     Cycles start = m_pipe.reserve(now, busy);
-    *s_ops += ops;
+    *s_ops += n;
+    for (size_t k = 0; k < kOpKinds; ++k) *s_kind[k] += ops.n[k];
     return {start, start + busy + m_latency};
   }
-  double pj_per_op() const override { return m_pj; }
-  double peak_mw(double ghz) const override { return double(m_lanes) * ghz * m_pj + m_leakage_mw; }
+  const OpEnergies& energies() const override { return m_pj; }
+  double peak_mw(double ghz) const override {
+    return double(m_lanes) * ghz * m_pj[size_t(OpKind::Add)] + m_leakage_mw;
+  }
   uint64_t busy_cycles() const override { return m_pipe.busy().count(); }
 
   void attach(StatGroup& parent, const std::string& name, EnergyLedger& ledger) override {
     m_stats = std::make_unique<StatGroup>(name, &parent);
-    s_ops = &m_stats->counter("ops", "ops", "element operations (adds, bias, activation)");
+    s_ops = &m_stats->counter("ops", "ops", "element operations of every kind");
+    std::string path = m_stats->full_name();
+    for (OpKind k : kAllOpKinds) {
+      const std::string kind = op_kind_name(k);
+      s_kind[size_t(k)] =
+          &m_stats->counter("ops_" + kind, "ops", kind + " operations (" + m_precision + ")");
+      ledger.bind(path, "digital", *s_kind[size_t(k)], m_pj[size_t(k)]);
+    }
     m_stats->formula("busy_cycles", "cycles", "cycles the unit was busy",
                      [this] { return double(m_pipe.busy().count()); });
-    std::string path = m_stats->full_name();
-    ledger.bind(path, "digital", *s_ops, m_pj);
     ledger.leakage(path, m_leakage_mw);
     ledger.area(path, "digital", m_area_um2);
   }
@@ -512,10 +530,13 @@ class SimdUnit : public DigitalUnit {
  private:
   int m_lanes;
   Cycles m_latency;
-  double m_pj, m_area_um2, m_leakage_mw;
+  std::string m_precision;
+  double m_one_pj, m_area_um2, m_leakage_mw;
+  OpEnergies m_pj{};
   Resource m_pipe;
   std::unique_ptr<StatGroup> m_stats;
   Counter* s_ops = nullptr;
+  std::array<Counter*, kOpKinds> s_kind{};
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/tech/tech_table.h"
 #include "sim/framework/cycles.h"
 #include "sim/framework/energy.h"
 #include "sim/framework/params.h"
@@ -99,16 +100,21 @@ class Buffer {
   virtual std::vector<uint64_t> port_busy() const = 0;
 };
 
-/// @brief Digital vector unit: partial-sum accumulation, bias, activation.
+/// @brief Digital vector unit: partial-sum accumulation, bias, activation, pooling, softmax.
 class DigitalUnit {
  public:
   static constexpr const char* kInterface = "digital";
   virtual ~DigitalUnit() = default;
+  /// @brief Takes its energy per operation from @p tech at its precision (unless configured
+  /// otherwise); called once, before attach().
+  virtual void use_tech(const TechTable& tech) = 0;
   /// @brief Schedules @p ops element operations issued at @p now.
-  virtual Slot execute(Cycles now, uint64_t ops) = 0;
+  virtual Slot execute(Cycles now, const OpCounts& ops) = 0;
   virtual void attach(StatGroup& parent, const std::string& name, EnergyLedger& ledger) = 0;
-  virtual double pj_per_op() const = 0;
-  /// @brief Power in mW with every lane busy each cycle, static power included.
+  /// @brief Energy of one operation of each kind, in pJ.
+  virtual const OpEnergies& energies() const = 0;
+  /// @brief Power in mW with every lane adding each cycle (the accumulation every unit does),
+  /// static power included.
   virtual double peak_mw(double clock_ghz) const = 0;
   /// @brief Cycles it was busy, for utilization.
   virtual uint64_t busy_cycles() const = 0;

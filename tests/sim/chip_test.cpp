@@ -553,10 +553,50 @@ TEST(ChipScenario, ConvLayerStreamsItsPixelsAndDigitalStepsTakeTheirOps) {
   // Conv: input in, 36 MVMs back to back, the bias of the last pixel (4 ops), output back.
   uint64_t conv = buf(36) + bus(36) + 36 * mvm(4, 4) + digital(4) + bus(144) + buf(144);
   EXPECT_EQ(s.layer_cycles(0), conv);
-  // Pool: 144 values in, 36 outputs x 4 comparisons, 36 values back.
-  uint64_t pool = buf(144) + bus(144) + digital(36 * 4) + bus(36) + buf(36);
+  // Pool: 144 values in, 36 outputs x 3 comparisons (the largest of 4), 36 values back.
+  uint64_t pool = buf(144) + bus(144) + digital(36 * 3) + bus(36) + buf(36);
   EXPECT_EQ(s.layer_cycles(1), pool);
-  EXPECT_EQ(s.chip->layer_counters()[1].digital_ops->count(), 144u);
+  const LayerCounters& lc = s.chip->layer_counters()[1];
+  EXPECT_EQ(lc.digital_ops->count(), 108u);
+  EXPECT_EQ(lc.digital_kind[size_t(OpKind::Compare)]->count(), 108u);
+  // The conv's bias: one add per output element.
+  EXPECT_EQ(s.chip->layer_counters()[0].digital_kind[size_t(OpKind::Add)]->count(), 144u);
+}
+
+TEST(ChipScenario, DigitalOperationsCostTheirKindAtTheUnitsPrecision) {
+  // Dense 64 -> 32 (bias: 32 adds), then Softmax on 32 values (a compare, two adds, an exp and a
+  // divide each), 2 images; energies from chip.tech at the digital unit's precision.
+  auto run = [](const char* name, const std::string& digital) {
+    GraphBuilder b({64}, 4);
+    int v = b.dense(b.graph().input, 32, "fc");
+    v = b.unary(GraphOp::Softmax, v, "softmax");
+    std::string y = chip_yaml(1, 2, 64, 32, 8);
+    const std::string unit = "digital: {impl: simd, lanes: 16, latency: 2";
+    y.replace(y.find(unit), unit.size(), unit + digital);
+    y += "  tech:\n    int32: {add: 0.5pJ, mul: 2pJ}\n";
+    auto s = std::make_unique<Scenario>(name, y, b.finish(v), 2);
+    return s;
+  };
+  auto a = run("int32", "");                       // default precision: int32
+  auto f = run("fp16", ", precision: fp16");       // the 45 nm fp16 row
+  auto o = run("one", ", energy_per_op: 1.25pJ");  // one energy for every kind
+  sc_core::sc_start();
+  auto digital_pj = [](const Scenario& s, int step) {
+    return s.layer_ledger.class_energy_of(
+        s.chip->layer_counters()[size_t(step)].group->full_name())["digital"];
+  };
+  // int32 as configured: add 0.5, mul 2, so compare 0.5, exp 5 x 2 + 5 x 0.5, div 5 x 2 + 2 x 0.5.
+  const double add = 0.5, cmp = 0.5, exp = 12.5, div = 11.0;
+  EXPECT_DOUBLE_EQ(digital_pj(*a, 0), 2 * 32 * add);
+  EXPECT_DOUBLE_EQ(digital_pj(*a, 1), 2 * 32 * (cmp + 2 * add + exp + div));
+  EXPECT_EQ(a->chip->layer_counters()[1].digital_kind[size_t(OpKind::Exp)]->count(), 2u * 32);
+  // fp16 at 45 nm (Horowitz 2014): add 0.4, mul 1.1.
+  EXPECT_DOUBLE_EQ(digital_pj(*f, 1),
+                   2 * 32 * (0.4 + 2 * 0.4 + (5 * 1.1 + 5 * 0.4) + (5 * 1.1 + 2 * 0.4)));
+  EXPECT_DOUBLE_EQ(digital_pj(*o, 1), 2 * 32 * 5 * 1.25);
+  // The unit's own stats say the same by kind.
+  EXPECT_EQ(a->stat("tile0.digital.ops_div"), 2.0 * 32);
+  EXPECT_EQ(a->stat("tile0.digital.ops"), 2.0 * 32 * 6);
 }
 
 TEST(ChipScenario, CopiesOfALayerShareItsPixels) {

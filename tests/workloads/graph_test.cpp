@@ -3,9 +3,11 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "sim/framework/error.h"
 #include "tests/framework/test_util.h"
+#include "tests/workloads/graph_builder.h"
 #include "tests/workloads/onnx_builder.h"
 #include "workloads/dataset.h"
 #include "workloads/onnx_graph.h"
@@ -301,6 +303,42 @@ TEST(OnnxImport, TruncatedFile) {
 TEST(OnnxImport, MissingFile) {
   std::string msg = error_of("/nonexistent/net.onnx");
   EXPECT_NE(msg.find("cannot open ONNX file '/nonexistent/net.onnx'"), std::string::npos) << msg;
+}
+
+TEST(GraphOps, DigitalNodesCountTheirOperationsByKind) {
+  // 2x6x6 -> conv 3 channels (pad 1) -> BatchNorm -> Relu -> MaxPool 2 -> Sigmoid -> Tanh ->
+  // Flatten -> Dense 5 -> Softmax.
+  GraphBuilder b({2, 6, 6}, 5);
+  int v = b.conv(b.graph().input, 3, 3, 1, 1, 1, "conv");
+  v = b.batchnorm(v, "bn");
+  v = b.unary(GraphOp::Relu, v, "relu");
+  v = b.maxpool(v, 2, "pool");
+  v = b.unary(GraphOp::Sigmoid, v, "sig");
+  v = b.unary(GraphOp::Tanh, v, "tanh");
+  v = b.unary(GraphOp::Flatten, v, "flat");
+  v = b.dense(v, 5, "fc");
+  v = b.unary(GraphOp::Softmax, v, "softmax");
+  const Graph g = b.finish(v);
+  std::map<std::string, OpCounts> by;
+  for (const GraphNode& n : g.nodes) by[n.name] = digital_op_counts(g, n);
+  auto ops = [](uint64_t add, uint64_t mul, uint64_t cmp, uint64_t exp, uint64_t div) {
+    OpCounts c;
+    c[OpKind::Add] = add;
+    c[OpKind::Mul] = mul;
+    c[OpKind::Compare] = cmp;
+    c[OpKind::Exp] = exp;
+    c[OpKind::Div] = div;
+    return c.n;
+  };
+  const uint64_t conv_out = 3 * 6 * 6, pool_out = 3 * 3 * 3;
+  EXPECT_EQ(by["conv"].n, ops(0, 0, 0, 0, 0));  // analog
+  EXPECT_EQ(by["bn"].n, ops(conv_out, conv_out, 0, 0, 0));
+  EXPECT_EQ(by["relu"].n, ops(0, 0, conv_out, 0, 0));
+  EXPECT_EQ(by["pool"].n, ops(0, 0, 3 * pool_out, 0, 0));  // the largest of 4: 3 compares
+  EXPECT_EQ(by["sig"].n, ops(pool_out, 0, 0, pool_out, pool_out));
+  EXPECT_EQ(by["tanh"].n, ops(2 * pool_out, 0, 0, pool_out, pool_out));
+  EXPECT_EQ(by["flat"].n, ops(0, 0, 0, 0, 0));  // a view
+  EXPECT_EQ(by["softmax"].n, ops(2 * 5, 0, 5, 5, 5));
 }
 
 }  // namespace
