@@ -38,6 +38,17 @@ TEST(TechTable, DefaultsAreHorowitz45nmWithComposedCompareExpAndDivide) {
   }
 }
 
+TEST(TechTable, TheShipped45nmTableHoldsTheBuiltInDefaults) {
+  auto root = load_config(std::string(PCMSIM_SOURCE_DIR) + "/configs/tech/45nm.yaml");
+  Params top(root.get(), "", std::make_shared<ParamContext>());
+  const TechTable shipped(top.child("chip").child("tech"));
+  const TechTable built_in = table("tech: {}\n");
+  EXPECT_EQ(shipped.node(), built_in.node());
+  for (const std::string& p : TechTable::precisions())
+    for (OpKind k : kAllOpKinds)
+      EXPECT_NEAR(e(shipped, p, k), e(built_in, p, k), 1e-12) << p << " " << op_kind_name(k);
+}
+
 TEST(TechTable, ComposedDefaultsFollowTheConfiguredAddAndMultiply) {
   const TechTable t = table("tech: {node: 7nm, int8: {add: 0.01pJ, mul: 0.05pJ, exp: 2pJ}}\n");
   EXPECT_EQ(t.node(), "7nm");
