@@ -162,14 +162,16 @@ MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const Mvm
       m_xq[size_t(r)] = num.ideal ? xs : num.dac->convert(xs);
       x2g += double(m_xq[size_t(r)]) * m_xq[size_t(r)] * m_gsum[size_t(r)];
     }
-    res.x2g += x2g;
+    const int phases = num.ideal ? 1 : std::max(1, num.phases);
+    res.x2g += x2g * phases;  // every phase reads the array again
     ++res.passes;
     if (num.record_input_codes) {
       // The largest input code: what sets a duration-coded input's pulse length.
       float amax = 0.0f;
       for (int r = 0; r < m_rows; ++r) amax = std::max(amax, std::fabs(m_xq[size_t(r)]));
       const float max_code = float((1 << (num.dac->bits() - 1)) - 1);
-      res.in_lsbs += uint64_t(std::min(max_code, std::nearbyint(amax / num.dac->step())));
+      res.in_lsbs +=
+          uint64_t(phases) * uint64_t(std::min(max_code, std::nearbyint(amax / num.dac->step())));
     }
     // 3. Array: column sums in normalized units (inner loop over contiguous columns).
     std::fill(m_acc.begin(), m_acc.end(), 0.0);
@@ -180,25 +182,10 @@ MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const Mvm
       for (int c = 0; c < m_cols; ++c) m_acc[size_t(c)] += xr * g[c];
     }
     if (num.ir_drop > 0.0) apply_ir_drop(num.ir_drop);
-    // 4. Output noise, ADC: quantize, then clip; a clipped output fails the bound test.
-    bool clipped = false;
-    if (num.ideal) {
-      for (int c = 0; c < m_cols; ++c) y[c] = float(m_acc[size_t(c)]) * unit;
-    } else {
-      const float sigma = num.adc->out_noise(), step = num.adc->step(), bound = num.adc->bound();
-      const uint64_t base = noise_index + uint64_t(pass) * uint64_t(m_cols);
-      for (int c = 0; c < m_cols; ++c) {
-        float v = float(m_acc[size_t(c)]) * unit;
-        if (sigma > 0.0f) v += sigma * float(noise.normal(base + uint64_t(c)));
-        float q = std::nearbyint(v / step) * step;
-        if (std::fabs(q) > bound) {
-          clipped = true;
-          q = std::copysign(bound, q);
-        }
-        y[c] = q;
-      }
-    }
-    if (num.cols_per_adc > 0) {
+    // 4. Output noise, ADC: quantize, then clip; a clipped output fails the bound test. Each
+    // phase draws its own noise and is converted; the outputs are the phases' mean.
+    auto record_codes = [&] {
+      if (num.cols_per_adc <= 0) return;
       // Each ADC round takes as long as its largest code (ramp, CCO).
       const float max_code = float((1 << (num.adc->bits() - 1)) - 1), step = num.adc->step();
       for (int r = 0; r < num.cols_per_adc; ++r) {
@@ -206,6 +193,33 @@ MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const Mvm
         for (int c = r; c < m_cols; c += num.cols_per_adc) cmax = std::max(cmax, std::fabs(y[c]));
         res.out_lsbs += uint64_t(std::min(max_code, std::nearbyint(cmax / step)));
       }
+    };
+    bool clipped = false;
+    if (num.ideal) {
+      for (int c = 0; c < m_cols; ++c) y[c] = float(m_acc[size_t(c)]) * unit;
+      record_codes();
+    } else {
+      const float sigma = num.adc->out_noise(), step = num.adc->step(), bound = num.adc->bound();
+      if (phases > 1) m_phase_sum.assign(size_t(m_cols), 0.0);
+      for (int ph = 0; ph < phases; ++ph) {
+        const uint64_t base =
+            noise_index + (uint64_t(pass) * uint64_t(phases) + uint64_t(ph)) * uint64_t(m_cols);
+        for (int c = 0; c < m_cols; ++c) {
+          float v = float(m_acc[size_t(c)]) * unit;
+          if (sigma > 0.0f) v += sigma * float(noise.normal(base + uint64_t(c)));
+          float q = std::nearbyint(v / step) * step;
+          if (std::fabs(q) > bound) {
+            clipped = true;
+            q = std::copysign(bound, q);
+          }
+          y[c] = q;
+        }
+        record_codes();
+        if (phases > 1)
+          for (int c = 0; c < m_cols; ++c) m_phase_sum[size_t(c)] += y[c];
+      }
+      if (phases > 1)
+        for (int c = 0; c < m_cols; ++c) y[c] = float(m_phase_sum[size_t(c)] / phases);
     }
     // 5. Bound management: halve the input and run again while outputs clip.
     if (!clipped || pass + 1 >= max_passes) break;
@@ -256,7 +270,8 @@ std::vector<double> ProgrammedArray::one_hot_readout(const MvmNumerics& num, con
   std::vector<double> mean(size_t(m_cols), 0.0);
   std::vector<float> x(static_cast<size_t>(m_rows), 0.0f);
   std::vector<float> y(static_cast<size_t>(m_cols));
-  const uint64_t stride = uint64_t(std::max(1, num.max_passes)) * uint64_t(m_cols);
+  const uint64_t stride =
+      uint64_t(std::max(1, num.max_passes)) * uint64_t(std::max(1, num.phases)) * uint64_t(m_cols);
   for (int r = 0; r < m_rows; ++r) {
     x[size_t(r)] = 1.0f;
     MvmResult one =

@@ -54,6 +54,9 @@ struct MvmNumerics {
   /// First-order IR drop along the bit lines: wire resistance per cell segment times g_max
   /// (dimensionless); 0 = off. The sense amplifier sits after the last row.
   double ir_drop = 0.0;
+  /// Multi-phase MVM: each pass reads the array this many times, each read converted with its
+  /// own output noise, and the converted outputs averaged (HERMES' high-precision mode runs 4).
+  int phases = 1;
   /// Value-dependent converter timing needs the codes: record the largest |input code| per pass
   /// (duration-coded DACs) ...
   bool record_input_codes = false;
@@ -65,9 +68,9 @@ struct MvmNumerics {
 /// @brief What one MVM did, for the timing and energy models.
 struct MvmResult {
   int passes = 0;         ///< MVMs the array ran (1 + bound-management repeats)
-  double x2g = 0;         ///< sum over passes of sum_i x_i^2 * sum_j (G+_ij + G-_ij), uS
-  uint64_t in_lsbs = 0;   ///< sum over passes of the largest |DAC code| (if recorded)
-  uint64_t out_lsbs = 0;  ///< sum over passes and ADC rounds of the round's largest |ADC code|
+  double x2g = 0;         ///< sum over reads of sum_i x_i^2 * sum_j (G+_ij + G-_ij), uS
+  uint64_t in_lsbs = 0;   ///< sum over reads of the largest |DAC code| (if recorded)
+  uint64_t out_lsbs = 0;  ///< sum over reads and ADC rounds of the round's largest |ADC code|
 };
 
 /// @brief Drift compensation of one array: outputs are scaled digitally by reference / current
@@ -105,11 +108,13 @@ class ProgrammedArray {
   void use_programmed();
 
   /// @brief One analog MVM (aihwkit's forward order): noise management, then per pass: DAC
-  /// (quantize, clip), array product, + output noise, ADC (quantize, clip); if any output clips
-  /// and passes remain, halve the input and repeat. Then rescale to weight units and apply the
-  /// drift compensation factors.
+  /// (quantize, clip), array product, + output noise, ADC (quantize, clip) — with several
+  /// phases, each phase adds its own output noise and is converted, and the codes are averaged;
+  /// if any output clips and passes remain, halve the input and repeat. Then rescale to weight
+  /// units and apply the drift compensation factors.
   /// @param x  @p rows inputs;  @param y  @p cols outputs (written)
-  /// @param noise  output-noise stream; draws noise_index + pass * cols + column
+  /// @param noise  output-noise stream; draws noise_index + (pass * phases + phase) * cols +
+  ///   column
   MvmResult mvm(const float* x, float* y, const MvmNumerics& num, const RngStream& noise,
                 uint64_t noise_index) const;
 
@@ -132,15 +137,16 @@ class ProgrammedArray {
   double m_g_max;
   const DeviceModel* m_device;
   bool m_exact;
-  std::vector<float> m_exact_w;       ///< exact mode: the clipped targets, in weight units
-  DeviceState m_state;                ///< G+ devices (first rows*cols), then G- devices
-  std::vector<float> m_gdiff;         ///< current (G+ - G-) / g_max, row-major rows x cols
-  std::vector<float> m_gsum;          ///< current per row: sum_j (G+ + G-), uS
-  bool m_keep_pairs = false;          ///< keep G+ and G- apart (IR drop needs each bit line)
-  std::vector<float> m_gpos, m_gneg;  ///< current G+ / g_max and G- / g_max (if kept)
-  std::vector<float> m_alpha;         ///< drift compensation per column (empty: none)
-  mutable std::vector<float> m_xq;    ///< scratch: DAC outputs
-  mutable std::vector<double> m_acc;  ///< scratch: column sums
+  std::vector<float> m_exact_w;             ///< exact mode: the clipped targets, in weight units
+  DeviceState m_state;                      ///< G+ devices (first rows*cols), then G- devices
+  std::vector<float> m_gdiff;               ///< current (G+ - G-) / g_max, row-major rows x cols
+  std::vector<float> m_gsum;                ///< current per row: sum_j (G+ + G-), uS
+  bool m_keep_pairs = false;                ///< keep G+ and G- apart (IR drop needs each bit line)
+  std::vector<float> m_gpos, m_gneg;        ///< current G+ / g_max and G- / g_max (if kept)
+  std::vector<float> m_alpha;               ///< drift compensation per column (empty: none)
+  mutable std::vector<float> m_xq;          ///< scratch: DAC outputs
+  mutable std::vector<double> m_acc;        ///< scratch: column sums
+  mutable std::vector<double> m_phase_sum;  ///< scratch: converted outputs summed over phases
 };
 
 /// @brief Compensation factors from a reference and a current readout (reference / current,

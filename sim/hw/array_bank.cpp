@@ -90,7 +90,8 @@ void ArrayBank::prepare(double t_s, Compensation comp, uint64_t eval_seed) {
 }
 
 MvmResult ArrayBank::mvm(size_t b, const float* x, float* y, uint64_t slot) const {
-  const uint64_t stride = uint64_t(std::max(1, m_num.max_passes)) * uint64_t(m_specs[b].cols);
+  const uint64_t stride = uint64_t(std::max(1, m_num.max_passes)) *
+                          uint64_t(std::max(1, m_num.phases)) * uint64_t(m_specs[b].cols);
   return m_arrays[b]->mvm(x, y, m_num, m_noise[b], slot * stride);
 }
 

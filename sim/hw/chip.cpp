@@ -103,6 +103,8 @@ Chip::Chip(sc_module_name name, Params p, bool ideal, EnergyLedger& ledger)
   m_numerics.ideal = ideal;
   m_numerics.noise_management = cs.noise_management;
   m_numerics.max_passes = cs.bm_max_passes;
+  m_mvm_phases = cs.mvm_phases;
+  m_numerics.phases = cs.mvm_phases;
   m_numerics.normalized_outputs = cs.normalized_outputs;
   m_numerics.record_input_codes = m_dac->coding() == InputCoding::Duration;
   m_numerics.cols_per_adc =
@@ -203,18 +205,20 @@ std::pair<Cycles, Cycles> Chip::read_stages(int cols) const {
   return {front, m_adc->cost().latency * ceil_div(uint64_t(cols), uint64_t(m_adcs))};
 }
 
+uint64_t Chip::reads_per_pass() const { return uint64_t(m_dac->phases()) * uint64_t(m_mvm_phases); }
+
 Cycles Chip::adc_cycles(int cols, uint64_t passes, uint64_t out_lsbs) const {
-  const uint64_t phases = uint64_t(m_dac->phases());
+  // The codes are summed over the MVM's phases already (MvmResult); bit-serial reads repeat them.
   const double value_ns = m_adc->cost().ns_per_lsb * double(out_lsbs);
-  return read_stages(cols).second * (passes * phases) +
-         (value_ns > 0 ? m_clock.cycles_for_ns(value_ns) : Cycles(0)) * phases;
+  return read_stages(cols).second * (passes * reads_per_pass()) +
+         (value_ns > 0 ? m_clock.cycles_for_ns(value_ns) : Cycles(0)) * uint64_t(m_dac->phases());
 }
 
 Cycles Chip::mvm_cycles(int cols, uint64_t passes, uint64_t in_lsbs, uint64_t out_lsbs) const {
   // With sample-and-hold overlap the array reads again while the ADCs convert the last read:
   // reads after the first cost the longer of the two.
   const auto [front, back] = read_stages(cols);
-  const uint64_t reads = passes * uint64_t(m_dac->phases());
+  const uint64_t reads = passes * reads_per_pass();
   const Cycles fixed = m_periphery.overlap && reads > 0
                            ? front + back + max(front, back) * (reads - 1)
                            : (front + back) * reads;
@@ -865,7 +869,7 @@ void Chip::compensation_phase() {
     const GraphBlock& blk = map.blocks[b];
     const uint64_t n = uint64_t(r.passes);
     const Cycles t = mvm_cycles(blk.cols, n, r.in_lsbs, r.out_lsbs);
-    const uint64_t phases = uint64_t(m_dac->phases());
+    const uint64_t phases = reads_per_pass();
     Cycles& core_busy = busy[size_t(blk.tile * m_cores_n + blk.core)];
     core_busy = core_busy + t;
     longest = max(longest, core_busy);
@@ -896,7 +900,7 @@ void Chip::admit(Image& im, int64_t img) {
   im.end.assign(m_steps.size(), Cycles());
   im.px.resize(m_steps.size());
   im.stages_done = 0;
-  const uint64_t phases = uint64_t(m_dac->phases());
+  const uint64_t phases = reads_per_pass();
   // The values, step by step; for each analog step the cycles of each pixel of each copy's
   // stream (its slowest array's MVM, bound-management passes and converter codes included).
   for (size_t s = 0; s < m_steps.size(); ++s) {
@@ -1032,11 +1036,14 @@ Chip::PeakPower Chip::peak_power() const {
   const double in_fs = double((1 << (dac.bits() - 1)) - 1);
   const double out_fs = double((1 << (adc.bits() - 1)) - 1);
   const uint64_t in_lsbs = uint64_t(in_fs), out_lsbs = uint64_t(out_fs) * rounds;
-  // Without overlap, one read of a full-scale MVM (mvm_cycles() is phases such reads); with it,
-  // the longer of the read's two stages, each with its full-scale codes.
-  Cycles read(mvm_cycles(a.cols(), 1, in_lsbs, out_lsbs).count() / uint64_t(dac.phases()));
+  // Without overlap, one read of a full-scale MVM (an MVM is reads_per_pass() such reads) as
+  // mvm_cycles() times it; with it, the longer of the read's two stages, each with its
+  // full-scale codes.
+  const auto [front, back] = read_stages(a.cols());
+  const double value_ns =
+      dac.cost().ns_per_lsb * double(in_lsbs) + adc.cost().ns_per_lsb * double(out_lsbs);
+  Cycles read = front + back + (value_ns > 0 ? m_clock.cycles_for_ns(value_ns) : Cycles(0));
   if (m_periphery.overlap) {
-    const auto [front, back] = read_stages(a.cols());
     read = max(front + m_clock.cycles_for_ns(dac.cost().ns_per_lsb * double(in_lsbs)),
                back + m_clock.cycles_for_ns(adc.cost().ns_per_lsb * double(out_lsbs)));
   }
@@ -1057,7 +1064,7 @@ Chip::PeakPower Chip::peak_power() const {
   const TileModule& t0 = *m_tiles[0];
   auto& tile = pp.per_tile;
   for (const auto& kv : core) tile[kv.first] = kv.second * m_cores_n;
-  const double mvm_ns = read_ns * dac.phases();
+  const double mvm_ns = read_ns * double(reads_per_pass());
   const double outputs = double(m_cores_n) * cols / double(m_encoding.levels());
   tile["periphery"] += m_tile_or.energy_pj * outputs * m_act_bytes / mvm_ns + m_tile_or.leakage_mw;
   tile["digital"] += t0.digital().peak_mw(f);

@@ -234,6 +234,8 @@ class Chip : public sc_core::sc_module {
   /// @brief Cycles the ADC bank converts in such an MVM: the conversion rounds of every read
   /// (ramp/CCO: plus the codes).
   Cycles adc_cycles(int cols, uint64_t passes, uint64_t out_lsbs) const;
+  /// @brief Array reads per MVM pass: bit-serial input phases times the MVM's phases.
+  uint64_t reads_per_pass() const;
   TileModule& tile(int i) { return *m_tiles[size_t(i)]; }
 
  private:
@@ -296,6 +298,7 @@ class Chip : public sc_core::sc_module {
   Clock m_clock;
   sc_core::sc_time m_period;
   int m_tiles_n, m_cores_n, m_adcs, m_act_bytes, m_psum_bytes, m_psum_bits;
+  int m_mvm_phases = 1;    ///< reads per pass whose converted outputs are averaged
   EnergyLedger& m_ledger;  ///< the chip's components' costs (areas, for tile_area_um2)
   CorePeriphery m_periphery;
   PeripheralCost m_tile_or;

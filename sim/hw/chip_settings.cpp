@@ -154,6 +154,15 @@ ChipSettings read_chip_settings(Params& p) {
           .range(1, 32)
           .def(5);
   cs.bm_max_passes = iterative ? passes : 1;
+  cs.mvm_phases =
+      cp.get<int>("mvm_phases")
+          .desc(
+              "reads per MVM, each converted with its own output noise and the results "
+              "averaged (HERMES' high-precision mode: 4); time and array, DAC and ADC work "
+              "grow with it")
+          .unit("reads")
+          .range(1, 64)
+          .def(1);
   cs.normalized_outputs =
       std::string(cp.get<std::string>("weight_scaling")
                       .desc("units of the output noise and ADC range: max = weights / max|W| "

@@ -36,6 +36,7 @@ struct ChipSettings {
   int adcs = 0;  ///< ADCs per array; 0 = one per column
   bool noise_management = true;
   int bm_max_passes = 5;  ///< 1 when bound management is off
+  int mvm_phases = 1;     ///< reads per MVM pass, converted apart and averaged
   bool normalized_outputs = true;
   WeightEncoding encoding;
   bool pipelined = false;  ///< layers work on different rows and images at once

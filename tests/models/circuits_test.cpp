@@ -198,6 +198,45 @@ TEST(ProgrammedArray, OutputNoiseHasTheConfiguredStdBeforeTheAdc) {
   EXPECT_NEAR(sd, 0.06, 5.0 * 0.06 / std::sqrt(2.0 * n) + 24.0 / 65534.0);  // + one 16-bit step
 }
 
+TEST(ProgrammedArray, PhasesAverageTheirOwnOutputNoiseAndRepeatTheWork) {
+  // Same setup as above with a coarser 9-bit ADC and a larger noise (sigma 0.5, 10 ADC steps):
+  // the mean of N phases, each with its own noise draw, has sigma / sqrt(N); the array is read
+  // N times (read energy basis N x) and the draws differ from the one-phase MVM's.
+  ArrayFixture f;
+  auto noisy_adc =
+      make<Adc>("adc", "adc:\n  impl: sar\n  bits: 9\n  range: 12\n  out_noise: 0.5\n");
+  std::vector<float> w(size_t(f.rows) * f.cols, 0.0f), x(static_cast<size_t>(f.rows), 1.0f);
+  w[0] = 1.0f;
+  ProgrammedArray a(w.data(), f.rows, f.cols, *f.ideal, ProgramContext{DrawKey{1, 0, 0}}, true);
+  auto sd_of = [&](int phases, double& x2g) {
+    MvmNumerics num = f.num(false);
+    num.adc = noisy_adc.get();
+    num.phases = phases;
+    std::vector<float> y(static_cast<size_t>(f.cols));
+    double s = 0, s2 = 0;
+    int n = 0;
+    const uint64_t stride = uint64_t(phases) * uint64_t(f.cols);
+    for (int img = 0; img < 1000; ++img) {
+      const MvmResult r = a.mvm(x.data(), y.data(), num, f.noise, uint64_t(img) * stride);
+      EXPECT_EQ(r.passes, 1);
+      if (img == 0) x2g = r.x2g;
+      for (int c = 1; c < f.cols; ++c, ++n) {
+        s += y[size_t(c)];
+        s2 += double(y[size_t(c)]) * y[size_t(c)];
+      }
+    }
+    EXPECT_NEAR(s / n, 0.0, 5.0 * 0.5 / std::sqrt(phases * double(n)));
+    return std::sqrt(s2 / n - (s / n) * (s / n));
+  };
+  double x2g1 = 0, x2g4 = 0;
+  const double n = 1000.0 * 23;
+  const double step = 24.0 / 510.0, q = step * step / 12.0;  // 9-bit ADC over +-12
+  const double sd1 = sd_of(1, x2g1), sd4 = sd_of(4, x2g4);
+  EXPECT_NEAR(sd1, std::sqrt(0.25 + q), 5.0 * 0.5 / std::sqrt(2.0 * n));
+  EXPECT_NEAR(sd4, std::sqrt(0.25 / 4 + q / 4), 5.0 * 0.25 / std::sqrt(2.0 * n));
+  EXPECT_DOUBLE_EQ(x2g4, 4 * x2g1);
+}
+
 TEST(ProgrammedArray, ProgrammingNoisePerturbsOutputsByTheExpectedAmount) {
   ArrayFixture f;
   ProgrammedArray exact(f.w.data(), f.rows, f.cols, *f.ideal, ProgramContext{DrawKey{1, 0, 0}},

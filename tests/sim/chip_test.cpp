@@ -599,6 +599,31 @@ TEST(ChipScenario, DigitalOperationsCostTheirKindAtTheUnitsPrecision) {
   EXPECT_EQ(a->stat("tile0.digital.ops"), 2.0 * 32 * 6);
 }
 
+TEST(ChipScenario, AFourPhaseMvmReadsAndConvertsFourTimes) {
+  std::string y = chip_yaml(1, 2, 64, 32, 8);
+  y.replace(y.find("      adcs: "), 12, "      mvm_phases: 4\n      adcs: ");
+  Scenario one("one", chip_yaml(1, 2, 64, 32, 8), dense_chain({64, 32}, 1), 3, 1, false);
+  Scenario four("four", y, dense_chain({64, 32}, 1), 3, 1, false);
+  sc_core::sc_start();
+  // The layer as in the first scenario with four reads per MVM (no bound-management repeats:
+  // the one-phase run has none, and a phase clips only where the one read would nearly).
+  ASSERT_EQ(one.stat("tile0.core0.bm_repeats"), 0.0);
+  ASSERT_EQ(four.stat("tile0.core0.bm_repeats"), 0.0);
+  EXPECT_EQ(four.chip->mvm_cycles(32), Cycles(4 * mvm(32, 8)));
+  EXPECT_EQ(four.layer_cycles(0) - one.layer_cycles(0), 3 * 3 * mvm(32, 8));
+  EXPECT_EQ(four.stat("tile0.core0.mvms"), 3.0);
+  EXPECT_EQ(four.stat("tile0.core0.adc_conversions"), 3.0 * 4 * 32);
+  EXPECT_EQ(four.stat("tile0.core0.dac_conversions"), 3.0 * 4 * 64);
+  EXPECT_NEAR(four.stat("tile0.core0.array_x2g"), 4 * one.stat("tile0.core0.array_x2g"),
+              1e-9 * four.stat("tile0.core0.array_x2g"));
+  // Peak: the same power, a quarter of the MVMs.
+  EXPECT_NEAR(four.chip->peak_power().peak_tops, one.chip->peak_power().peak_tops / 4, 1e-12);
+  EXPECT_NEAR(four.chip->peak_power().chip_mw, one.chip->peak_power().chip_mw, 1e-9);
+  // This chip's ADC has no output noise: every phase converts the same codes, so the outputs
+  // are the one-phase MVM's exactly (the noise averaging is tested in circuits_test).
+  for (size_t i = 0; i < one.outputs.size(); ++i) EXPECT_EQ(one.outputs[i], four.outputs[i]);
+}
+
 TEST(ChipScenario, CopiesOfALayerShareItsPixels) {
   GraphBuilder b({1, 6, 6}, 3);
   Graph g = b.finish(b.conv(b.graph().input, 4, 3, 1, 1, 1, "conv"));
