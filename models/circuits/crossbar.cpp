@@ -162,8 +162,8 @@ MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const Mvm
       m_xq[size_t(r)] = num.ideal ? xs : num.dac->convert(xs);
       x2g += double(m_xq[size_t(r)]) * m_xq[size_t(r)] * m_gsum[size_t(r)];
     }
-    const int phases = num.ideal ? 1 : std::max(1, num.phases);
-    res.x2g += x2g * phases;  // every phase reads the array again
+    const int phases = std::max(1, num.phases);  // ideal numerics too: the same work
+    res.x2g += x2g * phases;                     // every phase reads the array again
     ++res.passes;
     if (num.record_input_codes) {
       // The largest input code: what sets a duration-coded input's pulse length.
@@ -197,7 +197,7 @@ MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const Mvm
     bool clipped = false;
     if (num.ideal) {
       for (int c = 0; c < m_cols; ++c) y[c] = float(m_acc[size_t(c)]) * unit;
-      record_codes();
+      for (int ph = 0; ph < phases; ++ph) record_codes();  // every phase converts the same
     } else {
       const float sigma = num.adc->out_noise(), step = num.adc->step(), bound = num.adc->bound();
       if (phases > 1) m_phase_sum.assign(size_t(m_cols), 0.0);

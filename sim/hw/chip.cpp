@@ -1036,9 +1036,8 @@ Chip::PeakPower Chip::peak_power() const {
   const double in_fs = double((1 << (dac.bits() - 1)) - 1);
   const double out_fs = double((1 << (adc.bits() - 1)) - 1);
   const uint64_t in_lsbs = uint64_t(in_fs), out_lsbs = uint64_t(out_fs) * rounds;
-  // Without overlap, one read of a full-scale MVM (an MVM is reads_per_pass() such reads) as
-  // mvm_cycles() times it; with it, the longer of the read's two stages, each with its
-  // full-scale codes.
+  // One read of a full-scale MVM (an MVM is reads_per_pass() reads): without overlap both
+  // stages with the codes' times, as mvm_cycles() charges; with it, the longer of the two.
   const auto [front, back] = read_stages(a.cols());
   const double value_ns =
       dac.cost().ns_per_lsb * double(in_lsbs) + adc.cost().ns_per_lsb * double(out_lsbs);
