@@ -235,6 +235,14 @@ TEST(ProgrammedArray, PhasesAverageTheirOwnOutputNoiseAndRepeatTheWork) {
   EXPECT_NEAR(sd1, std::sqrt(0.25 + q), 5.0 * 0.5 / std::sqrt(2.0 * n));
   EXPECT_NEAR(sd4, std::sqrt(0.25 / 4 + q / 4), 5.0 * 0.25 / std::sqrt(2.0 * n));
   EXPECT_DOUBLE_EQ(x2g4, 4 * x2g1);
+  // Ideal numerics skip the noise but not the work: four reads, the same outputs.
+  MvmNumerics ideal = f.num(true);
+  std::vector<float> y1(static_cast<size_t>(f.cols)), y4(static_cast<size_t>(f.cols));
+  const MvmResult r1 = a.mvm(x.data(), y1.data(), ideal, f.noise, 0);
+  ideal.phases = 4;
+  const MvmResult r4 = a.mvm(x.data(), y4.data(), ideal, f.noise, 0);
+  EXPECT_DOUBLE_EQ(r4.x2g, 4 * r1.x2g);
+  EXPECT_EQ(y1, y4);
 }
 
 TEST(ProgrammedArray, ProgrammingNoisePerturbsOutputsByTheExpectedAmount) {
