@@ -184,20 +184,22 @@ MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const Mvm
     if (num.ir_drop > 0.0) apply_ir_drop(num.ir_drop);
     // 4. Output noise, ADC: quantize, then clip; a clipped output fails the bound test. Each
     // phase draws its own noise and is converted; the outputs are the phases' mean.
-    auto record_codes = [&] {
-      if (num.cols_per_adc <= 0) return;
+    auto round_codes = [&]() -> uint64_t {
       // Each ADC round takes as long as its largest code (ramp, CCO).
+      uint64_t sum = 0;
+      if (num.cols_per_adc <= 0) return sum;
       const float max_code = float((1 << (num.adc->bits() - 1)) - 1), step = num.adc->step();
       for (int r = 0; r < num.cols_per_adc; ++r) {
         float cmax = 0.0f;
         for (int c = r; c < m_cols; c += num.cols_per_adc) cmax = std::max(cmax, std::fabs(y[c]));
-        res.out_lsbs += uint64_t(std::min(max_code, std::nearbyint(cmax / step)));
+        sum += uint64_t(std::min(max_code, std::nearbyint(cmax / step)));
       }
+      return sum;
     };
     bool clipped = false;
     if (num.ideal) {
       for (int c = 0; c < m_cols; ++c) y[c] = float(m_acc[size_t(c)]) * unit;
-      for (int ph = 0; ph < phases; ++ph) record_codes();  // every phase converts the same
+      res.out_lsbs += uint64_t(phases) * round_codes();  // every phase converts the same
     } else {
       const float sigma = num.adc->out_noise(), step = num.adc->step(), bound = num.adc->bound();
       if (phases > 1) m_phase_sum.assign(size_t(m_cols), 0.0);
@@ -214,7 +216,7 @@ MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const Mvm
           }
           y[c] = q;
         }
-        record_codes();
+        res.out_lsbs += round_codes();
         if (phases > 1)
           for (int c = 0; c < m_cols; ++c) m_phase_sum[size_t(c)] += y[c];
       }

@@ -324,15 +324,15 @@ class Mesh : public Interconnect {
     });
     m_stats->formula("busiest_link_cycles", "cycles", "cycles the busiest link carried flits",
                      [this] {
-                       double b = 0;
-                       for (const Resource& r : m_links) b = std::max(b, double(r.busy().count()));
-                       return b;
+                       uint64_t b = 0;
+                       for (uint64_t l : link_busy()) b = std::max(b, l);
+                       return double(b);
                      });
     m_stats->formula("link_cycles", "cycles", "cycles links carried flits, summed over links",
                      [this] {
-                       double b = 0;
-                       for (const Resource& r : m_links) b += double(r.busy().count());
-                       return b;
+                       uint64_t b = 0;
+                       for (uint64_t l : link_busy()) b += l;
+                       return double(b);
                      });
     std::string path = m_stats->full_name();
     ledger.bind(path, "interconnect", *s_flit_hops, m_router_pj + m_link_pj);
