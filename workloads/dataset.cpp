@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "sim/framework/error.h"
+#include "sim/base/error.h"
 
 namespace pcmsim {
 

@@ -4,8 +4,8 @@
 #include <iomanip>
 #include <sstream>
 
-#include "sim/framework/cycles.h"
-#include "sim/framework/error.h"
+#include "sim/base/cycles.h"
+#include "sim/base/error.h"
 
 namespace pcmsim {
 

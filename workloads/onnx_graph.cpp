@@ -9,7 +9,7 @@
 #include <limits>
 #include <sstream>
 
-#include "sim/framework/error.h"
+#include "sim/base/error.h"
 
 namespace pcmsim {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "sim/framework/error.h"
+#include "sim/base/error.h"
 
 namespace pcmsim {
 

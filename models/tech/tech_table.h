@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/framework/params.h"
+#include "sim/base/params.h"
 
 namespace pcmsim {
 

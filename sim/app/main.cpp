@@ -6,8 +6,8 @@
 #include <systemc>
 
 #include "sim/app/simulation.h"
-#include "sim/framework/error.h"
-#include "sim/framework/registry.h"
+#include "sim/base/error.h"
+#include "sim/base/registry.h"
 
 namespace po = boost::program_options;
 

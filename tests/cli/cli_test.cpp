@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "tests/framework/test_util.h"
+#include "tests/base/test_util.h"
 #include "tests/workloads/onnx_builder.h"
 
 namespace fs = std::filesystem;

@@ -3,10 +3,12 @@
 #include <cmath>
 #include <vector>
 
-#include "models/circuits/converters.h"
-#include "models/circuits/crossbar.h"
-#include "sim/framework/config.h"
-#include "sim/framework/registry.h"
+#include "models/adc/adc.h"
+#include "models/dac/dac.h"
+#include "models/array/array.h"
+#include "models/array/programmed_array.h"
+#include "sim/base/config.h"
+#include "sim/base/registry.h"
 
 namespace pcmsim {
 namespace {

@@ -7,9 +7,9 @@
 #include <cmath>
 #include <vector>
 
-#include "models/device/device_model.h"
-#include "sim/framework/config.h"
-#include "sim/framework/registry.h"
+#include "models/device/device.h"
+#include "sim/base/config.h"
+#include "sim/base/registry.h"
 
 namespace pcmsim {
 namespace {

@@ -1,4 +1,4 @@
-#include "models/circuits/encoding.h"
+#include "models/encoding/encoding.h"
 
 #include <gtest/gtest.h>
 

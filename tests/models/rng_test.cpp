@@ -1,4 +1,4 @@
-#include "models/common/rng.h"
+#include "sim/base/rng.h"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
 #include "models/tech/tech_table.h"
-#include "sim/framework/config.h"
-#include "sim/framework/error.h"
+#include "sim/base/config.h"
+#include "sim/base/error.h"
 
 namespace pcmsim {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "models/common/rng.h"
+#include "sim/base/rng.h"
 #include "workloads/graph.h"
 
 namespace pcmsim {

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <map>
 
-#include "sim/framework/error.h"
-#include "tests/framework/test_util.h"
+#include "sim/base/error.h"
+#include "tests/base/test_util.h"
 #include "tests/workloads/graph_builder.h"
 #include "tests/workloads/onnx_builder.h"
 #include "workloads/dataset.h"

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
-#include "sim/framework/error.h"
-#include "tests/framework/test_util.h"
+#include "sim/base/error.h"
+#include "tests/base/test_util.h"
 #include "workloads/dataset.h"
 #include "workloads/graph.h"
 

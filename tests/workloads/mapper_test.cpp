@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "sim/framework/error.h"
+#include "sim/base/error.h"
 #include "tests/workloads/graph_builder.h"
 #include "workloads/graph_mapper.h"
 

@@ -9,7 +9,7 @@
 #include <map>
 #include <set>
 
-#include "sim/framework/error.h"
+#include "sim/base/error.h"
 #include "workloads/onnx_graph.h"
 
 namespace fs = std::filesystem;

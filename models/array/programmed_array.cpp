@@ -1,0 +1,308 @@
+#include "models/array/programmed_array.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace pcmsim {
+
+Compensation parse_compensation(const std::string& name) {
+  if (name == "none") return Compensation::None;
+  if (name == "global") return Compensation::Global;
+  if (name == "per_column") return Compensation::PerColumn;
+  throw std::invalid_argument("unknown compensation '" + name +
+                              "' (expected none, global or per_column)");
+}
+
+const char* compensation_name(Compensation c) {
+  switch (c) {
+    case Compensation::None:
+      return "none";
+    case Compensation::Global:
+      return "global";
+    case Compensation::PerColumn:
+      return "per_column";
+  }
+  return "?";
+}
+
+ProgrammedArray::ProgrammedArray(const float* w, int rows, int cols, const DeviceModel& device,
+                                 const ProgramContext& ctx_in, bool exact, double full_scale,
+                                 bool keep_pairs)
+    : m_rows(rows),
+      m_cols(cols),
+      m_g_max(device.g_max_uS()),
+      m_device(&device),
+      m_exact(exact),
+      m_gdiff(size_t(rows) * cols),
+      m_gsum(size_t(rows)),
+      m_keep_pairs(keep_pairs),
+      m_xq(size_t(rows)),
+      m_acc(size_t(cols)) {
+  const size_t n = size_t(rows) * cols;
+  float w_max = float(full_scale);
+  if (full_scale <= 0.0) {
+    w_max = 0.0f;
+    for (size_t i = 0; i < n; ++i) w_max = std::max(w_max, std::fabs(w[i]));
+  }
+  m_w_max = w_max;
+  if (exact || w_max == 0.0f) {
+    // Exact mapping: conductance ratios equal weight ratios, at every time.
+    m_exact = true;
+    m_exact_w.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      m_exact_w[i] = std::clamp(w[i], -w_max, w_max);
+      m_gdiff[i] = w_max > 0 ? m_exact_w[i] / w_max : 0.0f;
+    }
+    for (int r = 0; r < rows; ++r) {
+      double s = 0;
+      for (int c = 0; c < cols; ++c) s += std::fabs(m_gdiff[size_t(r) * cols + c]) * m_g_max;
+      m_gsum[size_t(r)] = float(s);
+    }
+    if (m_keep_pairs) {
+      m_gpos.resize(n);
+      m_gneg.resize(n);
+      for (size_t k = 0; k < n; ++k) {
+        m_gpos[k] = std::max(m_gdiff[k], 0.0f);
+        m_gneg[k] = std::max(-m_gdiff[k], 0.0f);
+      }
+    }
+    return;
+  }
+  const double scale = m_g_max / w_max;
+  ProgramContext ctx = ctx_in;
+  ctx.uS_per_weight = scale;
+  if (ctx.block_w_max <= 0.0) ctx.block_w_max = w_max;
+  // Targets for G+ (first n) and G- (next n); the draw index identifies the device.
+  std::vector<float> target(2 * n);
+  for (size_t i = 0; i < n; ++i) {
+    target[i] = float(std::clamp(w[i] * scale, 0.0, m_g_max));
+    target[n + i] = float(std::clamp(-w[i] * scale, 0.0, m_g_max));
+  }
+  device.program(target.data(), 2 * n, ctx, m_state);
+  use_programmed();
+}
+
+std::vector<float> ProgrammedArray::programmed_weights() const {
+  if (m_exact) return m_exact_w;
+  const size_t n = size_t(m_rows) * m_cols;
+  std::vector<float> w(n);
+  for (size_t i = 0; i < n; ++i) {
+    w[i] = float((double(m_state.g_prog_uS[i]) - m_state.g_prog_uS[n + i]) / m_g_max * m_w_max);
+  }
+  return w;
+}
+
+void ProgrammedArray::set_current(const float* g) {
+  const size_t n = size_t(m_rows) * m_cols;
+  if (m_keep_pairs) {
+    m_gpos.resize(n);
+    m_gneg.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      m_gpos[i] = float(g[i] / m_g_max);
+      m_gneg[i] = float(g[n + i] / m_g_max);
+    }
+  }
+  for (int r = 0; r < m_rows; ++r) {
+    double s = 0;
+    for (int c = 0; c < m_cols; ++c) {
+      size_t i = size_t(r) * m_cols + c;
+      m_gdiff[i] = float((double(g[i]) - g[n + i]) / m_g_max);
+      s += double(g[i]) + g[n + i];
+    }
+    m_gsum[size_t(r)] = float(s);
+  }
+}
+
+void ProgrammedArray::use_programmed() {
+  if (!m_exact) set_current(m_state.g_prog_uS.data());
+}
+
+void ProgrammedArray::read_at(double t_s, const DrawKey& read_key) {
+  if (m_exact) return;
+  std::vector<float> g(m_state.g_prog_uS.size());
+  m_device->read(m_state, t_s, read_key, g.data());
+  set_current(g.data());
+}
+
+MvmResult ProgrammedArray::mvm(const float* x, float* y, const MvmNumerics& num,
+                               const RngStream& noise, uint64_t noise_index) const {
+  MvmResult res = mvm_uncompensated(x, y, num, noise, noise_index);
+  if (!m_alpha.empty())
+    for (int c = 0; c < m_cols; ++c) y[c] *= m_alpha[size_t(c)];
+  return res;
+}
+
+MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const MvmNumerics& num,
+                                             const RngStream& noise, uint64_t noise_index) const {
+  MvmResult res;
+  // 1. Noise management: scale the input vector by its absolute maximum.
+  float nm = 1.0f;
+  if (num.noise_management) {
+    float amax = 0.0f;
+    for (int r = 0; r < m_rows; ++r) amax = std::max(amax, std::fabs(x[r]));
+    if (amax == 0.0f) {  // the array runs on zero inputs and reads zeros
+      std::fill(y, y + m_cols, 0.0f);
+      res.passes = 1;
+      return res;
+    }
+    nm = amax;
+  }
+  const int max_passes = num.ideal ? 1 : std::max(1, num.max_passes);
+  const float unit = num.normalized_outputs ? 1.0f : m_w_max;  // of the ADC's input
+  float red = 1.0f;
+  for (int pass = 0;; ++pass) {
+    // 2. DAC: the applied inputs; the read energy follows them.
+    const float scale = 1.0f / (nm * red);
+    double x2g = 0.0;
+    for (int r = 0; r < m_rows; ++r) {
+      float xs = x[r] * scale;
+      m_xq[size_t(r)] = num.ideal ? xs : num.dac->convert(xs);
+      x2g += double(m_xq[size_t(r)]) * m_xq[size_t(r)] * m_gsum[size_t(r)];
+    }
+    const int phases = std::max(1, num.phases);  // ideal numerics too: the same work
+    res.x2g += x2g * phases;                     // every phase reads the array again
+    ++res.passes;
+    if (num.record_input_codes) {
+      // The largest input code: what sets a duration-coded input's pulse length.
+      float amax = 0.0f;
+      for (int r = 0; r < m_rows; ++r) amax = std::max(amax, std::fabs(m_xq[size_t(r)]));
+      const float max_code = float((1 << (num.dac->bits() - 1)) - 1);
+      res.in_lsbs +=
+          uint64_t(phases) * uint64_t(std::min(max_code, std::nearbyint(amax / num.dac->step())));
+    }
+    // 3. Array: column sums in normalized units (inner loop over contiguous columns).
+    std::fill(m_acc.begin(), m_acc.end(), 0.0);
+    for (int r = 0; r < m_rows; ++r) {
+      const double xr = m_xq[size_t(r)];
+      if (xr == 0.0) continue;
+      const float* g = &m_gdiff[size_t(r) * m_cols];
+      for (int c = 0; c < m_cols; ++c) m_acc[size_t(c)] += xr * g[c];
+    }
+    if (num.ir_drop > 0.0) apply_ir_drop(num.ir_drop);
+    // 4. Output noise, ADC: quantize, then clip; a clipped output fails the bound test. Each
+    // phase draws its own noise and is converted; the outputs are the phases' mean.
+    auto round_codes = [&]() -> uint64_t {
+      // Each ADC round takes as long as its largest code (ramp, CCO).
+      uint64_t sum = 0;
+      if (num.cols_per_adc <= 0) return sum;
+      const float max_code = float((1 << (num.adc->bits() - 1)) - 1), step = num.adc->step();
+      for (int r = 0; r < num.cols_per_adc; ++r) {
+        float cmax = 0.0f;
+        for (int c = r; c < m_cols; c += num.cols_per_adc) cmax = std::max(cmax, std::fabs(y[c]));
+        sum += uint64_t(std::min(max_code, std::nearbyint(cmax / step)));
+      }
+      return sum;
+    };
+    bool clipped = false;
+    if (num.ideal) {
+      for (int c = 0; c < m_cols; ++c) y[c] = float(m_acc[size_t(c)]) * unit;
+      res.out_lsbs += uint64_t(phases) * round_codes();  // every phase converts the same
+    } else {
+      const float sigma = num.adc->out_noise(), step = num.adc->step(), bound = num.adc->bound();
+      if (phases > 1) m_phase_sum.assign(size_t(m_cols), 0.0);
+      for (int ph = 0; ph < phases; ++ph) {
+        const uint64_t base =
+            noise_index + (uint64_t(pass) * uint64_t(phases) + uint64_t(ph)) * uint64_t(m_cols);
+        for (int c = 0; c < m_cols; ++c) {
+          float v = float(m_acc[size_t(c)]) * unit;
+          if (sigma > 0.0f) v += sigma * float(noise.normal(base + uint64_t(c)));
+          float q = std::nearbyint(v / step) * step;
+          if (std::fabs(q) > bound) {
+            clipped = true;
+            q = std::copysign(bound, q);
+          }
+          y[c] = q;
+        }
+        res.out_lsbs += round_codes();
+        if (phases > 1)
+          for (int c = 0; c < m_cols; ++c) m_phase_sum[size_t(c)] += y[c];
+      }
+      if (phases > 1)
+        for (int c = 0; c < m_cols; ++c) y[c] = float(m_phase_sum[size_t(c)] / phases);
+    }
+    // 5. Bound management: halve the input and run again while outputs clip.
+    if (!clipped || pass + 1 >= max_passes) break;
+    red *= 2.0f;
+  }
+  // 6. Back to weight units.
+  const float out_scale = nm * red * (num.normalized_outputs ? m_w_max : 1.0f);
+  for (int c = 0; c < m_cols; ++c) y[c] *= out_scale;
+  return res;
+}
+
+void ProgrammedArray::apply_ir_drop(double rho) const {
+  // Each bit line (G+ and G- apart), sense amplifier after row R-1; currents normalized as
+  // I_i = x_i g_i. The segment below row s carries S_s = sum_{i<=s} I_i, so node m sits at
+  // u_m = rho * sum_{s>=m} S_s = rho * [(R - m) sum_{i<=m} I_i + sum_{i>m} (R - i) I_i] above the
+  // amplifier's virtual ground, and device m sees x_m - u_m. First order: u from ideal currents.
+  if (!m_keep_pairs) throw std::logic_error("IR drop needs the array built with keep_pairs");
+  const int R = m_rows;
+  const size_t cols = static_cast<size_t>(m_cols);
+  std::vector<double> a(cols), b(cols), err(cols, 0.0);
+  for (int polarity = 0; polarity < 2; ++polarity) {
+    const std::vector<float>& g = polarity == 0 ? m_gpos : m_gneg;
+    std::fill(a.begin(), a.end(), 0.0);
+    std::fill(b.begin(), b.end(), 0.0);
+    for (int i = 0; i < R; ++i) {
+      const double x = m_xq[size_t(i)];
+      for (int c = 0; c < m_cols; ++c)
+        b[size_t(c)] += double(R - i) * x * g[size_t(i) * m_cols + c];
+    }
+    const double sign = polarity == 0 ? 1.0 : -1.0;
+    for (int m = 0; m < R; ++m) {
+      const double x = m_xq[size_t(m)];
+      const float* gm = &g[size_t(m) * m_cols];
+      for (int c = 0; c < m_cols; ++c) {
+        const double current = x * gm[c];
+        a[size_t(c)] += current;                  // sum over i <= m
+        b[size_t(c)] -= double(R - m) * current;  // now the sum over i > m
+        const double u = rho * (double(R - m) * a[size_t(c)] + b[size_t(c)]);
+        err[size_t(c)] += sign * u * gm[c];
+      }
+    }
+  }
+  for (int c = 0; c < m_cols; ++c) m_acc[size_t(c)] -= err[size_t(c)];
+}
+
+std::vector<double> ProgrammedArray::one_hot_readout(const MvmNumerics& num, const RngStream& noise,
+                                                     uint64_t noise_index, MvmResult& work) const {
+  std::vector<double> mean(size_t(m_cols), 0.0);
+  std::vector<float> x(static_cast<size_t>(m_rows), 0.0f);
+  std::vector<float> y(static_cast<size_t>(m_cols));
+  const uint64_t stride =
+      uint64_t(std::max(1, num.max_passes)) * uint64_t(std::max(1, num.phases)) * uint64_t(m_cols);
+  for (int r = 0; r < m_rows; ++r) {
+    x[size_t(r)] = 1.0f;
+    MvmResult one =
+        mvm_uncompensated(x.data(), y.data(), num, noise, noise_index + uint64_t(r) * stride);
+    work.passes += one.passes;
+    work.x2g += one.x2g;
+    work.in_lsbs += one.in_lsbs;
+    work.out_lsbs += one.out_lsbs;
+    for (int c = 0; c < m_cols; ++c) mean[size_t(c)] += std::fabs(y[size_t(c)]) / m_rows;
+    x[size_t(r)] = 0.0f;
+  }
+  return mean;
+}
+
+std::vector<float> compensation_factors(Compensation c, const std::vector<double>& reference,
+                                        const std::vector<double>& current) {
+  if (c == Compensation::None) return {};
+  auto clamp = [](double v) { return std::max(v, 1e-4); };
+  std::vector<float> alpha(reference.size());
+  if (c == Compensation::Global) {
+    double ref = 0, cur = 0;
+    for (size_t i = 0; i < reference.size(); ++i) {
+      ref += reference[i] / double(reference.size());
+      cur += current[i] / double(current.size());
+    }
+    std::fill(alpha.begin(), alpha.end(), float(clamp(ref) / clamp(cur)));
+  } else {
+    for (size_t i = 0; i < reference.size(); ++i)
+      alpha[i] = float(clamp(reference[i]) / clamp(current[i]));
+  }
+  return alpha;
+}
+
+}  // namespace pcmsim

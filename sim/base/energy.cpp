@@ -1,0 +1,90 @@
+#include "sim/base/energy.h"
+
+#include <algorithm>
+
+#include "sim/base/error.h"
+
+namespace pcmsim {
+
+const std::vector<std::string>& energy_classes() {
+  static const std::vector<std::string> c = {"array",   "dac",          "adc",    "periphery",
+                                             "digital", "interconnect", "buffer", "leakage"};
+  return c;
+}
+
+namespace {
+void check_class(const std::string& cls) {
+  const auto& c = energy_classes();
+  if (std::find(c.begin(), c.end(), cls) == c.end()) {
+    throw std::logic_error("energy class '" + cls + "' is not one of the report's classes");
+  }
+}
+}  // namespace
+
+void EnergyLedger::bind(const std::string& component, const std::string& cls, const Stat& count,
+                        double pj_each) {
+  check_class(cls);
+  m_bindings.push_back({component, cls, &count, pj_each});
+}
+
+void EnergyLedger::leakage(const std::string& component, double mw) {
+  m_leaks.push_back({component, mw});
+}
+
+void EnergyLedger::area(const std::string& component, const std::string& cls, double um2) {
+  check_class(cls);
+  m_areas.push_back({component, cls, um2});
+}
+
+EnergyBreakdown EnergyLedger::evaluate(double runtime_ns) const {
+  EnergyBreakdown b;
+  for (const auto& c : energy_classes()) b.by_class_pj[c] = 0.0;
+  for (const Binding& x : m_bindings) {
+    double pj = x.count->value() * x.pj_each;
+    b.by_class_pj[x.cls] += pj;
+    b.by_component_pj[x.component] += pj;
+    b.total_pj += pj;
+  }
+  for (const Leak& l : m_leaks) {
+    double pj = l.mw * runtime_ns;  // mW x ns = pJ
+    b.by_class_pj["leakage"] += pj;
+    b.by_component_pj[l.component] += pj;
+    b.total_pj += pj;
+  }
+  return b;
+}
+
+std::map<std::string, double> EnergyLedger::class_energy_of(const std::string& component) const {
+  std::map<std::string, double> m;
+  for (const Binding& x : m_bindings)
+    if (x.component == component) m[x.cls] += x.count->value() * x.pj_each;
+  return m;
+}
+
+double EnergyLedger::leakage_mw() const {
+  double s = 0;
+  for (const Leak& l : m_leaks) s += l.mw;
+  return s;
+}
+
+std::map<std::string, double> EnergyLedger::area_by_class_um2() const {
+  std::map<std::string, double> m;
+  for (const Area& a : m_areas) m[a.cls] += a.um2;
+  return m;
+}
+
+std::map<std::string, double> EnergyLedger::area_by_class_um2(const std::string& component) const {
+  std::map<std::string, double> m;
+  for (const Area& a : m_areas) {
+    if (a.component == component || a.component.rfind(component + ".", 0) == 0) m[a.cls] += a.um2;
+  }
+  return m;
+}
+
+double EnergyLedger::total_area_um2() const {
+  double s = 0;
+  for (const Area& a : m_areas) s += a.um2;
+  return s;
+}
+
+}  // namespace pcmsim

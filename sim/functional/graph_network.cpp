@@ -1,0 +1,124 @@
+#include "sim/functional/graph_network.h"
+
+#include <algorithm>
+
+namespace pcmsim {
+
+ArrayBank GraphAnalogNetwork::program(const Graph& g, const GraphMapping& map,
+                                      const DeviceModel& device, const MvmNumerics& numerics,
+                                      const WeightEncoding& encoding, uint64_t seed) {
+  std::vector<BlockSpec> specs;
+  for (size_t li = 0; li < map.layers.size(); ++li) {
+    const GraphLayer& l = map.layers[li];
+    double w_max, w_std;
+    ArrayBank::weight_stats(g.nodes[size_t(l.node)].weight.data, &w_max, &w_std);
+    for (int bi : l.blocks) {
+      const GraphBlock& b = map.blocks[size_t(bi)];
+      specs.push_back({uint32_t(li), uint32_t(b.index), b.level, b.rows, b.cols,
+                       b.level == 0 ? block_weights(g, map, b) : std::vector<float>{}, w_max,
+                       w_std});
+    }
+  }
+  return ArrayBank(std::move(specs), device, numerics, encoding, seed);
+}
+
+GraphAnalogNetwork::GraphAnalogNetwork(const Graph& g, const GraphMapping& map,
+                                       const DeviceModel& device, const MvmNumerics& numerics,
+                                       const WeightEncoding& encoding, uint64_t seed)
+    : m_g(g),
+      m_map(map),
+      m_bank(program(g, map, device, numerics, encoding, seed)),
+      m_costs(map.layers.size()),
+      m_x2g(map.layers.size()),
+      m_mvms(map.layers.size(), 0) {}
+
+void GraphAnalogNetwork::run_analog(int li, const std::vector<float>& in, std::vector<float>& out) {
+  const GraphLayer& l = m_map.layers[size_t(li)];
+  const GraphNode& n = m_g.nodes[size_t(l.node)];
+  const Shape& out_shape = m_g.values[size_t(n.output)].shape;
+  out.assign(size_t(numel(out_shape)), 0.0f);
+  const bool conv = n.op == GraphOp::Conv;
+  const Shape& in_shape = m_g.values[size_t(n.inputs[0])].shape;
+  const int64_t H = conv ? in_shape[1] : 1, W = conv ? in_shape[2] : 1;
+  const int64_t OW = conv ? out_shape[2] : 1, cg = conv ? in_shape[0] / n.group : 0;
+  const int kh = n.kernel[0], kw = n.kernel[1], kk = kh * kw;
+  const size_t per_copy = size_t(l.arrays_per_replica());
+  std::vector<MvmCost>& costs = m_costs[size_t(li)];
+  costs.assign(l.blocks.size() * size_t(l.pixels), MvmCost{});
+  std::vector<double>& x2g = m_x2g[size_t(li)];
+  x2g.assign(l.blocks.size(), 0.0);
+  for (int64_t p = 0; p < l.pixels; ++p) {
+    const size_t copy = size_t(p % l.replicas);
+    const int64_t oh = p / OW, ow = p % OW;
+    const uint64_t slot = uint64_t(m_image) * uint64_t(l.pixels) + uint64_t(p);
+    for (size_t k = copy * per_copy; k < (copy + 1) * per_copy; ++k) {
+      const int b = l.blocks[k];
+      const GraphBlock& blk = m_map.blocks[size_t(b)];
+      const int rows_g = blk.rows / blk.packed, cols_g = blk.cols / blk.packed;
+      // 1. The input vector: rows row0.. of the patch of pixel p of each group on the block
+      // (im2col, zeros in the padding).
+      const float* x = in.data() + blk.row0;
+      if (conv) {
+        m_patch.resize(size_t(blk.rows));
+        for (int j = 0; j < blk.packed; ++j) {
+          const float* group_in = in.data() + int64_t(blk.group + j) * cg * H * W;
+          for (int r = 0; r < rows_g; ++r) {
+            const int row = blk.row0 + r, c = row / kk, i = (row / kw) % kh, jj = row % kw;
+            const int64_t h = oh * n.stride[0] - n.pad[0] + int64_t(i) * n.dilation[0];
+            const int64_t w = ow * n.stride[1] - n.pad[1] + int64_t(jj) * n.dilation[1];
+            m_patch[size_t(j * rows_g + r)] =
+                (h >= 0 && h < H && w >= 0 && w < W) ? group_in[(c * H + h) * W + w] : 0.0f;
+          }
+        }
+        x = m_patch.data();
+      }
+      // 2. Its MVM; the partial sums added in block order.
+      m_partial.resize(size_t(blk.cols));
+      const MvmResult res = m_bank.mvm(size_t(b), x, m_partial.data(), slot);
+      costs[k * size_t(l.pixels) + size_t(p)] = {uint16_t(res.passes), uint32_t(res.in_lsbs),
+                                                 uint32_t(res.out_lsbs)};
+      m_mvms[size_t(li)] += uint64_t(res.passes);
+      x2g[k] += res.x2g;
+      for (int j = 0; j < blk.packed; ++j) {
+        for (int c = 0; c < cols_g; ++c) {
+          const int64_t m = int64_t(blk.group + j) * l.cols + blk.col0 + c;
+          out[size_t(m * l.pixels + p)] += m_partial[size_t(j * cols_g + c)];
+        }
+      }
+    }
+  }
+  // 3. The bias, digitally.
+  if (!n.bias.data.empty()) {
+    const int64_t channels = int64_t(n.bias.data.size());
+    for (int64_t m = 0; m < channels; ++m)
+      for (int64_t p = 0; p < l.pixels; ++p)
+        out[size_t(m * l.pixels + p)] += n.bias.data[size_t(m)];
+  }
+}
+
+void GraphAnalogNetwork::begin(const float* x, int64_t image) {
+  m_image = image;
+  m_values.resize(m_g.values.size());
+  m_values[size_t(m_g.input)].assign(x, x + numel(m_g.input_shape()));
+  std::fill(m_mvms.begin(), m_mvms.end(), 0);
+}
+
+void GraphAnalogNetwork::run_node(int i) {
+  const GraphNode& n = m_g.nodes[size_t(i)];
+  const int li = m_map.layer_of_node[size_t(i)];
+  if (li >= 0) {
+    run_analog(li, m_values[size_t(n.inputs[0])], m_values[size_t(n.output)]);
+    return;
+  }
+  std::vector<const std::vector<float>*> in;
+  for (int v : n.inputs) in.push_back(&m_values[size_t(v)]);
+  eval_node(m_g, n, in, m_values[size_t(n.output)]);
+}
+
+void GraphAnalogNetwork::forward(const float* x, int64_t image, std::vector<float>& out) {
+  begin(x, image);
+  for (size_t i = 0; i < m_g.nodes.size(); ++i) run_node(int(i));
+  out = m_values[size_t(m_g.output)];
+}
+
+}  // namespace pcmsim

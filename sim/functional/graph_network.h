@@ -1,0 +1,81 @@
+#pragma once
+// The numerics of a graph mapped onto arrays, without timing. Conv and Dense nodes run on the
+// programmed arrays: a convolution as one MVM per output pixel and array, with the input patch
+// (im2col, zero padding) as the vector; the partial sums of the row blocks and encoding levels
+// are added in block order, then the bias. Every other node runs digitally (eval_node, FP32).
+//
+// The SystemC chip runs a node when its step is issued and spends the node's time afterwards
+// (the values do not depend on the timing; the timing of bound management depends on the
+// values, which passes() reports). forward() runs the same calls without the kernel
+// (functional mode): both modes give bit-identical outputs.
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/functional/array_bank.h"
+#include "workloads/graph.h"
+#include "workloads/graph_mapper.h"
+
+namespace pcmsim {
+
+/// @brief What one MVM of one array took, for the timing model.
+struct MvmCost {
+  uint16_t passes = 0;    ///< 1 + bound-management repeats
+  uint32_t in_lsbs = 0;   ///< see MvmResult::in_lsbs
+  uint32_t out_lsbs = 0;  ///< see MvmResult::out_lsbs
+};
+
+class GraphAnalogNetwork {
+ public:
+  /// @brief Programs the arrays of @p map; draws keyed by (@p seed, analog layer, block).
+  GraphAnalogNetwork(const Graph& g, const GraphMapping& map, const DeviceModel& device,
+                     const MvmNumerics& numerics, const WeightEncoding& encoding, uint64_t seed);
+
+  /// @brief See ArrayBank::prepare.
+  void prepare(double t_s, Compensation comp, uint64_t eval_seed) {
+    m_comp = comp;
+    m_bank.prepare(t_s, comp, eval_seed);
+  }
+  /// @brief Starts image number @p image (the key of its output-noise draws) with input @p x.
+  void begin(const float* x, int64_t image);
+  /// @brief Runs graph node @p i on the current image (its inputs must have run).
+  void run_node(int i);
+  /// @brief Value @p v of the current image.
+  const std::vector<float>& value(int v) const { return m_values[size_t(v)]; }
+  /// @brief Frees value @p v of the current image (no later node reads it).
+  void release(int v) { std::vector<float>().swap(m_values[size_t(v)]); }
+  /// @brief The network on one input: begin, every node, the output.
+  void forward(const float* x, int64_t image, std::vector<float>& out);
+
+  /// @brief The MVMs of analog layer @p li in its last run, at [k * pixels + p] for the k-th
+  /// block of the layer and output pixel p (passes 0 where the block's copy does not take p).
+  const std::vector<MvmCost>& costs(int li) const { return m_costs[size_t(li)]; }
+  /// @brief Sum over x^2 G of each block of analog layer @p li in its last run (read-energy
+  /// basis, uS), in the order of the layer's blocks.
+  const std::vector<double>& x2g(int li) const { return m_x2g[size_t(li)]; }
+  /// @brief Array MVMs per analog layer in the current image (passes included).
+  const std::vector<uint64_t>& mvms() const { return m_mvms; }
+  const MvmResult& compensation_work(int b) const { return m_bank.compensation_work(size_t(b)); }
+  Compensation compensation() const { return m_comp; }
+  const Graph& graph() const { return m_g; }
+  const GraphMapping& mapping() const { return m_map; }
+
+ private:
+  static ArrayBank program(const Graph& g, const GraphMapping& map, const DeviceModel& device,
+                           const MvmNumerics& numerics, const WeightEncoding& encoding,
+                           uint64_t seed);
+  void run_analog(int li, const std::vector<float>& in, std::vector<float>& out);
+
+  const Graph& m_g;
+  const GraphMapping& m_map;
+  ArrayBank m_bank;
+  Compensation m_comp = Compensation::None;
+  int64_t m_image = 0;
+  std::vector<std::vector<float>> m_values;
+  std::vector<std::vector<MvmCost>> m_costs;
+  std::vector<std::vector<double>> m_x2g;
+  std::vector<float> m_patch, m_partial;
+  std::vector<uint64_t> m_mvms;
+};
+
+}  // namespace pcmsim
