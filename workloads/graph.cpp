@@ -34,10 +34,10 @@ void conv(const GraphNode& n, const Shape& in, const Shape& out, const Buf& x, B
         double s = n.bias.data.empty() ? 0.0 : n.bias.data[size_t(m)];
         for (int64_t c = 0; c < cg; ++c) {
           for (int64_t i = 0; i < kh; ++i) {
-            int64_t h = oh * n.stride[0] - n.pad[0] + i * n.dilation[0];
+            const int64_t h = window_input(n, 0, oh, i);
             if (h < 0 || h >= H) continue;
             for (int64_t j = 0; j < kw; ++j) {
-              int64_t w = ow * n.stride[1] - n.pad[1] + j * n.dilation[1];
+              const int64_t w = window_input(n, 1, ow, j);
               if (w < 0 || w >= W) continue;
               s += double(x[size_t(((g * cg + c) * H + h) * W + w)]) *
                    n.weight.data[size_t(((m * cg + c) * kh + i) * kw + j)];
@@ -60,9 +60,9 @@ void pool(const GraphNode& n, const Shape& in, const Shape& out, const Buf& x, B
         double acc = is_max ? -std::numeric_limits<double>::infinity() : 0.0;
         int64_t count = 0;
         for (int64_t i = 0; i < n.kernel[0]; ++i) {
-          int64_t h = oh * n.stride[0] - n.pad[0] + i * n.dilation[0];
+          const int64_t h = window_input(n, 0, oh, i);
           for (int64_t j = 0; j < n.kernel[1]; ++j) {
-            int64_t w = ow * n.stride[1] - n.pad[1] + j * n.dilation[1];
+            const int64_t w = window_input(n, 1, ow, j);
             bool inside = h >= 0 && h < H && w >= 0 && w < W;
             if (!inside) {
               // Padding counts for the average (count_include_pad) only within the padded

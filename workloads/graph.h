@@ -80,6 +80,13 @@ struct Graph {
   const Shape& output_shape() const { return values[size_t(output)].shape; }
 };
 
+/// @brief The window geometry of Conv and pooling nodes, in one place: the input position along
+/// dimension @p d (0: height, 1: width) that kernel tap @p k of output position @p o reads,
+/// o x stride - pad + k x dilation; outside [0, size) it falls in the padding.
+inline int64_t window_input(const GraphNode& n, int d, int64_t o, int64_t k) {
+  return o * n.stride[d] - n.pad[d] + k * n.dilation[d];
+}
+
 /// @brief FP32 evaluation of one sample; returns the output tensor (flattened, output_shape()).
 std::vector<float> run_reference(const Graph& g, const float* x);
 

@@ -2,6 +2,8 @@
 // The ADC interface: numerics (quantization, bounds, output noise) and cost. Implementations in
 // impl/ register under "adc".
 
+#include <cstdint>
+
 #include "models/common/converter.h"
 #include "sim/base/params.h"
 
@@ -24,6 +26,15 @@ class Adc {
   virtual float out_noise() const = 0;
   /// @brief Columns sharing one ADC through a multiplexer is set by the core; this is per ADC.
   const ConverterCost& cost() const { return m_cost; }
+  /// @brief The largest magnitude code, 2^(bits-1) - 1.
+  uint32_t max_code() const { return (uint32_t(1) << (bits() - 1)) - 1; }
+  /// @brief Conversion-time law: cycles one conversion takes whose output has magnitude code
+  /// @p code: `latency`, plus code x `lsb_time` rounded up for value-dependent converters (ramp,
+  /// CCO). A round of an ADC bank (all its ADCs converting at once) lasts as long as its largest
+  /// code's conversion.
+  virtual Cycles conversion_cycles(uint32_t code, const Clock& clock) const;
+  /// @brief Whether conversion time depends on the code (the numerics then record the codes).
+  virtual bool value_dependent() const { return m_cost.ns_per_lsb > 0; }
 
  protected:
   ConverterCost m_cost;

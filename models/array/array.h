@@ -1,6 +1,7 @@
 #pragma once
 // The crossbar array's geometry and cost (registered under "array"; implementations in impl/).
 
+#include "sim/base/cycles.h"
 #include "sim/base/params.h"
 
 namespace pcmsim {
@@ -20,11 +21,17 @@ class ArrayModel {
   double leakage_mw() const { return m_leakage_mw; }
   /// @brief Bit-line wire resistance per cell segment, in ohm (0: no IR drop).
   double r_wire_ohm() const { return m_r_wire_ohm; }
-  /// @brief Read energy in pJ for a summed input-squared-times-conductance of @p x2g_uS.
-  double read_energy_pj(double x2g_uS) const {
-    // E = sum_ij (x_i V)^2 G_ij t: V^2 [V^2] * uS * 1e-6 * ns * 1e-9 = J; * 1e12 -> pJ.
-    return m_v_read * m_v_read * x2g_uS * m_t_int_ns * 1e-3;
+  /// @brief Read energy in pJ of a read basis @p basis_uS = sum over rows of the row's input
+  /// weight (Dac::read_weight) times its devices' summed conductance, in uS, when one unit of
+  /// input weight lasts @p unit_ns: the integration time for amplitude and bit-serial inputs,
+  /// the pulse LSB for duration-coded ones.
+  double read_energy_pj(double basis_uS, double unit_ns) const {
+    // E = sum_ij V^2 w_i G_ij t: V^2 [V^2] * uS * 1e-6 * ns * 1e-9 = J; * 1e12 -> pJ.
+    return m_v_read * m_v_read * basis_uS * unit_ns * 1e-3;
   }
+  /// @brief Integration-time law: the cycles one read integrates its column currents (amplitude
+  /// and bit-serial inputs; duration-coded inputs integrate for their pulses instead).
+  Cycles integration_cycles(const Clock& clock) const { return clock.cycles_for_ns(m_t_int_ns); }
 
  protected:
   int m_rows = 0, m_cols = 0;

@@ -126,16 +126,34 @@ void ProgrammedArray::read_at(double t_s, const DrawKey& read_key) {
 }
 
 MvmResult ProgrammedArray::mvm(const float* x, float* y, const MvmNumerics& num,
-                               const RngStream& noise, uint64_t noise_index) const {
-  MvmResult res = mvm_uncompensated(x, y, num, noise, noise_index);
+                               const RngStream& noise, uint64_t noise_index,
+                               ReadCodes* codes) const {
+  MvmResult res = mvm_uncompensated(x, y, num, noise, noise_index, codes);
   if (!m_alpha.empty())
     for (int c = 0; c < m_cols; ++c) y[c] *= m_alpha[size_t(c)];
   return res;
 }
 
+void ProgrammedArray::record_read(const MvmNumerics& num, const float* y, ReadCodes& codes) const {
+  // The largest input code sets a duration-coded read's pulse; each round of the ADC bank takes
+  // as long as its largest output code's conversion.
+  float amax = 0.0f;
+  for (int r = 0; r < m_rows; ++r) amax = std::max(amax, std::fabs(m_xq[size_t(r)]));
+  codes.push_back(uint16_t(num.dac->code_of(amax)));
+  const float max_code = float(num.adc->max_code()), step = num.adc->step();
+  for (int r0 = 0; r0 < m_cols; r0 += num.adcs) {
+    float cmax = 0.0f;
+    for (int c = r0; c < std::min(m_cols, r0 + num.adcs); ++c)
+      cmax = std::max(cmax, std::fabs(y[c]));
+    codes.push_back(uint16_t(std::min(max_code, std::nearbyint(cmax / step))));
+  }
+}
+
 MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const MvmNumerics& num,
-                                             const RngStream& noise, uint64_t noise_index) const {
+                                             const RngStream& noise, uint64_t noise_index,
+                                             ReadCodes* codes) const {
   MvmResult res;
+  const int phases = std::max(1, num.phases);  // ideal numerics too: the same work
   // 1. Noise management: scale the input vector by its absolute maximum.
   float nm = 1.0f;
   if (num.noise_management) {
@@ -144,33 +162,32 @@ MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const Mvm
     if (amax == 0.0f) {  // the array runs on zero inputs and reads zeros
       std::fill(y, y + m_cols, 0.0f);
       res.passes = 1;
+      res.reads = phases;
+      if (num.record_codes && codes) {
+        std::fill(m_xq.begin(), m_xq.end(), 0.0f);
+        for (int ph = 0; ph < phases; ++ph) record_read(num, y, *codes);
+      }
       return res;
     }
     nm = amax;
   }
   const int max_passes = num.ideal ? 1 : std::max(1, num.max_passes);
   const float unit = num.normalized_outputs ? 1.0f : m_w_max;  // of the ADC's input
+  const bool record = num.record_codes && codes;
   float red = 1.0f;
   for (int pass = 0;; ++pass) {
     // 2. DAC: the applied inputs; the read energy follows them.
     const float scale = 1.0f / (nm * red);
-    double x2g = 0.0;
+    double basis = 0.0;
     for (int r = 0; r < m_rows; ++r) {
       float xs = x[r] * scale;
       m_xq[size_t(r)] = num.ideal ? xs : num.dac->convert(xs);
-      x2g += double(m_xq[size_t(r)]) * m_xq[size_t(r)] * m_gsum[size_t(r)];
+      const float xq = m_xq[size_t(r)];
+      basis += (num.dac ? num.dac->read_weight(xq) : double(xq) * xq) * m_gsum[size_t(r)];
     }
-    const int phases = std::max(1, num.phases);  // ideal numerics too: the same work
-    res.x2g += x2g * phases;                     // every phase reads the array again
+    res.read_basis += basis * phases;  // every phase reads the array again
+    res.reads += phases;
     ++res.passes;
-    if (num.record_input_codes) {
-      // The largest input code: what sets a duration-coded input's pulse length.
-      float amax = 0.0f;
-      for (int r = 0; r < m_rows; ++r) amax = std::max(amax, std::fabs(m_xq[size_t(r)]));
-      const float max_code = float((1 << (num.dac->bits() - 1)) - 1);
-      res.in_lsbs +=
-          uint64_t(phases) * uint64_t(std::min(max_code, std::nearbyint(amax / num.dac->step())));
-    }
     // 3. Array: column sums in normalized units (inner loop over contiguous columns).
     std::fill(m_acc.begin(), m_acc.end(), 0.0);
     for (int r = 0; r < m_rows; ++r) {
@@ -182,22 +199,11 @@ MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const Mvm
     if (num.ir_drop > 0.0) apply_ir_drop(num.ir_drop);
     // 4. Output noise, ADC: quantize, then clip; a clipped output fails the bound test. Each
     // phase draws its own noise and is converted; the outputs are the phases' mean.
-    auto round_codes = [&]() -> uint64_t {
-      // Each ADC round takes as long as its largest code (ramp, CCO).
-      uint64_t sum = 0;
-      if (num.cols_per_adc <= 0) return sum;
-      const float max_code = float((1 << (num.adc->bits() - 1)) - 1), step = num.adc->step();
-      for (int r = 0; r < num.cols_per_adc; ++r) {
-        float cmax = 0.0f;
-        for (int c = r; c < m_cols; c += num.cols_per_adc) cmax = std::max(cmax, std::fabs(y[c]));
-        sum += uint64_t(std::min(max_code, std::nearbyint(cmax / step)));
-      }
-      return sum;
-    };
     bool clipped = false;
     if (num.ideal) {
       for (int c = 0; c < m_cols; ++c) y[c] = float(m_acc[size_t(c)]) * unit;
-      res.out_lsbs += uint64_t(phases) * round_codes();  // every phase converts the same
+      if (record)
+        for (int ph = 0; ph < phases; ++ph) record_read(num, y, *codes);  // the same each phase
     } else {
       const float sigma = num.adc->out_noise(), step = num.adc->step(), bound = num.adc->bound();
       if (phases > 1) m_phase_sum.assign(size_t(m_cols), 0.0);
@@ -214,7 +220,7 @@ MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const Mvm
           }
           y[c] = q;
         }
-        res.out_lsbs += round_codes();
+        if (record) record_read(num, y, *codes);
         if (phases > 1)
           for (int c = 0; c < m_cols; ++c) m_phase_sum[size_t(c)] += y[c];
       }
@@ -266,7 +272,8 @@ void ProgrammedArray::apply_ir_drop(double rho) const {
 }
 
 std::vector<double> ProgrammedArray::one_hot_readout(const MvmNumerics& num, const RngStream& noise,
-                                                     uint64_t noise_index, MvmResult& work) const {
+                                                     uint64_t noise_index, MvmResult& work,
+                                                     ReadCodes* codes) const {
   std::vector<double> mean(size_t(m_cols), 0.0);
   std::vector<float> x(static_cast<size_t>(m_rows), 0.0f);
   std::vector<float> y(static_cast<size_t>(m_cols));
@@ -274,12 +281,11 @@ std::vector<double> ProgrammedArray::one_hot_readout(const MvmNumerics& num, con
       uint64_t(std::max(1, num.max_passes)) * uint64_t(std::max(1, num.phases)) * uint64_t(m_cols);
   for (int r = 0; r < m_rows; ++r) {
     x[size_t(r)] = 1.0f;
-    MvmResult one =
-        mvm_uncompensated(x.data(), y.data(), num, noise, noise_index + uint64_t(r) * stride);
+    MvmResult one = mvm_uncompensated(x.data(), y.data(), num, noise,
+                                      noise_index + uint64_t(r) * stride, codes);
     work.passes += one.passes;
-    work.x2g += one.x2g;
-    work.in_lsbs += one.in_lsbs;
-    work.out_lsbs += one.out_lsbs;
+    work.read_basis += one.read_basis;
+    work.reads += one.reads;
     for (int c = 0; c < m_cols; ++c) mean[size_t(c)] += std::fabs(y[size_t(c)]) / m_rows;
     x[size_t(r)] = 0.0f;
   }

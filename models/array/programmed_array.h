@@ -30,21 +30,29 @@ struct MvmNumerics {
   /// Multi-phase MVM: each pass reads the array this many times, each read converted with its
   /// own output noise, and the converted outputs averaged (HERMES' high-precision mode runs 4).
   int phases = 1;
-  /// Value-dependent converter timing needs the codes: record the largest |input code| per pass
-  /// (duration-coded DACs) ...
-  bool record_input_codes = false;
-  /// ... and, per pass and ADC round, the largest |output code| (ramp and CCO ADCs): column c is
-  /// converted in round c mod cols_per_adc. 0: not recorded.
-  int cols_per_adc = 0;
+  /// Value-dependent converter timing needs the codes of every read: record them (see
+  /// MvmResult::codes).
+  bool record_codes = false;
+  /// ADCs of the array's ADC bank, interleaved over the columns: ADC a converts columns a,
+  /// a + adcs, ...; conversion round r converts columns [r x adcs, (r + 1) x adcs).
+  int adcs = 1;
+  /// @brief Conversion rounds of a read of @p cols columns: ceil(cols / adcs).
+  int rounds(int cols) const { return (cols + adcs - 1) / adcs; }
 };
 
 /// @brief What one MVM did, for the timing and energy models.
 struct MvmResult {
-  int passes = 0;         ///< MVMs the array ran (1 + bound-management repeats)
-  double x2g = 0;         ///< sum over reads of sum_i x_i^2 * sum_j (G+_ij + G-_ij), uS
-  uint64_t in_lsbs = 0;   ///< sum over reads of the largest |DAC code| (if recorded)
-  uint64_t out_lsbs = 0;  ///< sum over reads and ADC rounds of the round's largest |ADC code|
+  int passes = 0;  ///< MVMs the array ran (1 + bound-management repeats)
+  /// Read-energy basis: sum over reads of sum_i w(x_i) * sum_j (G+_ij + G-_ij), uS, with w the
+  /// DAC's read_weight (x^2, |code| or popcount(|code|) by input coding).
+  double read_basis = 0;
+  int reads = 0;  ///< passes x phases (bit-serial reads are not among them: they repeat each)
 };
+
+/// @brief Where an MVM writes the codes of its reads when MvmNumerics::record_codes is set: per
+/// read (pass, then phase) 1 + rounds values: the largest |DAC code| of the read, then each
+/// conversion round's largest |ADC code|.
+using ReadCodes = std::vector<uint16_t>;
 
 /// @brief Drift compensation of one array: outputs are scaled digitally by reference / current
 /// mean |y| over one-hot inputs (aihwkit GlobalDriftCompensation / PerColumnDriftCompensation).
@@ -88,13 +96,15 @@ class ProgrammedArray {
   /// @param x  @p rows inputs;  @param y  @p cols outputs (written)
   /// @param noise  output-noise stream; draws noise_index + (pass * phases + phase) * cols +
   ///   column
+  /// @param codes  where the read codes go (if num.record_codes; may be null otherwise)
   MvmResult mvm(const float* x, float* y, const MvmNumerics& num, const RngStream& noise,
-                uint64_t noise_index) const;
+                uint64_t noise_index, ReadCodes* codes = nullptr) const;
 
   /// @brief Drift-compensation readout: mean |y| over the one-hot inputs e_0..e_{rows-1}, per
   /// column (size cols), each through mvm(). Adds the MVM work done to @p work.
   std::vector<double> one_hot_readout(const MvmNumerics& num, const RngStream& noise,
-                                      uint64_t noise_index, MvmResult& work) const;
+                                      uint64_t noise_index, MvmResult& work,
+                                      ReadCodes* codes = nullptr) const;
   /// @brief Output scale factors (per column); empty for none.
   void set_compensation(std::vector<float> alpha) { m_alpha = std::move(alpha); }
 
@@ -104,7 +114,9 @@ class ProgrammedArray {
   void apply_ir_drop(double rho) const;
   /// mvm() without the compensation factors: what the drift-compensation readout sees.
   MvmResult mvm_uncompensated(const float* x, float* y, const MvmNumerics& num,
-                              const RngStream& noise, uint64_t noise_index) const;
+                              const RngStream& noise, uint64_t noise_index, ReadCodes* codes) const;
+  /// Appends one read's codes: its largest input code and each round's largest output code.
+  void record_read(const MvmNumerics& num, const float* y, ReadCodes& codes) const;
   int m_rows, m_cols;
   float m_w_max;
   double m_g_max;

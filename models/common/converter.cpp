@@ -2,6 +2,9 @@
 
 #include <cmath>
 
+#include "models/adc/adc.h"
+#include "models/dac/dac.h"
+
 namespace pcmsim {
 
 float quantizer_step(float bound, int bits) {
@@ -11,6 +14,33 @@ float quantizer_step(float bound, int bits) {
 float quantize_symmetric(float x, float bound, int bits) {
   float q = std::nearbyint(x / quantizer_step(bound, bits)) * quantizer_step(bound, bits);
   return std::fmin(std::fmax(q, -bound), bound);
+}
+
+uint32_t Dac::code_of(float xq) const {
+  const float c = std::nearbyint(std::fabs(xq) / step());
+  return c >= float(max_code()) ? max_code() : uint32_t(c);
+}
+
+Cycles Dac::drive_cycles(uint32_t max_code, const Clock& clock) const {
+  if (m_coding != InputCoding::Duration || max_code == 0) return m_cost.latency;
+  return m_cost.latency + clock.cycles_for_ns(m_cost.ns_per_lsb * double(max_code));
+}
+
+double Dac::read_weight(float xq) const {
+  switch (m_coding) {
+    case InputCoding::Duration:
+      return double(code_of(xq));
+    case InputCoding::BitSerial:
+      return double(__builtin_popcount(code_of(xq)));
+    case InputCoding::Amplitude:
+      break;
+  }
+  return double(xq) * double(xq);
+}
+
+Cycles Adc::conversion_cycles(uint32_t code, const Clock& clock) const {
+  if (m_cost.ns_per_lsb <= 0 || code == 0) return m_cost.latency;
+  return m_cost.latency + clock.cycles_for_ns(m_cost.ns_per_lsb * double(code));
 }
 
 }  // namespace pcmsim

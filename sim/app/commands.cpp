@@ -202,6 +202,10 @@ std::string describe_impl(const std::string& name) {
   std::ostringstream os;
   for (const ImplInfo* i : found) {
     os << i->interface << "/" << i->name << ": " << i->desc << "\n\n";
+    // Implementations of module interfaces are SystemC modules: they take their name from the
+    // kernel's name stack, also when built only to declare their parameters.
+    const std::string module = "describe_" + i->interface + "_" + i->name;
+    sc_core::sc_module_name scope(module.c_str());
     os << format_param_table(RegistryIndex::describe(*i), i->interface) << "\n";
   }
   return os.str();

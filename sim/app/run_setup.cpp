@@ -334,7 +334,7 @@ void build(Run& r, const RunOptions& o) {
   r.analog = std::make_unique<GraphAnalogNetwork>(
       r.graph, r.map, r.chip->device(), r.chip->numerics(), r.chip->encoding(), uint64_t(r.seed));
   r.analog->prepare(r.time_s, r.comp, eval_seed(uint64_t(r.seed), r.time_s));
-  r.chip->load(*r.analog, r.layer_stats, r.layer_ledger);
+  r.chip->load(*r.analog, r.layer_stats);
 }
 
 void setup_systemc() {

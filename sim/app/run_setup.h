@@ -54,7 +54,7 @@ struct Run {
   int folded_bn = 0;
   Preprocess pre;
   int64_t fp32_correct = -1, fp32_images = 0;
-  EnergyLedger ledger, layer_ledger;
+  EnergyLedger ledger;
   StatGroup layer_stats{"layers"};
   double time_s = 0;
   std::string time_text;

@@ -86,8 +86,24 @@ void read_periphery(Params& cp, CorePeriphery& r) {
                           .def(1);
   r.input_register =
       read_peripheral(cp, "input_register", "input register", "byte read into the DACs", "core");
+  r.input_vectors = cp.child("input_register")
+                        .get<int>("vectors")
+                        .desc(
+                            "input vectors it holds: the one the DACs drive and those waiting "
+                            "(2: the next one loads while the array reads)")
+                        .unit("vectors")
+                        .range(1, 1024)
+                        .def(2);
   r.output_register = read_peripheral(cp, "output_register", "output register",
                                       "byte written (psum_bits per conversion)", "core");
+  r.output_vectors = cp.child("output_register")
+                         .get<int>("vectors")
+                         .desc(
+                             "MVM results it holds until they are taken for accumulation or "
+                             "sent; the ADCs wait while it is full")
+                         .unit("vectors")
+                         .range(1, 1024)
+                         .def(2);
 }
 
 }  // namespace
@@ -173,6 +189,13 @@ ChipSettings read_chip_settings(Params& p) {
   read_periphery(cp, cs.periphery);
   cs.tile_output_register = read_peripheral(tp, "output_register", "tile output register",
                                             "activation byte leaving the tile", "tile");
+  cs.accumulator_window = tp.get<int>("accumulator_window")
+                              .desc(
+                                  "output pixels of one layer copy its home tile accumulates at "
+                                  "once; partial sums of later pixels wait")
+                              .unit("pixels")
+                              .range(1, 1 << 20)
+                              .def(4);
   cs.tech = TechTable(p.child("tech"));
   return cs;
 }

@@ -25,6 +25,8 @@ struct CorePeriphery {
   PeripheralCost shift_add;        ///< per unit; energy per addition (one per conversion)
   PeripheralCost input_register;   ///< whole register; energy per byte read into the DACs
   PeripheralCost output_register;  ///< whole register; energy per byte (psum_bits per conversion)
+  int input_vectors = 2;           ///< input register depth, in vectors
+  int output_vectors = 2;          ///< output register depth, in vectors
 };
 
 struct ChipSettings {
@@ -42,6 +44,7 @@ struct ChipSettings {
   bool pipelined = false;  ///< layers work on different rows and images at once
   int images_in_flight = 1;
   CorePeriphery periphery;
+  int accumulator_window = 4;           ///< pixels a copy's home tile accumulates at once
   PeripheralCost tile_output_register;  ///< whole register; energy per activation byte out
   TechTable tech;                       ///< digital energies per operation (chip.tech)
 };

@@ -54,6 +54,15 @@ EnergyBreakdown EnergyLedger::evaluate(double runtime_ns) const {
   return b;
 }
 
+std::map<std::string, double> EnergyLedger::class_energy_of_tag(int tag) const {
+  std::map<std::string, double> m;
+  for (const Binding& x : m_bindings) {
+    const double v = x.count->value_of(tag);
+    if (v != 0.0) m[x.cls] += v * x.pj_each;
+  }
+  return m;
+}
+
 std::map<std::string, double> EnergyLedger::class_energy_of(const std::string& component) const {
   std::map<std::string, double> m;
   for (const Binding& x : m_bindings)

@@ -33,6 +33,8 @@ class EnergyLedger {
 
   /// @brief Evaluates energies from the current counts and a run of @p runtime_ns.
   EnergyBreakdown evaluate(double runtime_ns) const;
+  /// @brief Dynamic energy attributed to @p tag (a step) by class, in pJ.
+  std::map<std::string, double> class_energy_of_tag(int tag) const;
   /// @brief Dynamic energy of one component by class, in pJ.
   std::map<std::string, double> class_energy_of(const std::string& component) const;
   double leakage_mw() const;

@@ -50,13 +50,16 @@ class Registry {
     return true;
   }
 
-  /// @brief Builds the implementation that @p p names in its `impl:` key.
-  static std::unique_ptr<Interface> create(Params& p) {
+  /// @brief Builds the implementation that @p p names in its `impl:` key (@p def if it names
+  /// none and @p def is not empty).
+  static std::unique_ptr<Interface> create(Params& p, const std::string& def = "") {
     std::vector<std::string> names;
     for (const auto& kv : table()) names.push_back(kv.first);
-    std::string impl = p.get<std::string>("impl")
-                           .desc(std::string("implementation of the ") + Interface::kInterface)
-                           .choices(names);
+    auto spec = p.get<std::string>("impl")
+                    .desc(std::string("implementation of the ") + Interface::kInterface)
+                    .choices(names);
+    if (!def.empty()) spec.def(def);
+    const std::string impl = spec;
     return table().at(impl)(p);
   }
 

@@ -1,6 +1,7 @@
 #include "sim/base/stats.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <iomanip>
 #include <sstream>
@@ -55,6 +56,39 @@ const Stat* StatGroup::find(const std::string& path) const {
   return nullptr;
 }
 
+namespace {
+/// Natural order: runs of digits compare as numbers.
+bool natural_less(const std::string& a, const std::string& b) {
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (std::isdigit(static_cast<unsigned char>(a[i])) &&
+        std::isdigit(static_cast<unsigned char>(b[j]))) {
+      size_t i2 = i, j2 = j;
+      while (i2 < a.size() && std::isdigit(static_cast<unsigned char>(a[i2]))) ++i2;
+      while (j2 < b.size() && std::isdigit(static_cast<unsigned char>(b[j2]))) ++j2;
+      const std::string x = a.substr(i, i2 - i), y = b.substr(j, j2 - j);
+      if (x.size() != y.size()) return x.size() < y.size();
+      if (x != y) return x < y;
+      i = i2;
+      j = j2;
+    } else {
+      if (a[i] != b[j]) return a[i] < b[j];
+      ++i;
+      ++j;
+    }
+  }
+  return a.size() - i < b.size() - j;
+}
+}  // namespace
+
+std::vector<const StatGroup*> StatGroup::sorted_children() const {
+  std::vector<const StatGroup*> c(m_children.begin(), m_children.end());
+  std::stable_sort(c.begin(), c.end(), [](const StatGroup* a, const StatGroup* b) {
+    return natural_less(a->name(), b->name());
+  });
+  return c;
+}
+
 nlohmann::ordered_json StatGroup::to_json() const {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
   for (const auto& s : m_stats) {
@@ -71,7 +105,7 @@ nlohmann::ordered_json StatGroup::to_json() const {
     e["desc"] = s->desc();
     j[s->name()] = e;
   }
-  for (const StatGroup* c : m_children) j[c->name()] = c->to_json();
+  for (const StatGroup* c : sorted_children()) j[c->name()] = c->to_json();
   return j;
 }
 
@@ -86,7 +120,7 @@ void StatGroup::table_rows(std::vector<std::vector<std::string>>& rows) const {
     }
     rows.push_back({prefix + "." + s->name(), v.str(), s->unit(), s->desc()});
   }
-  for (const StatGroup* c : m_children) c->table_rows(rows);
+  for (const StatGroup* c : sorted_children()) c->table_rows(rows);
 }
 
 std::string StatGroup::to_table() const {

@@ -13,7 +13,9 @@
 
 namespace pcmsim {
 
-/// @brief One named statistic.
+/// @brief One named statistic. Counters and accumulators may also attribute what they count to
+/// tags (the schedule's steps): the same action is counted once, and a step's share is read
+/// back with value_of(tag).
 class Stat {
  public:
   Stat(std::string name, std::string unit, std::string desc)
@@ -21,12 +23,24 @@ class Stat {
   virtual ~Stat() = default;
   virtual double value() const = 0;
   virtual bool integral() const { return false; }
+  /// @brief The part of value() attributed to @p tag (0 if none).
+  double value_of(int tag) const {
+    return tag >= 0 && size_t(tag) < m_by_tag.size() ? m_by_tag[size_t(tag)] : 0.0;
+  }
   const std::string& name() const { return m_name; }
   const std::string& unit() const { return m_unit; }
   const std::string& desc() const { return m_desc; }
 
+ protected:
+  void attribute(int tag, double v) {
+    if (tag < 0) return;
+    if (size_t(tag) >= m_by_tag.size()) m_by_tag.resize(size_t(tag) + 1, 0.0);
+    m_by_tag[size_t(tag)] += v;
+  }
+
  private:
   std::string m_name, m_unit, m_desc;
+  std::vector<double> m_by_tag;
 };
 
 /// @brief An event counter (actions, bytes, cycles).
@@ -40,6 +54,11 @@ class Counter : public Stat {
   Counter& operator++() {
     ++m_v;
     return *this;
+  }
+  /// @brief Counts @p n, attributed to @p tag (a step; negative: to none).
+  void add(uint64_t n, int tag) {
+    m_v += n;
+    attribute(tag, double(n));
   }
   uint64_t count() const { return m_v; }
   double value() const override { return static_cast<double>(m_v); }
@@ -56,6 +75,11 @@ class Accumulator : public Stat {
   Accumulator& operator+=(double x) {
     m_v += x;
     return *this;
+  }
+  /// @brief Adds @p x, attributed to @p tag (negative: to none).
+  void add(double x, int tag) {
+    m_v += x;
+    attribute(tag, x);
   }
   double value() const override { return m_v; }
 
@@ -96,6 +120,9 @@ class StatGroup {
   /// @brief The stat at dotted @p path below this group, or nullptr.
   const Stat* find(const std::string& path) const;
 
+  /// @brief Child groups in natural order of their names (tile2 before tile10), whatever order
+  /// they were created in.
+  std::vector<const StatGroup*> sorted_children() const;
   /// @brief {"stat": {"value": v, "unit": u, "desc": d}, "child": {...}}
   nlohmann::ordered_json to_json() const;
   /// @brief One line per stat: full name, value, unit, description.

@@ -33,7 +33,10 @@ std::vector<float> ArrayBank::sub_block(const float* m, int64_t ld, int row0, in
 
 ArrayBank::ArrayBank(std::vector<BlockSpec> blocks, const DeviceModel& device,
                      const MvmNumerics& numerics, const WeightEncoding& encoding, uint64_t seed)
-    : m_specs(std::move(blocks)), m_num(numerics), m_comp_work(m_specs.size()) {
+    : m_specs(std::move(blocks)),
+      m_num(numerics),
+      m_comp_work(m_specs.size()),
+      m_comp_codes(m_specs.size()) {
   const bool exact = numerics.ideal || device.exact();
   std::vector<float> residual;
   const std::vector<float>* weights = nullptr;  // of the current weight block
@@ -74,6 +77,7 @@ void ArrayBank::prepare(double t_s, Compensation comp, uint64_t eval_seed) {
     m_noise[i] = RngStream(eval_seed, DrawKind::OutputNoise, b.layer, b.index);
     const DrawKey read_key{eval_seed, b.layer, b.index};
     m_comp_work[i] = MvmResult{};
+    m_comp_codes[i].clear();
     a.set_compensation({});
     if (comp == Compensation::None) {
       a.read_at(t_s, read_key);
@@ -81,18 +85,20 @@ void ArrayBank::prepare(double t_s, Compensation comp, uint64_t eval_seed) {
     }
     // Reference on the programmed state, then the same readout at t (aihwkit's order).
     a.use_programmed();
-    std::vector<double> ref = a.one_hot_readout(m_num, m_noise[i], kReadoutBase, m_comp_work[i]);
+    std::vector<double> ref =
+        a.one_hot_readout(m_num, m_noise[i], kReadoutBase, m_comp_work[i], &m_comp_codes[i]);
     a.read_at(t_s, read_key);
     std::vector<double> cur =
-        a.one_hot_readout(m_num, m_noise[i], kReadoutBase * 2, m_comp_work[i]);
+        a.one_hot_readout(m_num, m_noise[i], kReadoutBase * 2, m_comp_work[i], &m_comp_codes[i]);
     a.set_compensation(compensation_factors(comp, ref, cur));
   }
 }
 
-MvmResult ArrayBank::mvm(size_t b, const float* x, float* y, uint64_t slot) const {
+MvmResult ArrayBank::mvm(size_t b, const float* x, float* y, uint64_t slot,
+                         ReadCodes* codes) const {
   const uint64_t stride = uint64_t(std::max(1, m_num.max_passes)) *
                           uint64_t(std::max(1, m_num.phases)) * uint64_t(m_specs[b].cols);
-  return m_arrays[b]->mvm(x, y, m_num, m_noise[b], slot * stride);
+  return m_arrays[b]->mvm(x, y, m_num, m_noise[b], slot * stride, codes);
 }
 
 }  // namespace pcmsim

@@ -10,8 +10,8 @@
 
 #include "models/array/array.h"
 #include "models/array/programmed_array.h"
-#include "models/encoding/encoding.h"
 #include "models/device/device.h"
+#include "models/encoding/encoding.h"
 
 namespace pcmsim {
 
@@ -36,11 +36,15 @@ class ArrayBank {
   /// the compensation readouts per array.
   void prepare(double t_s, Compensation comp, uint64_t eval_seed);
   /// @brief One MVM of array @p b: @p x its rows' inputs, @p y its columns' outputs. @p slot
-  /// numbers the MVM (image, pixel) for the output-noise draws.
-  MvmResult mvm(size_t b, const float* x, float* y, uint64_t slot) const;
+  /// numbers the MVM (image, pixel) for the output-noise draws; its reads' codes go to @p codes
+  /// when the numerics record them.
+  MvmResult mvm(size_t b, const float* x, float* y, uint64_t slot,
+                ReadCodes* codes = nullptr) const;
 
   size_t size() const { return m_arrays.size(); }
   const MvmResult& compensation_work(size_t b) const { return m_comp_work[b]; }
+  /// @brief The codes of array @p b's compensation readouts (when the numerics record codes).
+  const ReadCodes& compensation_codes(size_t b) const { return m_comp_codes[b]; }
   const MvmNumerics& numerics() const { return m_num; }
 
   /// @brief The @p rows x @p cols block at (@p row0, @p col0) of a row-major matrix with
@@ -56,6 +60,7 @@ class ArrayBank {
   std::vector<std::unique_ptr<ProgrammedArray>> m_arrays;
   std::vector<RngStream> m_noise;
   std::vector<MvmResult> m_comp_work;
+  std::vector<ReadCodes> m_comp_codes;
 };
 
 }  // namespace pcmsim

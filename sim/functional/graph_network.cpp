@@ -29,7 +29,8 @@ GraphAnalogNetwork::GraphAnalogNetwork(const Graph& g, const GraphMapping& map,
       m_map(map),
       m_bank(program(g, map, device, numerics, encoding, seed)),
       m_costs(map.layers.size()),
-      m_x2g(map.layers.size()),
+      m_basis(map.layers.size()),
+      m_codes(map.layers.size()),
       m_mvms(map.layers.size(), 0) {}
 
 void GraphAnalogNetwork::run_analog(int li, const std::vector<float>& in, std::vector<float>& out) {
@@ -45,8 +46,10 @@ void GraphAnalogNetwork::run_analog(int li, const std::vector<float>& in, std::v
   const size_t per_copy = size_t(l.arrays_per_replica());
   std::vector<MvmCost>& costs = m_costs[size_t(li)];
   costs.assign(l.blocks.size() * size_t(l.pixels), MvmCost{});
-  std::vector<double>& x2g = m_x2g[size_t(li)];
-  x2g.assign(l.blocks.size(), 0.0);
+  std::vector<double>& basis = m_basis[size_t(li)];
+  basis.assign(costs.size(), 0.0);
+  ReadCodes& codes = m_codes[size_t(li)];
+  codes.clear();
   for (int64_t p = 0; p < l.pixels; ++p) {
     const size_t copy = size_t(p % l.replicas);
     const int64_t oh = p / OW, ow = p % OW;
@@ -64,8 +67,7 @@ void GraphAnalogNetwork::run_analog(int li, const std::vector<float>& in, std::v
           const float* group_in = in.data() + int64_t(blk.group + j) * cg * H * W;
           for (int r = 0; r < rows_g; ++r) {
             const int row = blk.row0 + r, c = row / kk, i = (row / kw) % kh, jj = row % kw;
-            const int64_t h = oh * n.stride[0] - n.pad[0] + int64_t(i) * n.dilation[0];
-            const int64_t w = ow * n.stride[1] - n.pad[1] + int64_t(jj) * n.dilation[1];
+            const int64_t h = window_input(n, 0, oh, i), w = window_input(n, 1, ow, jj);
             m_patch[size_t(j * rows_g + r)] =
                 (h >= 0 && h < H && w >= 0 && w < W) ? group_in[(c * H + h) * W + w] : 0.0f;
           }
@@ -74,11 +76,11 @@ void GraphAnalogNetwork::run_analog(int li, const std::vector<float>& in, std::v
       }
       // 2. Its MVM; the partial sums added in block order.
       m_partial.resize(size_t(blk.cols));
-      const MvmResult res = m_bank.mvm(size_t(b), x, m_partial.data(), slot);
-      costs[k * size_t(l.pixels) + size_t(p)] = {uint16_t(res.passes), uint32_t(res.in_lsbs),
-                                                 uint32_t(res.out_lsbs)};
+      const uint32_t code0 = uint32_t(codes.size());
+      const MvmResult res = m_bank.mvm(size_t(b), x, m_partial.data(), slot, &codes);
+      costs[k * size_t(l.pixels) + size_t(p)] = {uint16_t(res.passes), uint16_t(res.reads), code0};
       m_mvms[size_t(li)] += uint64_t(res.passes);
-      x2g[k] += res.x2g;
+      basis[k * size_t(l.pixels) + size_t(p)] = res.read_basis;
       for (int j = 0; j < blk.packed; ++j) {
         for (int c = 0; c < cols_g; ++c) {
           const int64_t m = int64_t(blk.group + j) * l.cols + blk.col0 + c;

@@ -20,9 +20,9 @@ namespace pcmsim {
 
 /// @brief What one MVM of one array took, for the timing model.
 struct MvmCost {
-  uint16_t passes = 0;    ///< 1 + bound-management repeats
-  uint32_t in_lsbs = 0;   ///< see MvmResult::in_lsbs
-  uint32_t out_lsbs = 0;  ///< see MvmResult::out_lsbs
+  uint16_t passes = 0;  ///< 1 + bound-management repeats
+  uint16_t reads = 0;   ///< passes x phases (see MvmResult::reads)
+  uint32_t code0 = 0;   ///< where its reads' codes start in codes() (when recorded)
 };
 
 class GraphAnalogNetwork {
@@ -50,12 +50,18 @@ class GraphAnalogNetwork {
   /// @brief The MVMs of analog layer @p li in its last run, at [k * pixels + p] for the k-th
   /// block of the layer and output pixel p (passes 0 where the block's copy does not take p).
   const std::vector<MvmCost>& costs(int li) const { return m_costs[size_t(li)]; }
-  /// @brief Sum over x^2 G of each block of analog layer @p li in its last run (read-energy
-  /// basis, uS), in the order of the layer's blocks.
-  const std::vector<double>& x2g(int li) const { return m_x2g[size_t(li)]; }
+  /// @brief The read codes of analog layer @p li's MVMs in its last run (MvmCost::code0 indexes
+  /// them), when the numerics record codes.
+  const ReadCodes& codes(int li) const { return m_codes[size_t(li)]; }
+  /// @brief Read-energy basis of each MVM of analog layer @p li in its last run, at
+  /// [k * pixels + p] as costs().
+  const std::vector<double>& read_basis(int li) const { return m_basis[size_t(li)]; }
   /// @brief Array MVMs per analog layer in the current image (passes included).
   const std::vector<uint64_t>& mvms() const { return m_mvms; }
   const MvmResult& compensation_work(int b) const { return m_bank.compensation_work(size_t(b)); }
+  const ReadCodes& compensation_codes(int b) const { return m_bank.compensation_codes(size_t(b)); }
+  /// @brief Whether MVMs record their read codes (value-dependent converter timing).
+  bool records_codes() const { return m_bank.numerics().record_codes; }
   Compensation compensation() const { return m_comp; }
   const Graph& graph() const { return m_g; }
   const GraphMapping& mapping() const { return m_map; }
@@ -73,7 +79,8 @@ class GraphAnalogNetwork {
   int64_t m_image = 0;
   std::vector<std::vector<float>> m_values;
   std::vector<std::vector<MvmCost>> m_costs;
-  std::vector<std::vector<double>> m_x2g;
+  std::vector<std::vector<double>> m_basis;
+  std::vector<ReadCodes> m_codes;
   std::vector<float> m_patch, m_partial;
   std::vector<uint64_t> m_mvms;
 };

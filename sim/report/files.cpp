@@ -15,16 +15,14 @@ namespace pcmsim {
 std::string layers_csv(const Run& r, const Summary& s) {
   std::ostringstream os;
   os << "step,ops,runs_on,in_bytes,out_bytes,matrix_rows,matrix_cols,groups,pixels,copies,arrays,"
-        "mvms_per_image,cycles_per_image,busy_cycles_per_image,input_stall_cycles_per_image,"
-        "core_stall_cycles_per_image";
+        "mvms_per_image,cycles_per_image,busy_cycles_per_image,stall_cycles_per_image";
   for (const std::string& cls : energy_classes())
     if (cls != "leakage") os << "," << cls << "_pj_per_image";
   os << ",energy_pj_per_image\n";
   double n = double(std::max<int64_t>(1, s.images));
   for (size_t i = 0; i < r.chip->steps().size(); ++i) {
     const Step& st = r.chip->steps()[i];
-    const LayerCounters& lc = r.chip->layer_counters()[i];
-    const std::string path = lc.group->full_name();
+    const StepFigures sf = r.chip->step_figures(int(i));
     os << st.name << "," << step_ops(r.graph, st) << "," << (st.layer >= 0 ? "arrays" : "digital")
        << "," << st.in_bytes << "," << st.out_bytes;
     if (st.layer >= 0) {
@@ -34,10 +32,9 @@ std::string layers_csv(const Run& r, const Summary& s) {
     } else {
       os << ",0,0,0,0,0,0";
     }
-    os << "," << double(lc.mvms->count()) / n << "," << double(lc.cycles->count()) / n << ","
-       << double(lc.busy->count()) / n << "," << double(lc.input_stall->count()) / n << ","
-       << double(lc.core_stall->count()) / n;
-    std::map<std::string, double> per_class = r.layer_ledger.class_energy_of(path);
+    os << "," << double(sf.mvms) / n << "," << double(sf.cycles) / n << "," << double(sf.busy) / n
+       << "," << double(sf.stall) / n;
+    std::map<std::string, double> per_class = r.ledger.class_energy_of_tag(int(i));
     double total = 0;
     for (const std::string& cls : energy_classes()) {
       if (cls == "leakage") continue;
@@ -64,13 +61,12 @@ Summary summarize(const Run& r, int64_t correct) {
   s.throughput = interval_ns > 0 ? 1e9 / interval_ns : 0.0;
   s.energy = r.ledger.evaluate(s.total_ns);
   // The compensation readouts are charged apart from the per-image figures.
-  const LayerCounters& comp = c.compensation_counters();
-  for (const auto& kv : r.layer_ledger.class_energy_of(comp.group->full_name())) {
+  for (const auto& kv : r.ledger.class_energy_of_tag(c.compensation_tag())) {
     s.energy.by_class_pj[kv.first] -= kv.second;
     s.energy.total_pj -= kv.second;
     s.comp_pj += kv.second;
   }
-  s.comp_mvms = comp.mvms->count();
+  s.comp_mvms = c.compensation_mvms();
   s.comp_cycles = c.compensation_cycles().count();
   s.energy_per_image_pj = s.energy.total_pj / double(std::max<int64_t>(1, s.images));
   s.power_mw = s.total_ns > 0 ? s.energy.total_pj / s.total_ns : 0.0;  // pJ / ns = mW

@@ -55,9 +55,7 @@ std::string report_text(const Run& r, const Summary& s) {
     const int b = c.bottleneck_step();
     os << "bottleneck  " << c.steps()[size_t(b)].name << ": its busiest "
        << (c.steps()[size_t(b)].layer >= 0 ? "core stream" : "digital unit") << " works "
-       << fmt(double(c.layer_counters()[size_t(b)].busy->count()) /
-                  double(std::max<int64_t>(1, s.images)),
-              1)
+       << fmt(double(c.step_figures(b).busy) / double(std::max<int64_t>(1, s.images)), 1)
        << " cycles per image\n";
   }
   os << "energy      " << fmt(s.energy_per_image_pj / 1000.0, 3) << " nJ per image, average power "
@@ -136,19 +134,19 @@ std::string report_text(const Run& r, const Summary& s) {
   os << "  " << std::left << std::setw(28) << "step" << std::setw(20) << "op" << std::right
      << std::setw(8) << "arrays" << std::setw(10) << "mvms" << std::setw(11) << "cycles"
      << std::setw(10) << "busy" << std::setw(10) << "stall" << std::setw(14) << "energy pJ\n";
-  EnergyBreakdown le = r.layer_ledger.evaluate(0.0);
+
   double n = double(std::max<int64_t>(1, s.images));
   for (size_t i = 0; i < c.steps().size(); ++i) {
     const Step& st = c.steps()[i];
-    const LayerCounters& lc = c.layer_counters()[i];
+    const StepFigures sf = c.step_figures(int(i));
+    double pj = 0;
+    for (const auto& kv : r.ledger.class_energy_of_tag(int(i))) pj += kv.second;
     const size_t arrays = st.layer >= 0 ? r.map.layers[size_t(st.layer)].blocks.size() : 0;
     os << "  " << std::left << std::setw(28) << st.name.substr(0, 27) << std::setw(20)
        << step_ops(r.graph, st).substr(0, 19) << std::right << std::setw(8) << arrays
-       << std::setw(10) << fmt(double(lc.mvms->count()) / n, 0) << std::setw(11)
-       << fmt(double(lc.cycles->count()) / n, 0) << std::setw(10)
-       << fmt(double(lc.busy->count()) / n, 0) << std::setw(10)
-       << fmt(double(lc.input_stall->count() + lc.core_stall->count()) / n, 0) << std::setw(13)
-       << fmt(le.by_component_pj[lc.group->full_name()] / n, 2) << "\n";
+       << std::setw(10) << fmt(double(sf.mvms) / n, 0) << std::setw(11)
+       << fmt(double(sf.cycles) / n, 0) << std::setw(10) << fmt(double(sf.busy) / n, 0)
+       << std::setw(10) << fmt(double(sf.stall) / n, 0) << std::setw(13) << fmt(pj / n, 2) << "\n";
   }
   return os.str();
 }

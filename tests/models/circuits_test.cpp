@@ -4,9 +4,9 @@
 #include <vector>
 
 #include "models/adc/adc.h"
-#include "models/dac/dac.h"
 #include "models/array/array.h"
 #include "models/array/programmed_array.h"
+#include "models/dac/dac.h"
 #include "sim/base/config.h"
 #include "sim/base/registry.h"
 
@@ -157,7 +157,7 @@ TEST(ProgrammedArray, BoundManagementHalvesTheInputUntilNothingClips) {
   // Each pass drives the array: the read energy basis adds up per pass (DAC inputs 1, q(1/2),
   // q(1/4) on the 7-bit grid).
   const double h = quantize_symmetric(0.5f, 1.0f, 7), q = quantize_symmetric(0.25f, 1.0f, 7);
-  EXPECT_NEAR(res.x2g, once.x2g * (1.0 + h * h + q * q), 1e-6 * res.x2g);
+  EXPECT_NEAR(res.read_basis, once.read_basis * (1.0 + h * h + q * q), 1e-6 * res.read_basis);
 }
 
 TEST(ProgrammedArray, WeightScalingSetsTheUnitsOfTheAdcRange) {
@@ -221,7 +221,7 @@ TEST(ProgrammedArray, PhasesAverageTheirOwnOutputNoiseAndRepeatTheWork) {
     for (int img = 0; img < 1000; ++img) {
       const MvmResult r = a.mvm(x.data(), y.data(), num, f.noise, uint64_t(img) * stride);
       EXPECT_EQ(r.passes, 1);
-      if (img == 0) x2g = r.x2g;
+      if (img == 0) x2g = r.read_basis;
       for (int c = 1; c < f.cols; ++c, ++n) {
         s += y[size_t(c)];
         s2 += double(y[size_t(c)]) * y[size_t(c)];
@@ -243,7 +243,7 @@ TEST(ProgrammedArray, PhasesAverageTheirOwnOutputNoiseAndRepeatTheWork) {
   const MvmResult r1 = a.mvm(x.data(), y1.data(), ideal, f.noise, 0);
   ideal.phases = 4;
   const MvmResult r4 = a.mvm(x.data(), y4.data(), ideal, f.noise, 0);
-  EXPECT_DOUBLE_EQ(r4.x2g, 4 * r1.x2g);
+  EXPECT_DOUBLE_EQ(r4.read_basis, 4 * r1.read_basis);
   EXPECT_EQ(y1, y4);
 }
 
@@ -366,7 +366,7 @@ TEST(ProgrammedArray, ZeroInputGivesZeroAndNoReadEnergy) {
   ProgrammedArray a(f.w.data(), f.rows, f.cols, *f.pcm, ProgramContext{DrawKey{1, 0, 0}}, false);
   std::vector<float> zero(static_cast<size_t>(f.rows), 0.0f), y(static_cast<size_t>(f.cols), 7.0f);
   MvmResult res = a.mvm(zero.data(), y.data(), f.num(false), f.noise, 0);
-  EXPECT_EQ(res.x2g, 0.0);
+  EXPECT_EQ(res.read_basis, 0.0);
   EXPECT_EQ(res.passes, 1);
   for (float v : y) EXPECT_EQ(v, 0.0f);
 }
@@ -377,11 +377,11 @@ TEST(ProgrammedArray, ReadEnergyBasisIsInputSquaredTimesConductance) {
   ArrayFixture f;
   ProgrammedArray a(w.data(), 1, 2, *f.ideal, ProgramContext{DrawKey{1, 0, 0}}, true);
   std::vector<float> x = {3.0f}, y(2);
-  double x2g = a.mvm(x.data(), y.data(), f.num(true), f.noise, 0).x2g;
+  double x2g = a.mvm(x.data(), y.data(), f.num(true), f.noise, 0).read_basis;
   EXPECT_DOUBLE_EQ(x2g, 1.0 * (25.0 + 12.5));
   auto array = make<ArrayModel>("a", "a:\n  impl: crossbar\n  v_read: 0.2V\n  t_int: 100ns\n");
   // E = V^2 G t = 0.04 V^2 x 37.5 uS x 100 ns = 150 fJ.
-  EXPECT_NEAR(array->read_energy_pj(x2g), 0.15, 1e-12);
+  EXPECT_NEAR(array->read_energy_pj(x2g, array->t_int_ns()), 0.15, 1e-12);
 }
 
 }  // namespace

@@ -1,0 +1,98 @@
+// The off-chip link: `width` bytes per cycle, `latency` cycles after the last byte, one transfer
+// at a time in either direction (arbitrated in its policy's order), `energy_per_byte` per byte.
+// And `external`: no model here; the user binds the chip's io socket.
+
+#include <tlm_utils/simple_target_socket.h>
+
+#include <memory>
+
+#include "sim/arch/common/arbiter.h"
+#include "sim/arch/common/hierarchy.h"
+#include "sim/arch/io/offchip.h"
+#include "sim/base/registry.h"
+
+namespace pcmsim {
+
+namespace {
+
+class Link : public OffChipIo {
+ public:
+  tlm_utils::simple_target_socket<Link> socket;
+  explicit Link(Params& p) : socket("socket") {
+    m_width =
+        p.get<int64_t>("width").desc("bytes moved per cycle").unit("B").range(1, 1 << 20).def(8);
+    m_latency = Cycles(uint64_t(p.get<int>("latency")
+                                    .desc("cycles from last byte sent to arrival")
+                                    .unit("cycles")
+                                    .range(0, 1000000)
+                                    .def(20)));
+    // Assumed ~2.5 pJ/bit for a short-reach off-chip link.
+    m_pj = p.get<double>("energy_per_byte")
+               .desc("energy to move one byte")
+               .unit("pJ")
+               .range(0.0, 1e6)
+               .def(20.0);
+    m_area_um2 =
+        p.get<double>("area").desc("area of the port").unit("um2").range(0.0, 1e12).def(0.0);
+    m_leakage_mw =
+        p.get<double>("leakage").desc("static power").unit("mW").range(0.0, 1e6).def(0.0);
+    socket.register_b_transport(this, &Link::b_transport);
+  }
+  tlm::tlm_target_socket<>* target() override { return &socket; }
+  void attach(TimeBase& tb, StatGroup& parent, EnergyLedger& ledger) override {
+    m_tb = &tb;
+    within(*this, [&] { m_arb = std::make_unique<Arbiter>("port", tb, 1, Policy::OldestFirst); });
+    m_stats = std::make_unique<StatGroup>(basename(), &parent);
+    s_transfers = &m_stats->counter("transfers", "transfers", "transfers carried");
+    s_bytes = &m_stats->counter("bytes", "B", "bytes carried");
+    m_stats->formula("busy_cycles", "cycles", "cycles the port carried data",
+                     [this] { return double(m_arb->core().busy()[0]); });
+    m_stats->formula("wait_cycles", "cycles", "cycles transfers waited for the port",
+                     [this] { return double(m_arb->core().waited()); });
+    const std::string path = m_stats->full_name();
+    ledger.bind(path, "interconnect", *s_bytes, m_pj);
+    ledger.leakage(path, m_leakage_mw);
+    ledger.area(path, "interconnect", m_area_um2);
+  }
+  double peak_mw(double ghz) const override { return double(m_width) * ghz * m_pj + m_leakage_mw; }
+  std::vector<uint64_t> link_busy() const override { return {m_arb->core().busy()[0]}; }
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+    // Catch up with the initiator's local time, then take the port.
+    sc_core::wait(delay);
+    delay = sc_core::SC_ZERO_TIME;
+    const uint64_t bytes = trans.get_data_length();
+    const uint64_t requester = trans.is_read() ? 0 : 1;
+    m_arb->serve(requester, Cycles(ceil_div(bytes, uint64_t(m_width))), m_latency, -1, m_wake);
+    s_transfers->add(1, -1);
+    s_bytes->add(bytes, -1);
+    trans.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+
+  int64_t m_width;
+  Cycles m_latency;
+  double m_pj, m_area_um2, m_leakage_mw;
+  TimeBase* m_tb = nullptr;
+  std::unique_ptr<Arbiter> m_arb;
+  sc_core::sc_event m_wake;
+  Counter *s_transfers = nullptr, *s_bytes = nullptr;
+};
+
+class External : public OffChipIo {
+ public:
+  explicit External(Params&) {}
+  void attach(TimeBase&, StatGroup&, EnergyLedger&) override {}
+  tlm::tlm_target_socket<>* target() override { return nullptr; }
+  double peak_mw(double) const override { return 0.0; }
+  std::vector<uint64_t> link_busy() const override { return {}; }
+};
+
+}  // namespace
+
+PCMSIM_REGISTER(OffChipIo, Link, "link",
+                "off-chip link: TLM-2.0 target, width B/cycle, latency, energy per byte");
+PCMSIM_REGISTER(OffChipIo, External, "external",
+                "no model: bind the chip's io socket to your own TLM-2.0 target");
+
+}  // namespace pcmsim
