@@ -2,6 +2,8 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <memory>
 
 #include "sim/base/error.h"
@@ -9,15 +11,17 @@
 namespace pcmsim {
 
 namespace {
-std::vector<uint8_t> read_all(const std::string& path) {
+/// The file's bytes (gzip-compressed or plain), the first @p limit at most.
+std::vector<uint8_t> read_all(const std::string& path, size_t limit = SIZE_MAX) {
   // gzread reads gzip-compressed and plain files alike.
   gzFile f = gzopen(path.c_str(), "rb");
   if (!f) throw Error("cannot open dataset file '" + path + "': no such file or unreadable");
   std::unique_ptr<gzFile_s, int (*)(gzFile)> guard(f, gzclose);
   std::vector<uint8_t> out;
   uint8_t buf[1 << 16];
-  for (;;) {
-    int n = gzread(f, buf, sizeof buf);
+  while (out.size() < limit) {
+    const size_t want = std::min(sizeof buf, limit - out.size());
+    int n = gzread(f, buf, unsigned(want));
     if (n < 0) {
       int err = 0;
       const char* msg = gzerror(f, &err);
@@ -118,6 +122,40 @@ Dataset load_idx_dataset(const std::string& images, const std::string& labels, i
   ds.images.resize(size_t(ds.count * ds.sample_size));
   preprocess(im.data.data(), ds, pre);
   ds.labels.assign(lb.data.begin(), lb.data.begin() + ds.count);
+  return ds;
+}
+
+Dataset load_idx_images(const std::string& images, int64_t limit, const Preprocess& pre) {
+  // Only the header and the images asked for are read (a calibration set from a large file).
+  std::vector<uint8_t> head = read_all(images, 20);
+  if (head.size() < 4 || head[0] != 0 || head[1] != 0 || head[2] != 0x08 || head[3] < 2 ||
+      head[3] > 4 || head.size() < 4 + 4 * size_t(head[3])) {
+    throw Error(images + ": not an IDX image file of unsigned bytes with 2 to 4 dimensions");
+  }
+  const size_t nd = head[3], header = 4 + 4 * nd;
+  std::vector<int64_t> dims;
+  for (size_t i = 0; i < nd; ++i) {
+    const uint8_t* p = &head[4 + 4 * i];
+    dims.push_back(
+        int64_t((uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | p[3]));
+  }
+  Dataset ds;
+  ds.count = std::min(limit > 0 ? limit : dims[0], dims[0]);
+  ds.sample_size = 1;
+  for (size_t i = 1; i < nd; ++i) {
+    ds.sample_shape.push_back(dims[i]);
+    ds.sample_size *= dims[i];
+    if (ds.sample_size > (int64_t(1) << 30)) throw Error(images + ": IDX samples too large");
+  }
+  const size_t need = header + size_t(ds.count * ds.sample_size);
+  std::vector<uint8_t> bytes = read_all(images, need);
+  if (bytes.size() < need) {
+    throw Error(images + ": truncated: " + std::to_string(ds.count) + " images need " +
+                std::to_string(need) + " bytes, the file holds " + std::to_string(bytes.size()));
+  }
+  ds.images.resize(size_t(ds.count * ds.sample_size));
+  preprocess(bytes.data() + header, ds, pre);
+  ds.labels.assign(size_t(ds.count), 0);
   return ds;
 }
 

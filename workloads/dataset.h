@@ -42,6 +42,11 @@ struct Dataset {
 Dataset load_idx_dataset(const std::string& images, const std::string& labels, int64_t limit,
                          const Preprocess& pre);
 
+/// @brief Loads the first @p limit images (0 = all; at most all the file holds) of an IDX image
+/// file, without labels (a calibration set), reading no further into the file. Throws Error
+/// naming the file if it is not an IDX image file or is truncated.
+Dataset load_idx_images(const std::string& images, int64_t limit, const Preprocess& pre);
+
 /// @brief Loads CIFAR-10 (@p classes = 10: records of 1 label byte + 3072 pixel bytes) or
 /// CIFAR-100 (@p classes = 100: coarse and fine label bytes, the fine label used) binary files,
 /// in order, as samples of shape [3, 32, 32] (R, G, B planes); keeps the first @p limit (0 =

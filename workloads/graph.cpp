@@ -236,7 +236,7 @@ void eval_node(const Graph& g, const GraphNode& n, const std::vector<const std::
   }
 }
 
-std::vector<float> run_reference(const Graph& g, const float* x) {
+std::vector<std::vector<float>> run_reference_values(const Graph& g, const float* x) {
   std::vector<Buf> v(g.values.size());
   v[size_t(g.input)].assign(x, x + numel(g.input_shape()));
   std::vector<const Buf*> in;
@@ -245,7 +245,11 @@ std::vector<float> run_reference(const Graph& g, const float* x) {
     for (int i : n.inputs) in.push_back(&v[size_t(i)]);
     eval_node(g, n, in, v[size_t(n.output)]);
   }
-  return v[size_t(g.output)];
+  return v;
+}
+
+std::vector<float> run_reference(const Graph& g, const float* x) {
+  return std::move(run_reference_values(g, x)[size_t(g.output)]);
 }
 
 OpCounts digital_op_counts(const Graph& g, const GraphNode& n) {

@@ -89,6 +89,8 @@ inline int64_t window_input(const GraphNode& n, int d, int64_t o, int64_t k) {
 
 /// @brief FP32 evaluation of one sample; returns the output tensor (flattened, output_shape()).
 std::vector<float> run_reference(const Graph& g, const float* x);
+/// @brief FP32 evaluation of one sample; returns every value of the graph (by value id).
+std::vector<std::vector<float>> run_reference_values(const Graph& g, const float* x);
 
 /// @brief FP32 evaluation of one node of @p g on its input buffers (in the order of
 /// n.inputs); writes @p out. The digital steps of the mapped network use it too.

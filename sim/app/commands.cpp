@@ -55,6 +55,7 @@ void evaluate_over_time(Run& r, bool tty) {
     const uint64_t seed = repeat_seed(uint64_t(r.seed), rep);
     GraphAnalogNetwork a(r.graph, r.map, r.chip->device(), r.chip->numerics(), r.chip->encoding(),
                          seed);
+    a.set_datapath(r.datapath);
     for (Inference::Cell& cell : inf.cells) {
       a.prepare(cell.t_s, cell.comp, eval_seed(seed, cell.t_s));
       cell.accuracy.push_back(double(top1_correct(a, r.data, n)) / double(n));

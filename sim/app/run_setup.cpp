@@ -208,6 +208,47 @@ void read_workload(Run& r, Params& top) {
     dp.fail("labels", "the idx format needs a label file");
   if (r.dataset_format != "idx" && !r.labels_path.empty())
     dp.fail("labels", "only the idx format reads a label file");
+  // The calibration set the datapath's scales come from: images of the dataset's format.
+  Params cp = wp.child("calibration");
+  r.calibration_path = resolve_path(
+      cp, *r.root, "images",
+      cp.get<std::string>("images")
+          .desc("image file of the dataset's format whose first `count` images set the "
+                "datapath's scales (the training set, say); empty: the dataset's own images")
+          .def(""));
+  if (r.dataset_format == "synthetic" && !r.calibration_path.empty())
+    cp.fail("images", "the synthetic format generates its calibration inputs; give no file");
+  r.calibration_count = cp.get<int64_t>("count")
+                            .desc("images the datapath's scales are calibrated on")
+                            .unit("images")
+                            .range(1, int64_t(1) << 24)
+                            .def(64);
+}
+
+/// The calibration set: the first images of its file (or the dataset's own; synthetic inputs
+/// from their own draws), at most as many as it holds.
+Dataset load_calibration(Run& r) {
+  if (r.dataset_format == "synthetic") {
+    Dataset c;
+    c.count = r.calibration_count;
+    c.sample_size = numel(r.graph.input_shape());
+    RngStream rng(uint64_t(r.seed), DrawKind::Input, 1, 0);
+    c.images.resize(size_t(c.count * c.sample_size));
+    for (size_t i = 0; i < c.images.size(); ++i)
+      c.images[i] = float(rng.uniform(uint64_t(i)) * 2.0 - 1.0);
+    return c;
+  }
+  if (r.calibration_path.empty()) {
+    Dataset c = r.data;
+    c.count = std::min(c.count, r.calibration_count);
+    return c;
+  }
+  if (r.dataset_format == "idx")
+    return load_idx_images(r.calibration_path, r.calibration_count, r.pre);
+  Dataset c =
+      load_cifar_dataset({r.calibration_path}, r.dataset_format == "cifar10" ? 10 : 100, 0, r.pre);
+  c.count = std::min(c.count, r.calibration_count);
+  return c;
 }
 
 /// `mapping:` batch-norm folding, packing, layer copies.
@@ -335,6 +376,24 @@ void build(Run& r, const RunOptions& o) {
       r.graph, r.map, r.chip->device(), r.chip->numerics(), r.chip->encoding(), uint64_t(r.seed));
   r.analog->prepare(r.time_s, r.comp, eval_seed(uint64_t(r.seed), r.time_s));
   r.chip->load(*r.analog, r.layer_stats);
+  // 3. The datapath's formats, from the calibration set through the FP32 graph (ideal numerics
+  // keep an FP32 datapath).
+  if (!r.ideal) {
+    const Dataset cal = load_calibration(r);
+    if (cal.sample_size != r.data.sample_size) {
+      throw Error(r.calibration_path + ": calibration samples have " +
+                  std::to_string(cal.sample_size) + " values, the network takes " +
+                  std::to_string(r.data.sample_size));
+    }
+    const ValueRanges ranges =
+        calibrate(r.graph, r.map, cal.images.data(), cal.count, cal.sample_size);
+    std::vector<char> stored(r.graph.values.size());
+    for (size_t v = 0; v < stored.size(); ++v) stored[v] = r.chip->schedule().stored(int(v));
+    const ChipSettings& cs = r.chip->settings();
+    r.datapath = make_datapath(r.graph, r.map, ranges, stored, cs.activation_bits, cs.psum_bits);
+    r.datapath.calibration_images = int(cal.count);
+    r.analog->set_datapath(r.datapath);
+  }
 }
 
 void setup_systemc() {

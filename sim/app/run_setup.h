@@ -15,6 +15,7 @@
 #include "sim/base/energy.h"
 #include "sim/base/params.h"
 #include "sim/base/stats.h"
+#include "sim/functional/datapath.h"
 #include "sim/functional/graph_network.h"
 #include "workloads/dataset.h"
 #include "workloads/graph_mapper.h"
@@ -65,6 +66,10 @@ struct Run {
   GraphMapping map;
   Dataset data;
   std::unique_ptr<GraphAnalogNetwork> analog;
+  /// The calibration set: where its images come from and how many (the datapath's scales).
+  std::string calibration_path;
+  int64_t calibration_count = 64;
+  Datapath datapath;
 };
 
 /// @brief The seed of programming number @p repeat (repeat 0 is the run's seed).

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sim/functional/array_bank.h"
+#include "sim/functional/datapath.h"
 #include "workloads/graph.h"
 #include "workloads/graph_mapper.h"
 
@@ -60,6 +61,14 @@ class GraphAnalogNetwork {
   const std::vector<uint64_t>& mvms() const { return m_mvms; }
   const MvmResult& compensation_work(int b) const { return m_bank.compensation_work(size_t(b)); }
   const ReadCodes& compensation_codes(int b) const { return m_bank.compensation_codes(size_t(b)); }
+  /// @brief The digital datapath's formats (activations leaving a tile, partial sums); none:
+  /// FP32 throughout.
+  void set_datapath(Datapath d) { m_datapath = std::move(d); }
+  const Datapath& datapath() const { return m_datapath; }
+  /// @brief Partial sums that saturated their format, and activations that clipped theirs,
+  /// since construction.
+  uint64_t psum_saturations() const { return m_psum_saturations; }
+  uint64_t activation_clips() const { return m_activation_clips; }
   /// @brief Whether MVMs record their read codes (value-dependent converter timing).
   bool records_codes() const { return m_bank.numerics().record_codes; }
   Compensation compensation() const { return m_comp; }
@@ -71,6 +80,11 @@ class GraphAnalogNetwork {
                            const MvmNumerics& numerics, const WeightEncoding& encoding,
                            uint64_t seed);
   void run_analog(int li, const std::vector<float>& in, std::vector<float>& out);
+  /// The input vector of block @p blk for output pixel @p p.
+  const float* gather(const GraphLayer& l, const GraphBlock& blk, const std::vector<float>& in,
+                      int64_t p);
+  void add_psum(int li, size_t at, float v, std::vector<float>& out);
+  void quantize_output(int v);
 
   const Graph& m_g;
   const GraphMapping& m_map;
@@ -83,6 +97,9 @@ class GraphAnalogNetwork {
   std::vector<ReadCodes> m_codes;
   std::vector<float> m_patch, m_partial;
   std::vector<uint64_t> m_mvms;
+  Datapath m_datapath;
+  std::vector<int64_t> m_psum_acc;
+  uint64_t m_psum_saturations = 0, m_activation_clips = 0;
 };
 
 }  // namespace pcmsim

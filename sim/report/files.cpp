@@ -116,6 +116,12 @@ nlohmann::ordered_json stats_json(const Run& r, const Summary& s) {
               {"tile_area_mm2", s.tile_area_mm2},
               {"full_scale_mvm_ns", s.peak.mvm_ns}};
   if (r.fp32_correct >= 0) j["run"]["fp32_correct"] = r.fp32_correct;
+  j["datapath"] = {{"quantized", r.datapath.enabled()},
+                   {"activation_bits", r.datapath.activation_bits},
+                   {"psum_bits", r.datapath.psum_bits},
+                   {"calibration_images", r.datapath.calibration_images},
+                   {"activation_clips", r.analog->activation_clips()},
+                   {"psum_saturations", r.analog->psum_saturations()}};
   nlohmann::ordered_json e;
   for (const std::string& cls : energy_classes()) e[cls] = s.energy.by_class_pj.at(cls);
   j["energy_by_class_pj"] = e;

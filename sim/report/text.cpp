@@ -39,6 +39,15 @@ std::string report_text(const Run& r, const Summary& s) {
      << c.peak_buffer_bytes() << " B of activations in the global buffer\n";
   os << "numerics    " << (r.ideal ? "ideal (no quantization, exact devices)" : "hardware")
      << ", seed " << r.seed << "\n";
+  os << "datapath    ";
+  if (r.datapath.enabled()) {
+    os << r.datapath.activation_bits << "-bit activations, " << r.datapath.psum_bits
+       << "-bit partial sums (scales from " << r.datapath.calibration_images
+       << " calibration images): " << r.analog->activation_clips() << " activations clipped, "
+       << r.analog->psum_saturations() << " partial sums saturated\n";
+  } else {
+    os << "FP32 (ideal numerics)\n";
+  }
   os << "time        " << r.time_text << " after programming, drift compensation "
      << compensation_name(r.comp) << "\n";
   os << "images      " << s.images << " through the cycle-level chip, "

@@ -552,15 +552,23 @@ TEST(ChipScenario, CnnRunsThroughTheChipWithOneMvmPerOutputPixelAndArray) {
 
 TEST(ChipScenario, CnnFullAndFunctionalModesGiveBitIdenticalOutputs) {
   // PCM at one hour, output noise, bound management, per-column compensation, packed depthwise
-  // arrays and a layer in two copies: the chip and the functional pass compute the same bits.
+  // arrays, a layer in two copies and a quantized datapath (8-bit activations, 12-bit partial
+  // sums, calibrated on the images themselves): the chip and the functional pass compute the
+  // same bits.
   Graph g = small_cnn(32);
   std::string yaml = chip_yaml(2, 8, 32, 32, 8, kBusLatency, "pcm");
   yaml.replace(yaml.find("range: 12,"), 10, "range: 3, out_noise: 0.06,");
   const MappingOptions opt{true, {{"conv3", 2}}};
   Scenario s("chip", yaml, g, 4, 5, false, 3600.0, Compensation::PerColumn, opt);
+  std::vector<char> stored(g.values.size());
+  for (size_t v = 0; v < stored.size(); ++v) stored[v] = s.chip->schedule().stored(int(v));
+  const Datapath dp =
+      make_datapath(g, s.map, calibrate(g, s.map, s.images.data(), 4, 400), stored, 8, 12);
+  s.analog->set_datapath(dp);
   sc_core::sc_start();
   GraphAnalogNetwork functional(g, s.map, s.chip->device(), s.chip->numerics(), s.chip->encoding(),
                                 5);
+  functional.set_datapath(dp);
   functional.prepare(3600.0, Compensation::PerColumn, 5 + 77);
   std::vector<float> y;
   for (int i = 3; i >= 0; --i) {
@@ -570,6 +578,7 @@ TEST(ChipScenario, CnnFullAndFunctionalModesGiveBitIdenticalOutputs) {
   uint64_t repeats = 0;
   for (int l = 0; l < int(s.chip->steps().size()); ++l) repeats += s.step(l).bm_repeats;
   EXPECT_GT(repeats, 0u);
+  EXPECT_EQ(functional.activation_clips(), s.analog->activation_clips());
 }
 
 std::string pipelined(std::string yaml, int in_flight) {

@@ -1,0 +1,135 @@
+// The digital datapath's formats: activations leaving a tile at activation_bits with a scale
+// per value, partial sums at psum_bits saturating, checked against the formats' definitions
+// computed here from the FP32 values and the weights.
+
+#include "sim/functional/datapath.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "sim/base/config.h"
+#include "sim/base/registry.h"
+#include "sim/functional/graph_network.h"
+#include "tests/workloads/graph_builder.h"
+
+namespace pcmsim {
+namespace {
+
+TEST(Datapath, FormatsTakeTheirRangeFromTheCalibrationValues) {
+  // An 8-bit value never below 0 with max 2.55 uses codes 0..255 of 0.01; a signed one with
+  // max |x| 1.27, codes -127..127 of 0.01. Partial sums at 16 bits: twice the largest
+  // pre-bias output over 32767 codes.
+  Graph g = dense_chain({4, 3, 2}, 1);  // values: input, fc1, relu, fc2
+  GraphMapping map = map_graph(g, {1, 2, 8, 8, 1});
+  ValueRanges r;
+  r.max_abs = std::vector<double>(g.values.size(), 0.0);
+  r.min = r.max_abs;
+  r.max_abs[1] = 2.55;  // the dense output
+  r.min[1] = 0.0;
+  r.max_abs[3] = 1.27;
+  r.min[3] = -0.5;
+  r.psum_max = {3.0, 1.0};
+  std::vector<char> stored(g.values.size(), 1);
+  Datapath d = make_datapath(g, map, r, stored, 8, 16);
+  EXPECT_FALSE(d.activations[size_t(g.input)].quantized());  // the image is not a tile's output
+  EXPECT_DOUBLE_EQ(d.activations[1].lsb, 0.01);
+  EXPECT_EQ(d.activations[1].lo, 0);
+  EXPECT_EQ(d.activations[1].hi, 255);
+  EXPECT_DOUBLE_EQ(d.activations[3].lsb, 0.01);
+  EXPECT_EQ(d.activations[3].lo, -127);
+  EXPECT_DOUBLE_EQ(d.psums[0].lsb, 6.0 / 32767);
+  uint64_t clips = 0;
+  EXPECT_FLOAT_EQ(to_format(0.0149f, d.activations[1], clips), 0.01f);
+  EXPECT_FLOAT_EQ(to_format(-0.3f, d.activations[1], clips), 0.0f);  // below 0: clipped
+  EXPECT_FLOAT_EQ(to_format(3.0f, d.activations[1], clips), 2.55f);
+  EXPECT_EQ(clips, 2u);
+}
+
+/// Ideal converters and exact devices: the arrays compute the FP32 partial sums.
+struct Exact {
+  std::unique_ptr<ConfigNode> root;
+  std::unique_ptr<DeviceModel> device;
+  MvmNumerics num;
+  Exact() {
+    root = parse_config_text("d: {impl: ideal}\n", "d.yaml");
+    Params top(root.get(), "", std::make_shared<ParamContext>());
+    Params p = top.child("d");
+    device = Registry<DeviceModel>::create(p);
+    num.ideal = true;
+  }
+};
+
+TEST(Datapath, PartialSumsAddInTheirFormatAndSaturateAndActivationsRoundOnTheWayOut) {
+  // Dense 64 -> 4 on 32 x 8 arrays: two row blocks, whose partial sums (FP32 dot products of
+  // rows 0..31 and 32..63, computed here from the weights) are rounded to the layer's psum LSB
+  // and added with saturation at +-7 LSBs (4 bits), then the bias; the output (stored) rounds
+  // to 8 bits, unsigned if the calibration saw no negative value.
+  Graph g = dense_chain({64, 4}, 3);
+  GraphMapping map = map_graph(g, {1, 2, 32, 8, 1});
+  ASSERT_EQ(map.blocks.size(), 2u);
+  std::vector<float> x(64);
+  for (int i = 0; i < 64; ++i) x[size_t(i)] = std::sin(0.3f * float(i));
+  const GraphNode& n = g.nodes[0];
+  Datapath d;
+  d.psum_bits = 4;
+  d.psums = {FixedFormat{0.05, -7, 7}};
+  d.activations.assign(g.values.size(), FixedFormat{});
+  d.activations[size_t(n.output)] = FixedFormat{0.02, -127, 127};
+  Exact e;
+  GraphAnalogNetwork a(g, map, *e.device, e.num, WeightEncoding{}, 1);
+  a.set_datapath(d);
+  a.prepare(0.0, Compensation::None, 2);
+  std::vector<float> y;
+  a.forward(x.data(), 0, y);
+  uint64_t saturations = 0, clips = 0;
+  for (int c = 0; c < 4; ++c) {
+    int64_t acc = 0;
+    auto add = [&](double v) {
+      acc += int64_t(std::nearbyint(v / 0.05));
+      if (acc > 7 || acc < -7) {
+        acc = std::clamp<int64_t>(acc, -7, 7);
+        ++saturations;
+      }
+    };
+    for (int blk = 0; blk < 2; ++blk) {
+      double partial = 0;
+      for (int r = 32 * blk; r < 32 * blk + 32; ++r)
+        partial += double(x[size_t(r)]) * n.weight.data[size_t(r * 4 + c)];
+      add(float(partial));
+    }
+    add(n.bias.data[size_t(c)]);
+    // Between the stages values are FP32: the accumulated sum, then its 8-bit code.
+    const float sum = float(double(acc) * 0.05);
+    double out = std::nearbyint(double(sum) / 0.02);
+    if (std::fabs(out) > 127) ++clips;
+    out = std::clamp(out, -127.0, 127.0) * 0.02;
+    EXPECT_NEAR(y[size_t(c)], out, 1e-6) << c;
+  }
+  EXPECT_GT(saturations, 0u);  // the 4-bit format is narrow enough to saturate
+  EXPECT_EQ(a.psum_saturations(), saturations);
+  EXPECT_EQ(a.activation_clips(), clips);
+}
+
+TEST(Datapath, CalibrationRecordsEachValuesRangeAndEachLayersPreBiasOutputs) {
+  // A 2 -> 2 dense layer with known weights and bias, then ReLU, on inputs (1, 0) and (0, -2):
+  // pre-bias outputs W^T x: (1, 2) and (-6, -8); with the bias (0.5, -1): (1.5, 1), (-5.5, -9);
+  // after ReLU (1.5, 1), (0, 0).
+  GraphBuilder b({2}, 1);
+  int v = b.dense(b.graph().input, 2, "fc");
+  v = b.unary(GraphOp::Relu, v, "relu");
+  Graph g = b.finish(v);
+  g.nodes[0].weight.data = {1, 2, 3, 4};  // [in, out]
+  g.nodes[0].bias.data = {0.5f, -1.0f};
+  GraphMapping map = map_graph(g, {1, 1, 8, 8, 1});
+  const std::vector<float> inputs = {1, 0, 0, -2};
+  ValueRanges r = calibrate(g, map, inputs.data(), 2, 2);
+  EXPECT_DOUBLE_EQ(r.psum_max[0], 8.0);
+  EXPECT_DOUBLE_EQ(r.max_abs[size_t(g.nodes[0].output)], 9.0);
+  EXPECT_DOUBLE_EQ(r.min[size_t(g.nodes[0].output)], -9.0);
+  EXPECT_DOUBLE_EQ(r.max_abs[size_t(g.output)], 1.5);
+  EXPECT_DOUBLE_EQ(r.min[size_t(g.output)], 0.0);
+}
+
+}  // namespace
+}  // namespace pcmsim
