@@ -24,29 +24,34 @@ namespace {
 using Buf = std::vector<float>;
 
 void conv(const GraphNode& n, const Shape& in, const Shape& out, const Buf& x, Buf& y) {
+  // Per output channel: the bias, then each input channel and kernel tap added over the output
+  // plane (rows and columns whose input falls in the padding skipped), in double.
   const int64_t C = in[0], H = in[1], W = in[2], M = out[0], OH = out[1], OW = out[2];
   const int64_t cg = C / n.group, mg = M / n.group, kh = n.kernel[0], kw = n.kernel[1];
   y.assign(size_t(M * OH * OW), 0.0f);
+  std::vector<double> acc(size_t(OH * OW));
   for (int64_t m = 0; m < M; ++m) {
     const int64_t g = m / mg;
-    for (int64_t oh = 0; oh < OH; ++oh) {
-      for (int64_t ow = 0; ow < OW; ++ow) {
-        double s = n.bias.data.empty() ? 0.0 : n.bias.data[size_t(m)];
-        for (int64_t c = 0; c < cg; ++c) {
-          for (int64_t i = 0; i < kh; ++i) {
+    std::fill(acc.begin(), acc.end(), n.bias.data.empty() ? 0.0 : double(n.bias.data[size_t(m)]));
+    for (int64_t c = 0; c < cg; ++c) {
+      const float* xc = x.data() + (g * cg + c) * H * W;
+      for (int64_t i = 0; i < kh; ++i) {
+        for (int64_t j = 0; j < kw; ++j) {
+          const double w = n.weight.data[size_t(((m * cg + c) * kh + i) * kw + j)];
+          for (int64_t oh = 0; oh < OH; ++oh) {
             const int64_t h = window_input(n, 0, oh, i);
             if (h < 0 || h >= H) continue;
-            for (int64_t j = 0; j < kw; ++j) {
-              const int64_t w = window_input(n, 1, ow, j);
-              if (w < 0 || w >= W) continue;
-              s += double(x[size_t(((g * cg + c) * H + h) * W + w)]) *
-                   n.weight.data[size_t(((m * cg + c) * kh + i) * kw + j)];
+            const float* row = xc + h * W;
+            double* a = acc.data() + oh * OW;
+            for (int64_t ow = 0; ow < OW; ++ow) {
+              const int64_t v = window_input(n, 1, ow, j);
+              if (v >= 0 && v < W) a[ow] += w * double(row[v]);
             }
           }
         }
-        y[size_t((m * OH + oh) * OW + ow)] = float(s);
       }
     }
+    for (int64_t k = 0; k < OH * OW; ++k) y[size_t(m * OH * OW + k)] = float(acc[size_t(k)]);
   }
 }
 

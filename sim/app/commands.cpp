@@ -176,8 +176,19 @@ void benchmark(const RunOptions& o, int evaluations) {
             << " steps (layers) /s, "
             << fmt(r.chip->clock().to_ns(r.chip->total_cycles()) * 1e-3 / sim_s, 1)
             << " simulated us per second\n";
-  std::cout << "  SystemC: " << r.chip->kernel_events() << " events (timed waits, notifications, "
-            << "FIFO writes), " << sc_core::sc_delta_count()
+  // What the run simulated, per image: array MVMs, and the flits (mesh) or transfers (bus) its
+  // interconnect carried; and the SystemC events its processes scheduled for them.
+  uint64_t mvms = 0;
+  for (int s = 0; s < int(r.chip->steps().size()); ++s) mvms += r.chip->step_figures(s).mvms;
+  const Stat* flits = r.chip->stats().find("interconnect.flits");
+  const Stat* transfers = r.chip->stats().find("interconnect.transfers");
+  const double moved = flits ? flits->value() : transfers ? transfers->value() : 0.0;
+  const double per = 1.0 / double(std::max<int64_t>(1, timed));
+  std::cout << "  per image: " << fmt(double(mvms) * per, 0) << " MVMs, " << fmt(moved * per, 0)
+            << (flits ? " flits" : " bus transfers") << ", "
+            << fmt(double(r.chip->kernel_events()) * per, 0)
+            << " SystemC events (timed and delta notifications, timed waits)\n";
+  std::cout << "  SystemC: " << r.chip->kernel_events() << " events, " << sc_core::sc_delta_count()
             << " delta cycles: " << rate(double(r.chip->kernel_events()) / sim_s) << " events/s\n";
 }
 

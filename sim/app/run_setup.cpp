@@ -214,7 +214,8 @@ void read_workload(Run& r, Params& top) {
       cp, *r.root, "images",
       cp.get<std::string>("images")
           .desc("image file of the dataset's format whose first `count` images set the "
-                "datapath's scales (the training set, say); empty: the dataset's own images")
+                "datapath's scales (the training set, say); empty: the dataset's own images "
+                "(synthetic inputs: the run's own)")
           .def(""));
   if (r.dataset_format == "synthetic" && !r.calibration_path.empty())
     cp.fail("images", "the synthetic format generates its calibration inputs; give no file");
@@ -225,19 +226,9 @@ void read_workload(Run& r, Params& top) {
                             .def(64);
 }
 
-/// The calibration set: the first images of its file (or the dataset's own; synthetic inputs
-/// from their own draws), at most as many as it holds.
+/// The calibration set: the first images of its file, or of the dataset itself (synthetic
+/// inputs: the run's own), at most as many as it holds.
 Dataset load_calibration(Run& r) {
-  if (r.dataset_format == "synthetic") {
-    Dataset c;
-    c.count = r.calibration_count;
-    c.sample_size = numel(r.graph.input_shape());
-    RngStream rng(uint64_t(r.seed), DrawKind::Input, 1, 0);
-    c.images.resize(size_t(c.count * c.sample_size));
-    for (size_t i = 0; i < c.images.size(); ++i)
-      c.images[i] = float(rng.uniform(uint64_t(i)) * 2.0 - 1.0);
-    return c;
-  }
   if (r.calibration_path.empty()) {
     Dataset c = r.data;
     c.count = std::min(c.count, r.calibration_count);

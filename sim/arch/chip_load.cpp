@@ -44,6 +44,7 @@ Need need_of(const Schedule& sched, const Step& st, int work, bool multicast) {
 
 void Chip::load(GraphAnalogNetwork& analog, StatGroup& step_stats) {
   m_analog = &analog;
+  analog.keep_mvm_work(true);
   const Graph& g = analog.graph();
   m_sched = Schedule(g, analog.mapping(),
                      {int(ceil_div(uint64_t(m_cs.activation_bits), 8)),

@@ -82,11 +82,13 @@ void GraphAnalogNetwork::run_analog(int li, const std::vector<float>& in, std::v
   if (fmt.quantized()) m_psum_acc.assign(out.size(), 0);
   const size_t per_copy = size_t(l.arrays_per_replica());
   std::vector<MvmCost>& costs = m_costs[size_t(li)];
-  costs.assign(l.blocks.size() * size_t(l.pixels), MvmCost{});
   std::vector<double>& basis = m_basis[size_t(li)];
-  basis.assign(costs.size(), 0.0);
   ReadCodes& codes = m_codes[size_t(li)];
-  codes.clear();
+  if (m_keep_work) {
+    costs.assign(l.blocks.size() * size_t(l.pixels), MvmCost{});
+    basis.assign(costs.size(), 0.0);
+    codes.clear();
+  }
   for (int64_t p = 0; p < l.pixels; ++p) {
     const size_t copy = size_t(p % l.replicas);
     const uint64_t slot = uint64_t(m_image) * uint64_t(l.pixels) + uint64_t(p);
@@ -98,10 +100,14 @@ void GraphAnalogNetwork::run_analog(int li, const std::vector<float>& in, std::v
       const float* x = gather(l, blk, in, p);
       m_partial.resize(size_t(blk.cols));
       const uint32_t code0 = uint32_t(codes.size());
-      const MvmResult res = m_bank.mvm(size_t(b), x, m_partial.data(), slot, &codes);
-      costs[k * size_t(l.pixels) + size_t(p)] = {uint16_t(res.passes), uint16_t(res.reads), code0};
+      const MvmResult res =
+          m_bank.mvm(size_t(b), x, m_partial.data(), slot, m_keep_work ? &codes : nullptr);
       m_mvms[size_t(li)] += uint64_t(res.passes);
-      basis[k * size_t(l.pixels) + size_t(p)] = res.read_basis;
+      if (m_keep_work) {
+        costs[k * size_t(l.pixels) + size_t(p)] = {uint16_t(res.passes), uint16_t(res.reads),
+                                                   code0};
+        basis[k * size_t(l.pixels) + size_t(p)] = res.read_basis;
+      }
       for (int j = 0; j < blk.packed; ++j) {
         for (int c = 0; c < cols_g; ++c) {
           const int64_t m = int64_t(blk.group + j) * l.cols + blk.col0 + c;

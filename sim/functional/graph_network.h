@@ -71,6 +71,9 @@ class GraphAnalogNetwork {
   uint64_t activation_clips() const { return m_activation_clips; }
   /// @brief Whether MVMs record their read codes (value-dependent converter timing).
   bool records_codes() const { return m_bank.numerics().record_codes; }
+  /// @brief Keeps what each MVM did for the timing models (costs(), codes(), read_basis());
+  /// the cycle-level chip sets it, the functional path has no use for it.
+  void keep_mvm_work(bool on) { m_keep_work = on; }
   Compensation compensation() const { return m_comp; }
   const Graph& graph() const { return m_g; }
   const GraphMapping& mapping() const { return m_map; }
@@ -98,6 +101,7 @@ class GraphAnalogNetwork {
   std::vector<float> m_patch, m_partial;
   std::vector<uint64_t> m_mvms;
   Datapath m_datapath;
+  bool m_keep_work = false;
   std::vector<int64_t> m_psum_acc;
   uint64_t m_psum_saturations = 0, m_activation_clips = 0;
 };
