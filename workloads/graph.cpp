@@ -102,6 +102,8 @@ std::vector<int64_t> strides_of(const Shape& s) {
 
 void eval_node(const Graph& g, const GraphNode& n, const std::vector<const std::vector<float>*>& in,
                std::vector<float>& y) {
+  // One case per op, each a few lines: longer than most functions, kept whole so that every
+  // op's FP32 semantics reads in one place.
   const Shape& out_shape = g.values[size_t(n.output)].shape;
   const Buf& a = *in[0];
   const Shape& in_shape = g.values[size_t(n.inputs[0])].shape;

@@ -26,6 +26,78 @@ std::string unknown_copied_layer(const Graph& g, const MappingOptions& opt) {
   return "";
 }
 
+namespace {
+
+/// One analog layer of node @p i: its matrix after im2col, blocks, packing and copies.
+GraphLayer make_layer(const Graph& g, size_t i, const ChipShape& chip, const MappingOptions& opt) {
+  const GraphNode& n = g.nodes[i];
+  GraphLayer l;
+  l.node = int(i);
+  l.name = n.name;
+  l.op = n.op;
+  if (n.op == GraphOp::Conv) {
+    const Shape& out = g.values[size_t(n.output)].shape;
+    l.groups = n.group;
+    l.rows = n.weight.shape[1] * n.weight.shape[2] * n.weight.shape[3];
+    l.cols = n.weight.shape[0] / n.group;
+    l.pixels = out[1] * out[2];
+  } else {
+    l.rows = n.weight.shape[0];
+    l.cols = n.weight.shape[1];
+  }
+  l.row_blocks = int(ceil_div(uint64_t(l.rows), uint64_t(chip.rows)));
+  l.col_blocks = int(ceil_div(uint64_t(l.cols), uint64_t(chip.cols)));
+  if (opt.pack_groups && l.groups > 1 && l.rows <= chip.rows && l.cols <= chip.cols) {
+    l.pack = int(std::min<int64_t>({l.groups, chip.rows / l.rows, chip.cols / l.cols}));
+  }
+  auto c = opt.copies.find(l.name);
+  if (c != opt.copies.end()) l.replicas = c->second;
+  l.weights = int64_t(l.groups) * l.rows * l.cols;
+  return l;
+}
+
+/// Layer @p li's blocks onto the cores from @p next on, in order (copy, group, row block, column
+/// block, level).
+void place_layer(GraphMapping& m, size_t li, const ChipShape& chip, int& next) {
+  GraphLayer& l = m.layers[li];
+  int index = 0;
+  for (int rep = 0; rep < l.replicas; ++rep) {
+    for (int gr = 0; gr < l.groups; gr += l.pack) {
+      const int k = std::min(l.pack, l.groups - gr);
+      for (int rb = 0; rb < l.row_blocks; ++rb) {
+        for (int cb = 0; cb < l.col_blocks; ++cb) {
+          for (int lv = 0; lv < chip.levels; ++lv) {
+            GraphBlock b;
+            b.layer = int(li);
+            b.index = index++;
+            b.replica = rep;
+            b.group = gr;
+            b.packed = k;
+            b.level = lv;
+            b.row0 = rb * chip.rows;
+            b.rows = int(std::min<int64_t>(chip.rows, l.rows - b.row0)) * k;
+            b.col0 = cb * chip.cols;
+            b.cols = int(std::min<int64_t>(chip.cols, l.cols - b.col0)) * k;
+            b.tile = next / chip.cores_per_tile;
+            b.core = next % chip.cores_per_tile;
+            ++next;
+            if (int(l.home_tiles.size()) == rep) l.home_tiles.push_back(b.tile);
+            l.blocks.push_back(int(m.blocks.size()));
+            if (std::find(l.tiles.begin(), l.tiles.end(), b.tile) == l.tiles.end())
+              l.tiles.push_back(b.tile);
+            m.blocks.push_back(b);
+          }
+        }
+      }
+    }
+  }
+  std::sort(l.tiles.begin(), l.tiles.end());
+  l.utilization = double(l.weights) * l.replicas * chip.levels /
+                  (double(l.blocks.size()) * chip.rows * chip.cols);
+}
+
+}  // namespace
+
 GraphMapping map_graph(const Graph& g, const ChipShape& chip, const MappingOptions& opt) {
   const std::string unknown = unknown_copied_layer(g, opt);
   if (!unknown.empty()) {
@@ -40,30 +112,8 @@ GraphMapping map_graph(const Graph& g, const ChipShape& chip, const MappingOptio
   m.layer_of_node.assign(g.nodes.size(), -1);
   // 1. The matrices, the packing of small groups, the copies.
   for (size_t i = 0; i < g.nodes.size(); ++i) {
-    const GraphNode& n = g.nodes[i];
-    if (n.op != GraphOp::Conv && n.op != GraphOp::Dense) continue;
-    GraphLayer l;
-    l.node = int(i);
-    l.name = n.name;
-    l.op = n.op;
-    if (n.op == GraphOp::Conv) {
-      const Shape& out = g.values[size_t(n.output)].shape;
-      l.groups = n.group;
-      l.rows = n.weight.shape[1] * n.weight.shape[2] * n.weight.shape[3];
-      l.cols = n.weight.shape[0] / n.group;
-      l.pixels = out[1] * out[2];
-    } else {
-      l.rows = n.weight.shape[0];
-      l.cols = n.weight.shape[1];
-    }
-    l.row_blocks = int(ceil_div(uint64_t(l.rows), uint64_t(chip.rows)));
-    l.col_blocks = int(ceil_div(uint64_t(l.cols), uint64_t(chip.cols)));
-    if (opt.pack_groups && l.groups > 1 && l.rows <= chip.rows && l.cols <= chip.cols) {
-      l.pack = int(std::min<int64_t>({l.groups, chip.rows / l.rows, chip.cols / l.cols}));
-    }
-    auto c = opt.copies.find(l.name);
-    if (c != opt.copies.end()) l.replicas = c->second;
-    l.weights = int64_t(l.groups) * l.rows * l.cols;
+    if (g.nodes[i].op != GraphOp::Conv && g.nodes[i].op != GraphOp::Dense) continue;
+    GraphLayer l = make_layer(g, i, chip, opt);
     m.weights += l.weights;
     m.macs_per_image += l.weights * l.pixels;
     m.layer_of_node[i] = int(m.layers.size());
@@ -83,43 +133,7 @@ GraphMapping map_graph(const Graph& g, const ChipShape& chip, const MappingOptio
   }
   // 2. Blocks onto cores, in order.
   int next = 0;
-  for (size_t li = 0; li < m.layers.size(); ++li) {
-    GraphLayer& l = m.layers[li];
-    int index = 0;
-    for (int rep = 0; rep < l.replicas; ++rep) {
-      for (int gr = 0; gr < l.groups; gr += l.pack) {
-        const int k = std::min(l.pack, l.groups - gr);
-        for (int rb = 0; rb < l.row_blocks; ++rb) {
-          for (int cb = 0; cb < l.col_blocks; ++cb) {
-            for (int lv = 0; lv < chip.levels; ++lv) {
-              GraphBlock b;
-              b.layer = int(li);
-              b.index = index++;
-              b.replica = rep;
-              b.group = gr;
-              b.packed = k;
-              b.level = lv;
-              b.row0 = rb * chip.rows;
-              b.rows = int(std::min<int64_t>(chip.rows, l.rows - b.row0)) * k;
-              b.col0 = cb * chip.cols;
-              b.cols = int(std::min<int64_t>(chip.cols, l.cols - b.col0)) * k;
-              b.tile = next / chip.cores_per_tile;
-              b.core = next % chip.cores_per_tile;
-              ++next;
-              if (int(l.home_tiles.size()) == rep) l.home_tiles.push_back(b.tile);
-              l.blocks.push_back(int(m.blocks.size()));
-              if (std::find(l.tiles.begin(), l.tiles.end(), b.tile) == l.tiles.end())
-                l.tiles.push_back(b.tile);
-              m.blocks.push_back(b);
-            }
-          }
-        }
-      }
-    }
-    std::sort(l.tiles.begin(), l.tiles.end());
-    l.utilization = double(l.weights) * l.replicas * chip.levels /
-                    (double(l.blocks.size()) * chip.rows * chip.cols);
-  }
+  for (size_t li = 0; li < m.layers.size(); ++li) place_layer(m, li, chip, next);
   return m;
 }
 

@@ -172,7 +172,6 @@ MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const Mvm
     nm = amax;
   }
   const int max_passes = num.ideal ? 1 : std::max(1, num.max_passes);
-  const float unit = num.normalized_outputs ? 1.0f : m_w_max;  // of the ADC's input
   const bool record = num.record_codes && codes;
   float red = 1.0f;
   for (int pass = 0;; ++pass) {
@@ -197,36 +196,9 @@ MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const Mvm
       for (int c = 0; c < m_cols; ++c) m_acc[size_t(c)] += xr * g[c];
     }
     if (num.ir_drop > 0.0) apply_ir_drop(num.ir_drop);
-    // 4. Output noise, ADC: quantize, then clip; a clipped output fails the bound test. Each
-    // phase draws its own noise and is converted; the outputs are the phases' mean.
-    bool clipped = false;
-    if (num.ideal) {
-      for (int c = 0; c < m_cols; ++c) y[c] = float(m_acc[size_t(c)]) * unit;
-      if (record)
-        for (int ph = 0; ph < phases; ++ph) record_read(num, y, *codes);  // the same each phase
-    } else {
-      const float sigma = num.adc->out_noise(), step = num.adc->step(), bound = num.adc->bound();
-      if (phases > 1) m_phase_sum.assign(size_t(m_cols), 0.0);
-      for (int ph = 0; ph < phases; ++ph) {
-        const uint64_t base =
-            noise_index + (uint64_t(pass) * uint64_t(phases) + uint64_t(ph)) * uint64_t(m_cols);
-        for (int c = 0; c < m_cols; ++c) {
-          float v = float(m_acc[size_t(c)]) * unit;
-          if (sigma > 0.0f) v += sigma * float(noise.normal(base + uint64_t(c)));
-          float q = std::nearbyint(v / step) * step;
-          if (std::fabs(q) > bound) {
-            clipped = true;
-            q = std::copysign(bound, q);
-          }
-          y[c] = q;
-        }
-        if (record) record_read(num, y, *codes);
-        if (phases > 1)
-          for (int c = 0; c < m_cols; ++c) m_phase_sum[size_t(c)] += y[c];
-      }
-      if (phases > 1)
-        for (int c = 0; c < m_cols; ++c) y[c] = float(m_phase_sum[size_t(c)] / phases);
-    }
+    // 4. Output noise, ADC: quantize, then clip; a clipped output fails the bound test.
+    const bool clipped =
+        convert(num, y, phases, pass, noise, noise_index, record ? codes : nullptr);
     // 5. Bound management: halve the input and run again while outputs clip.
     if (!clipped || pass + 1 >= max_passes) break;
     red *= 2.0f;
@@ -235,6 +207,43 @@ MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const Mvm
   const float out_scale = nm * red * (num.normalized_outputs ? m_w_max : 1.0f);
   for (int c = 0; c < m_cols; ++c) y[c] *= out_scale;
   return res;
+}
+
+bool ProgrammedArray::convert(const MvmNumerics& num, float* y, int phases, int pass,
+                              const RngStream& noise, uint64_t noise_index,
+                              ReadCodes* codes) const {
+  // The column sums (m_acc) through output noise and the ADC. Each phase draws its own noise
+  // and is converted; the outputs are the phases' mean. Returns whether any output clipped.
+  const float unit = num.normalized_outputs ? 1.0f : m_w_max;  // of the ADC's input
+  if (num.ideal) {
+    for (int c = 0; c < m_cols; ++c) y[c] = float(m_acc[size_t(c)]) * unit;
+    if (codes)
+      for (int ph = 0; ph < phases; ++ph) record_read(num, y, *codes);  // the same each phase
+    return false;
+  }
+  bool clipped = false;
+  const float sigma = num.adc->out_noise(), step = num.adc->step(), bound = num.adc->bound();
+  if (phases > 1) m_phase_sum.assign(size_t(m_cols), 0.0);
+  for (int ph = 0; ph < phases; ++ph) {
+    const uint64_t base =
+        noise_index + (uint64_t(pass) * uint64_t(phases) + uint64_t(ph)) * uint64_t(m_cols);
+    for (int c = 0; c < m_cols; ++c) {
+      float v = float(m_acc[size_t(c)]) * unit;
+      if (sigma > 0.0f) v += sigma * float(noise.normal(base + uint64_t(c)));
+      float q = std::nearbyint(v / step) * step;
+      if (std::fabs(q) > bound) {
+        clipped = true;
+        q = std::copysign(bound, q);
+      }
+      y[c] = q;
+    }
+    if (codes) record_read(num, y, *codes);
+    if (phases > 1)
+      for (int c = 0; c < m_cols; ++c) m_phase_sum[size_t(c)] += y[c];
+  }
+  if (phases > 1)
+    for (int c = 0; c < m_cols; ++c) y[c] = float(m_phase_sum[size_t(c)] / phases);
+  return clipped;
 }
 
 void ProgrammedArray::apply_ir_drop(double rho) const {

@@ -115,6 +115,9 @@ class ProgrammedArray {
   /// mvm() without the compensation factors: what the drift-compensation readout sees.
   MvmResult mvm_uncompensated(const float* x, float* y, const MvmNumerics& num,
                               const RngStream& noise, uint64_t noise_index, ReadCodes* codes) const;
+  /// The column sums through output noise and the ADC, phase by phase; whether any clipped.
+  bool convert(const MvmNumerics& num, float* y, int phases, int pass, const RngStream& noise,
+               uint64_t noise_index, ReadCodes* codes) const;
   /// Appends one read's codes: its largest input code and each round's largest output code.
   void record_read(const MvmNumerics& num, const float* y, ReadCodes& codes) const;
   int m_rows, m_cols;

@@ -147,6 +147,12 @@ class Chip : public sc_core::sc_module {
   void build_components(Params& p, const ChipOptions& opt);
   std::vector<uint64_t> partition_sizes(int tile, const std::vector<std::pair<int, int>>& uses);
   void create_engines(StatGroup& step_stats);
+  void check_global_buffer() const;
+  void size_queues();
+  void set_readouts();
+  void make_step_stats(StatGroup& step_stats);
+  std::vector<std::vector<Partition*>> make_partitions();
+  void make_analog_engines(const Step& st);
   void controller();
   void retire();
   void admit(ImageRecord& rec, int64_t img);

@@ -42,31 +42,78 @@ Need need_of(const Schedule& sched, const Step& st, int work, bool multicast) {
 
 }  // namespace
 
+void Chip::check_global_buffer() const {
+  // The global buffer holds the values live at each step, for every image in flight (an upper
+  // bound: the images are at different steps).
+  const int K = m_fabric.slots;
+  for (int s = 0; s < int(m_sched.steps().size()); ++s) {
+    const uint64_t need = m_sched.live_bytes(s) * uint64_t(K);
+    if (m_gbuf->capacity() == kUnlimited || need <= m_gbuf->capacity()) continue;
+    throw Error(
+        "chip.global_buffer.size = " + std::to_string(m_gbuf->capacity()) +
+        " B cannot hold the values live at step '" + m_sched.step(s).name + "' (" +
+        std::to_string(m_sched.live_bytes(s)) + " B of activations at " +
+        std::to_string(m_sched.activation_bytes()) + " B each" +
+        (K > 1 ? ", times chip.pipeline.images_in_flight = " + std::to_string(K) : std::string()) +
+        ")");
+  }
+}
+
+void Chip::size_queues() {
+  // Each endpoint's NI holds twice its largest message (when sized automatically).
+  std::vector<uint64_t> largest(size_t(m_cs.tiles) + 1, 1);
+  auto note = [&](int e, uint64_t b) {
+    uint64_t& l = largest[e < 0 ? size_t(m_cs.tiles) : size_t(e)];
+    l = std::max(l, b);
+  };
+  for (const Step& st : m_sched.steps()) {
+    for (const StepInput& in : st.inputs)
+      note(kGlobalBuffer, Schedule::row_part(in.bytes, in.rows, in.rows - 1));
+    if (st.analog()) {
+      for (const TileWork& w : st.work)
+        for (const CopyWork& c : w.copies)
+          note(w.tile, std::max(c.send_bytes, st.out_bytes / uint64_t(st.pixels)));
+    } else if (st.out_value >= 0) {
+      note(st.tile, Schedule::row_part(st.out_bytes, st.out_rows, st.out_rows - 1));
+    }
+  }
+  for (int e = -1; e < m_cs.tiles; ++e)
+    m_noc->size_queue(e, largest[e < 0 ? size_t(m_cs.tiles) : size_t(e)]);
+}
+
+void Chip::set_readouts() {
+  // Every array's drift-compensation readouts run on its core before the first image.
+  const GraphMapping& map = m_analog->mapping();
+  for (size_t b = 0; b < map.blocks.size(); ++b) {
+    const MvmResult& w = m_analog->compensation_work(int(b));
+    if (w.passes == 0) continue;
+    const GraphBlock& blk = map.blocks[b];
+    MvmJob j;
+    j.slot = -1;
+    j.tag = compensation_tag();
+    j.rows = blk.rows;
+    j.cols = blk.cols;
+    j.passes = uint32_t(w.passes);
+    j.reads = uint32_t(w.reads);
+    j.codes = m_numerics.record_codes ? m_analog->compensation_codes(int(b)).data() : nullptr;
+    j.basis = w.read_basis;
+    m_tiles[size_t(blk.tile)]->core(blk.core).set_readouts(j);
+  }
+}
+
 void Chip::load(GraphAnalogNetwork& analog, StatGroup& step_stats) {
   m_analog = &analog;
   analog.keep_mvm_work(true);
   const Graph& g = analog.graph();
-  m_sched = Schedule(g, analog.mapping(),
+  const GraphMapping& map = analog.mapping();
+  m_sched = Schedule(g, map,
                      {int(ceil_div(uint64_t(m_cs.activation_bits), 8)),
                       int(ceil_div(uint64_t(m_cs.psum_bits), 8))});
   const int S = int(m_sched.steps().size());
   const int K = m_cs.pipelined ? m_cs.images_in_flight : 1;
-  // 1. The global buffer holds the values live at each step, for every image in flight (an
-  // upper bound: the images are at different steps).
-  for (int s = 0; s < S; ++s) {
-    const uint64_t need = m_sched.live_bytes(s) * uint64_t(K);
-    if (m_gbuf->capacity() != kUnlimited && need > m_gbuf->capacity()) {
-      throw Error("chip.global_buffer.size = " + std::to_string(m_gbuf->capacity()) +
-                  " B cannot hold the values live at step '" + m_sched.step(s).name + "' (" +
-                  std::to_string(m_sched.live_bytes(s)) + " B of activations at " +
-                  std::to_string(m_sched.activation_bytes()) + " B each" +
-                  (K > 1 ? ", times chip.pipeline.images_in_flight = " + std::to_string(K)
-                         : std::string()) +
-                  ")");
-    }
-  }
-  // 2. The images in flight and the record of what is stored.
-  const GraphMapping& map = analog.mapping();
+  m_fabric.slots = K;
+  check_global_buffer();
+  // The images in flight, the record of what is stored, what the engines share.
   m_images.assign(size_t(K), ImageRecord{});
   for (ImageRecord& r : m_images) {
     r.costs.resize(map.layers.size());
@@ -86,46 +133,12 @@ void Chip::load(GraphAnalogNetwork& analog, StatGroup& step_stats) {
   m_fabric.noc = m_noc.get();
   m_fabric.gbuf = m_gbuf.get();
   for (auto& t : m_tiles) m_fabric.tiles.push_back(t.get());
-  m_fabric.slots = K;
   m_fabric.pipelined = m_cs.pipelined;
   m_fabric.window = m_cs.accumulator_window;
   m_fabric.steps_changed = &m_steps_changed;
-  // 3. Buffers, engines, the NIs' queues, the compensation readouts.
   create_engines(step_stats);
-  std::vector<uint64_t> largest(size_t(m_cs.tiles) + 1, 1);
-  auto note = [&](int e, uint64_t b) {
-    uint64_t& l = largest[e < 0 ? size_t(m_cs.tiles) : size_t(e)];
-    l = std::max(l, b);
-  };
-  for (const Step& st : m_sched.steps()) {
-    for (const StepInput& in : st.inputs)
-      note(kGlobalBuffer, Schedule::row_part(in.bytes, in.rows, in.rows - 1));
-    if (st.analog()) {
-      for (const TileWork& w : st.work)
-        for (const CopyWork& c : w.copies)
-          note(w.tile, std::max(c.send_bytes, st.out_bytes / uint64_t(st.pixels)));
-    } else if (st.out_value >= 0) {
-      note(st.tile, Schedule::row_part(st.out_bytes, st.out_rows, st.out_rows - 1));
-    }
-  }
-  for (int e = -1; e < m_cs.tiles; ++e)
-    m_noc->size_queue(e, largest[e < 0 ? size_t(m_cs.tiles) : size_t(e)]);
-  // Every array's drift-compensation readouts run on its core before the first image.
-  for (size_t b = 0; b < map.blocks.size(); ++b) {
-    const MvmResult& w = analog.compensation_work(int(b));
-    if (w.passes == 0) continue;
-    const GraphBlock& blk = map.blocks[b];
-    MvmJob j;
-    j.slot = -1;
-    j.tag = compensation_tag();
-    j.rows = blk.rows;
-    j.cols = blk.cols;
-    j.passes = uint32_t(w.passes);
-    j.reads = uint32_t(w.reads);
-    j.codes = m_numerics.record_codes ? analog.compensation_codes(int(b)).data() : nullptr;
-    j.basis = w.read_basis;
-    m_tiles[size_t(blk.tile)]->core(blk.core).set_readouts(j);
-  }
+  size_queues();
+  set_readouts();
 }
 
 std::vector<uint64_t> Chip::partition_sizes(int tile,
@@ -172,11 +185,9 @@ std::vector<uint64_t> Chip::partition_sizes(int tile,
   return sizes;
 }
 
-void Chip::create_engines(StatGroup& step_stats) {
-  const GraphMapping& map = m_analog->mapping();
-  const int S = int(m_sched.steps().size());
-  // 1. Each step's stats: its span, and its processes' waits by cause.
-  m_step_cores.assign(size_t(S), {});
+void Chip::make_step_stats(StatGroup& step_stats) {
+  // Each step's stats: its span, its processes' waits by cause, and its figures from the
+  // components' counters attributed to it.
   for (const Step& st : m_sched.steps()) {
     auto g = std::make_unique<StatGroup>(st.name, &step_stats);
     StepCounters c;
@@ -214,7 +225,11 @@ void Chip::create_engines(StatGroup& step_stats) {
     m_step_counters.push_back(c);
     m_step_groups.push_back(std::move(g));
   }
-  // 2. Partitions of the tiles' input buffers.
+}
+
+std::vector<std::vector<Partition*>> Chip::make_partitions() {
+  // Each step that reads inputs on a tile gets its partition of the tile's input buffer; per
+  // step, its partitions in the order of the tiles it sends to.
   std::vector<std::vector<std::pair<int, int>>> uses(m_tiles.size());
   for (const Step& st : m_sched.steps()) {
     if (st.analog()) {
@@ -224,7 +239,7 @@ void Chip::create_engines(StatGroup& step_stats) {
       uses[size_t(st.tile)].push_back({st.index, -1});
     }
   }
-  std::vector<std::vector<Partition*>> parts(static_cast<size_t>(S));
+  std::vector<std::vector<Partition*>> parts(m_sched.steps().size());
   for (size_t t = 0; t < m_tiles.size(); ++t) {
     const std::vector<uint64_t> sizes = partition_sizes(int(t), uses[t]);
     for (size_t k = 0; k < uses[t].size(); ++k) {
@@ -234,68 +249,76 @@ void Chip::create_engines(StatGroup& step_stats) {
           st.index, sizes[k], int(st.inputs.size()), readers, m_fabric.slots));
     }
   }
-  // 3. The engines: per analog step and tile, a copy engine and a combiner per copy, an
-  // accumulator per copy on its home tile; per digital step its engine; per step a feeder.
-  for (const Step& st : m_sched.steps()) {
-    const StepCounters& c = m_step_counters[size_t(st.index)];
-    const std::string pre = "step" + std::to_string(st.index);
-    if (st.analog()) {
-      const GraphLayer& l = map.layers[size_t(st.layer)];
-      std::vector<Combiner*> combiners;
-      std::vector<int> copies;
-      for (size_t w = 0; w < st.work.size(); ++w) {
-        Tile& tile = *m_tiles[size_t(st.work[w].tile)];
-        Partition& part = *tile.partition(st.index);
-        for (size_t k = 0; k < st.work[w].copies.size(); ++k) {
-          const CopyWork& cw = st.work[w].copies[k];
-          std::vector<Core*> cores;
-          for (int pos : cw.blocks)
-            cores.push_back(&tile.core(map.blocks[size_t(l.blocks[size_t(pos)])].core));
-          const std::string n = pre + "_copy" + std::to_string(cw.copy);
-          within(tile, [&] {
-            tile.keep(std::make_unique<CopyEngine>((n + "_inputs").c_str(), m_fabric, tile,
-                                                   st.index, int(w), int(k), int(k), part, cores,
-                                                   c));
-            auto comb = std::make_unique<Combiner>((n + "_outputs").c_str(), m_fabric, tile,
-                                                   st.index, int(w), int(k), cores, c);
-            combiners.push_back(comb.get());
-            tile.keep(std::move(comb));
-            if (cw.home == tile.index())
-              tile.add_accumulator(
-                  st.index, cw.copy,
-                  std::make_unique<Assembler>((n + "_accumulator").c_str(), m_fabric, tile,
-                                              st.index, cw.copy, c));
-          });
-          copies.push_back(cw.copy);
-          Combiner* comb = combiners.back();
-          for (size_t j = 0; j < cw.blocks.size(); ++j) {
-            const int pos = cw.blocks[j];
-            Core* core = cores[j];
-            core->set_jobs([this, s = st.index, pos](int slot, int64_t pixel) {
-              return job_of(slot, s, pos, pixel);
-            });
-            core->set_done([comb](int slot, int64_t pixel) { comb->core_done(slot, pixel); });
-            m_step_cores[size_t(st.index)].push_back(core);
-          }
-        }
+  return parts;
+}
+
+void Chip::make_analog_engines(const Step& st) {
+  // Per tile holding the layer's arrays, per copy there: a copy engine feeding its cores and a
+  // combiner taking their results; per copy, an accumulator on its home tile.
+  const GraphMapping& map = m_analog->mapping();
+  const GraphLayer& l = map.layers[size_t(st.layer)];
+  const StepCounters& c = m_step_counters[size_t(st.index)];
+  std::vector<std::pair<Combiner*, int>> combiners;  // with their copy
+  for (size_t w = 0; w < st.work.size(); ++w) {
+    Tile& tile = *m_tiles[size_t(st.work[w].tile)];
+    for (size_t k = 0; k < st.work[w].copies.size(); ++k) {
+      const CopyWork& cw = st.work[w].copies[k];
+      std::vector<Core*> cores;
+      for (int pos : cw.blocks)
+        cores.push_back(&tile.core(map.blocks[size_t(l.blocks[size_t(pos)])].core));
+      const std::string n = "step" + std::to_string(st.index) + "_copy" + std::to_string(cw.copy);
+      Combiner* comb = nullptr;
+      within(tile, [&] {
+        tile.keep(std::make_unique<CopyEngine>((n + "_inputs").c_str(), m_fabric, tile, st.index,
+                                               int(w), int(k), int(k), *tile.partition(st.index),
+                                               cores, c));
+        auto made = std::make_unique<Combiner>((n + "_outputs").c_str(), m_fabric, tile, st.index,
+                                               int(w), int(k), cores, c);
+        comb = made.get();
+        tile.keep(std::move(made));
+        if (cw.home == tile.index())
+          tile.add_accumulator(st.index, cw.copy,
+                               std::make_unique<Assembler>((n + "_accumulator").c_str(), m_fabric,
+                                                           tile, st.index, cw.copy, c));
+      });
+      combiners.push_back({comb, cw.copy});
+      for (size_t j = 0; j < cw.blocks.size(); ++j) {
+        const int pos = cw.blocks[j];
+        cores[j]->set_jobs([this, s = st.index, pos](int slot, int64_t pixel) {
+          return job_of(slot, s, pos, pixel);
+        });
+        cores[j]->set_done([comb](int slot, int64_t pixel) { comb->core_done(slot, pixel); });
+        m_step_cores[size_t(st.index)].push_back(cores[j]);
       }
-      for (size_t k = 0; k < combiners.size(); ++k)
-        combiners[k]->set_home(
-            m_tiles[size_t(l.home_tiles[size_t(copies[k])])]->accumulator(st.index, copies[k]));
-    } else if (st.node >= 0 && !st.inputs.empty()) {
+    }
+  }
+  for (auto [comb, copy] : combiners)
+    comb->set_home(m_tiles[size_t(l.home_tiles[size_t(copy)])]->accumulator(st.index, copy));
+}
+
+void Chip::create_engines(StatGroup& step_stats) {
+  m_step_cores.assign(m_sched.steps().size(), {});
+  make_step_stats(step_stats);
+  const std::vector<std::vector<Partition*>> parts = make_partitions();
+  // Per analog step its copy engines, combiners and accumulators; per digital step its engine;
+  // per step that reads inputs a feeder at the global buffer.
+  for (const Step& st : m_sched.steps()) {
+    if (st.node < 0 || st.inputs.empty()) continue;
+    const StepCounters& c = m_step_counters[size_t(st.index)];
+    if (st.analog()) {
+      make_analog_engines(st);
+    } else {
       Tile& tile = *m_tiles[size_t(st.tile)];
       within(tile, [&] {
-        tile.keep(std::make_unique<DigitalStep>((pre + "_digital").c_str(), m_fabric, tile,
-                                                st.index, *tile.partition(st.index), c));
+        tile.keep(
+            std::make_unique<DigitalStep>(("step" + std::to_string(st.index) + "_digital").c_str(),
+                                          m_fabric, tile, st.index, *tile.partition(st.index), c));
       });
     }
-    if (st.node >= 0 && !st.inputs.empty()) {
-      within(*m_gbuf, [&] {
-        m_feeders.push_back(std::make_unique<Feeder>(("dma" + std::to_string(st.index)).c_str(),
-                                                     m_fabric, st.index, parts[size_t(st.index)],
-                                                     c));
-      });
-    }
+    within(*m_gbuf, [&] {
+      m_feeders.push_back(std::make_unique<Feeder>(("dma" + std::to_string(st.index)).c_str(),
+                                                   m_fabric, st.index, parts[size_t(st.index)], c));
+    });
   }
 }
 

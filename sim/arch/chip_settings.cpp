@@ -109,6 +109,8 @@ void read_periphery(Params& cp, CorePeriphery& r) {
 }  // namespace
 
 ChipSettings read_chip_settings(Params& p) {
+  // A list of parameter declarations, one statement each: longer than most functions, kept whole
+  // so that the chip's own parameters read in the order `pcmsim describe chip` lists them.
   ChipSettings cs;
   cs.name = p.get<std::string>("name").desc("name of the chip preset").def("unnamed");
   cs.clock_ghz =

@@ -22,10 +22,12 @@ std::string step_ops(const Graph& g, const Step& st) {
   return ops.empty() ? "views" : ops;
 }
 
-std::string report_text(const Run& r, const Summary& s) {
+namespace {
+
+/// The run's identity: config, chip, network, mapping, numerics, datapath, time, images.
+void report_header(std::ostream& os, const Run& r, const Summary& s) {
   const Chip& c = *r.chip;
-  ChipShape sh = c.shape();
-  std::ostringstream os;
+  const ChipShape sh = c.shape();
   os << "pcmsim run: " << r.config_path << "\n";
   os << "chip        " << c.preset_name() << ": " << sh.tiles << " tiles x " << sh.cores_per_tile
      << (sh.cores_per_tile == 1 ? " core" : " cores") << ", arrays " << sh.rows << "x" << sh.cols
@@ -54,6 +56,10 @@ std::string report_text(const Run& r, const Summary& s) {
      << (c.pipelined() ? "pipelined (layers work on different rows and images at once)"
                        : "one step of one image at a time")
      << "\n\n";
+}
+
+/// Latency, throughput and the bottleneck step.
+void report_timing(std::ostream& os, const Chip& c, const Summary& s) {
   os << "latency     " << fmt(s.latency_cycles, 1) << " cycles = " << fmt(s.latency_ns, 1)
      << " ns per image (mean; min " << c.min_latency().count() << ", max "
      << c.max_latency().count() << " cycles)\n";
@@ -63,10 +69,14 @@ std::string report_text(const Run& r, const Summary& s) {
   if (!c.steps().empty()) {
     const int b = c.bottleneck_step();
     os << "bottleneck  " << c.steps()[size_t(b)].name << ": its busiest "
-       << (c.steps()[size_t(b)].layer >= 0 ? "core stream" : "digital unit") << " works "
+       << (c.steps()[size_t(b)].layer >= 0 ? "core" : "digital unit") << " works "
        << fmt(double(c.step_figures(b).busy) / double(std::max<int64_t>(1, s.images)), 1)
        << " cycles per image\n";
   }
+}
+
+/// Energy per image, its classes with area and peak power, efficiency and the peak line.
+void report_energy(std::ostream& os, const Run& r, const Summary& s) {
   os << "energy      " << fmt(s.energy_per_image_pj / 1000.0, 3) << " nJ per image, average power "
      << fmt(s.power_mw, 3) << " mW\n";
   // By class: energy of this run, area, power at full activity (classes with none of the three
@@ -94,6 +104,10 @@ std::string report_text(const Run& r, const Summary& s) {
      << " W: " << fmt(pk.chip_mw > 0 ? pk.peak_tops / (pk.chip_mw * 1e-3) : 0.0, 3) << " TOPS/W, "
      << fmt(s.area_mm2 > 0 ? pk.peak_tops / s.area_mm2 : 0.0, 3) << " TOPS/mm2; a tile "
      << fmt(pk.tile_mw, 2) << " mW, " << fmt(s.tile_area_mm2, 4) << " mm2\n";
+}
+
+/// Busy fractions of each kind of resource.
+void report_utilization(std::ostream& os, const Chip& c) {
   const Cycles run = c.total_cycles();
   os << "utilization busy cycles / (units x the run's " << run.count() << " cycles)\n"
      << "  resource               units   used    all %   used %  busiest %\n";
@@ -103,6 +117,10 @@ std::string report_text(const Run& r, const Summary& s) {
        << fmt(100.0 * u.of_used(run), 2) << std::setw(11)
        << fmt(run.count() ? 100.0 * double(u.busiest) / double(run.count()) : 0.0, 2) << "\n";
   }
+}
+
+/// Top-1 accuracy, the compensation readouts and the accuracy-over-time table.
+void report_accuracy(std::ostream& os, const Run& r, const Summary& s) {
   if (r.dataset_format == "synthetic") {
     os << "accuracy    not measured (synthetic inputs)";
   } else {
@@ -139,6 +157,11 @@ std::string report_text(const Run& r, const Summary& s) {
       os << "\n";
     }
   }
+}
+
+/// Per step: what it runs on, its MVMs, span, busiest resource, stalls and energy.
+void report_steps(std::ostream& os, const Run& r, const Summary& s) {
+  const Chip& c = *r.chip;
   os << "\nper step (per image; an analog step includes the element-wise nodes fused after it)\n";
   os << "  " << std::left << std::setw(28) << "step" << std::setw(20) << "op" << std::right
      << std::setw(8) << "arrays" << std::setw(10) << "mvms" << std::setw(11) << "cycles"
@@ -157,6 +180,18 @@ std::string report_text(const Run& r, const Summary& s) {
        << fmt(double(sf.cycles) / n, 0) << std::setw(10) << fmt(double(sf.busy) / n, 0)
        << std::setw(10) << fmt(double(sf.stall) / n, 0) << std::setw(13) << fmt(pj / n, 2) << "\n";
   }
+}
+
+}  // namespace
+
+std::string report_text(const Run& r, const Summary& s) {
+  std::ostringstream os;
+  report_header(os, r, s);
+  report_timing(os, *r.chip, s);
+  report_energy(os, r, s);
+  report_utilization(os, *r.chip);
+  report_accuracy(os, r, s);
+  report_steps(os, r, s);
   return os.str();
 }
 

@@ -114,14 +114,13 @@ void Router::allocate(Cycles now) {
 
 void Router::decide() {
   const Cycles now = m_tb.now();
-  // 1. Credits that are back by now.
+  // 1. Credits back by now; heads at the front of their buffers routed; free outputs allocated.
   for (Out& o : m_out) {
     while (!o.pending.empty() && o.pending.front() <= now) {
       ++o.credits;
       o.pending.pop_front();
     }
   }
-  // 2. Route the heads at the front of their buffers; allocate free outputs.
   for (In& in : m_in) {
     if (!in.routed && !in.buf.empty() && in.buf.front().head()) {
       in.want = route(*in.buf.front().pkt);
@@ -129,48 +128,52 @@ void Router::decide() {
     }
   }
   allocate(now);
-  // 3. Switch traversal: each input with its outputs moves its front flit if every output has a
-  // credit.
-  for (size_t i = 0; i < m_in.size(); ++i) {
-    In& in = m_in[i];
-    if (!eligible(in, now)) continue;
-    if (!in.held) {
-      stall(in, 2, now);
-      continue;
-    }
-    bool credits = true;
-    for (size_t o = 0; o < m_out.size(); ++o)
-      if ((in.held >> o & 1) && m_out[o].credits == 0) credits = false;
-    if (!credits) {
+  // 2. Switch traversal, 3. the next decision.
+  for (In& in : m_in) traverse(in, now);
+  schedule_next(now);
+}
+
+void Router::traverse(In& in, Cycles now) {
+  // An input with its outputs moves its front flit if every output has a credit.
+  if (!eligible(in, now)) return;
+  if (!in.held) {
+    stall(in, 2, now);
+    return;
+  }
+  for (size_t o = 0; o < m_out.size(); ++o) {
+    if ((in.held >> o & 1) && m_out[o].credits == 0) {
       stall(in, 1, now);
-      continue;
-    }
-    unstall(in, now);
-    const Flit f = in.buf.front();
-    in.buf.pop_front();
-    int outs = 0;
-    for (size_t o = 0; o < m_out.size(); ++o) {
-      if (!(in.held >> o & 1)) continue;
-      Out& out = m_out[o];
-      --out.credits;
-      ++out.busy;
-      ++outs;
-      Flit g = f;
-      g.arrival = now + out.latency;
-      out.next->accept(out.next_port, g);
-    }
-    m_stats.flit_hops->add(uint64_t(outs), f.pkt->msg->tag);
-    if (in.up) in.up->credit(in.up_port, now + Cycles(1));
-    if (f.tail()) {
-      for (size_t o = 0; o < m_out.size(); ++o)
-        if (in.held >> o & 1) m_out[o].alloc = -1;
-      in.held = 0;
-      in.routed = false;
+      return;
     }
   }
-  // 4. When to decide next: a front flit that becomes eligible later, one that can try again
-  // next cycle, or, for one waiting for a credit, the next credit's return. (An event keeps only
-  // its earliest pending notification, so the next wake is always recomputed from the state.)
+  unstall(in, now);
+  const Flit f = in.buf.front();
+  in.buf.pop_front();
+  int outs = 0;
+  for (size_t o = 0; o < m_out.size(); ++o) {
+    if (!(in.held >> o & 1)) continue;
+    Out& out = m_out[o];
+    --out.credits;
+    ++out.busy;
+    ++outs;
+    Flit g = f;
+    g.arrival = now + out.latency;
+    out.next->accept(out.next_port, g);
+  }
+  m_stats.flit_hops->add(uint64_t(outs), f.pkt->msg->tag);
+  if (in.up) in.up->credit(in.up_port, now + Cycles(1));
+  if (f.tail()) {
+    for (size_t o = 0; o < m_out.size(); ++o)
+      if (in.held >> o & 1) m_out[o].alloc = -1;
+    in.held = 0;
+    in.routed = false;
+  }
+}
+
+void Router::schedule_next(Cycles now) {
+  // A front flit that becomes eligible later, one that can try again next cycle, or, for one
+  // waiting for a credit, the next credit's return. (An event keeps only its earliest pending
+  // notification, so the next wake is always recomputed from the state.)
   Cycles next;
   bool any = false;
   auto consider = [&](Cycles at) {
@@ -178,7 +181,7 @@ void Router::decide() {
     any = true;
   };
   bool credit_wait = false;
-  for (In& in : m_in) {
+  for (const In& in : m_in) {
     if (in.buf.empty()) continue;
     const Cycles at = in.buf.front().arrival + m_set.router_latency;
     if (at > now) {

@@ -122,6 +122,8 @@ class Router : public sc_core::sc_module, public FlitReceiver, public CreditRece
   void decide();
   uint32_t route(const MeshPacket& p) const;
   void allocate(Cycles now);
+  void traverse(In& in, Cycles now);
+  void schedule_next(Cycles now);
   bool eligible(const In& in, Cycles now) const {
     return !in.buf.empty() && in.buf.front().arrival + m_set.router_latency <= now;
   }

@@ -66,6 +66,7 @@ class MeshNi : public sc_core::sc_module, public FlitReceiver, public CreditRece
 class Mesh : public Interconnect {
  public:
   explicit Mesh(Params& p) : m_params(p) {
+    // Parameter declarations, one statement each (kept whole, in the order describe lists them).
     m_cols = p.get<int>("cols")
                  .desc("routers per row; 0 = the smallest square mesh that holds the tiles")
                  .unit("routers")
@@ -152,6 +153,9 @@ class Mesh : public Interconnect {
   }
 
   void attach(TimeBase& tb, int tiles, StatGroup& parent, EnergyLedger& ledger) override;
+  std::vector<int> place(int tiles);
+  void make_stats(StatGroup& parent);
+  void wire(TimeBase& tb, int tiles, const std::vector<int>& locals);
   void size_queue(int e, uint64_t largest) override {
     if (m_queue == 0) m_nis[index(e)]->space().set_capacity(std::max<uint64_t>(1, 2 * largest));
   }
@@ -237,7 +241,18 @@ void Mesh::attach(TimeBase& tb, int tiles, StatGroup& parent, EnergyLedger& ledg
   m_tb = &tb;
   m_tiles = tiles;
   m_endpoints.resize(size_t(tiles) + 1, nullptr);
-  // 1. Size and place.
+  const std::vector<int> locals = place(tiles);
+  make_stats(parent);
+  wire(tb, tiles, locals);
+  const std::string path = m_stats->full_name();
+  ledger.bind(path, "interconnect", *s_flit_hops, m_router_pj + m_link_pj);
+  ledger.leakage(path, m_router_leak * double(m_routers.size()));
+  ledger.area(path, "interconnect", m_router_area * double(m_routers.size()));
+}
+
+std::vector<int> Mesh::place(int tiles) {
+  // The mesh's size (the smallest square that holds the tiles, unless configured), then each
+  // endpoint's router and local port.
   const int slots = (tiles + m_conc - 1) / m_conc;
   if (m_cols == 0) {
     m_cols = 1;
@@ -261,7 +276,11 @@ void Mesh::attach(TimeBase& tb, int tiles, StatGroup& parent, EnergyLedger& ledg
     const auto [x, y] = router_of(e < tiles ? e : kGlobalBuffer);
     m_local_port[size_t(e)] = locals[size_t(y * m_cols + x)]++;
   }
-  // 2. Stats shared by the routers.
+  return locals;
+}
+
+void Mesh::make_stats(StatGroup& parent) {
+  // Stats shared by the routers and NIs.
   m_stats = std::make_unique<StatGroup>(basename(), &parent);
   s_packets = &m_stats->counter("packets", "packets", "packets sent (a multicast is one)");
   s_flits = &m_stats->counter("flits", "flits", "flits injected");
@@ -292,8 +311,11 @@ void Mesh::attach(TimeBase& tb, int tiles, StatGroup& parent, EnergyLedger& ledg
                      for (uint64_t l : link_busy()) b += l;
                      return double(b);
                    });
+}
+
+void Mesh::wire(TimeBase& tb, int tiles, const std::vector<int>& locals) {
+  // Routers, their links to their neighbours, and each endpoint's NI on its router.
   const RouterStats rs{s_flit_hops, s_buffer_full, s_contention};
-  // 3. Routers, links, NIs.
   within(*this, [&] {
     for (int y = 0; y < m_rows; ++y) {
       for (int x = 0; x < m_cols; ++x) {
@@ -326,10 +348,6 @@ void Mesh::attach(TimeBase& tb, int tiles, StatGroup& parent, EnergyLedger& ledg
     m_nis[size_t(e)]->plug(at(x, y), Router::kLocal + m_local_port[size_t(e)], m_set.depth);
     m_nis[size_t(e)]->attach_stats(*m_stats);
   }
-  const std::string path = m_stats->full_name();
-  ledger.bind(path, "interconnect", *s_flit_hops, m_router_pj + m_link_pj);
-  ledger.leakage(path, m_router_leak * double(m_routers.size()));
-  ledger.area(path, "interconnect", m_router_area * double(m_routers.size()));
 }
 
 MeshNi::MeshNi(sc_core::sc_module_name name, Mesh& mesh, int e, uint64_t queue, int)
