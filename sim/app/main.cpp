@@ -43,7 +43,7 @@ int run_cli(int argc, char** argv) {
     return 0;
   }
   if (cmd == "--version") {
-    std::cout << "pcmsim 0.1.0\n";
+    std::cout << "pcmsim " PCMSIM_VERSION "\n";
     return 0;
   }
   if (cmd == "list") {
