@@ -50,7 +50,7 @@ void Chip::check_global_buffer() const {
     const uint64_t need = m_sched.live_bytes(s) * uint64_t(K);
     if (m_gbuf->capacity() == kUnlimited || need <= m_gbuf->capacity()) continue;
     throw Error(
-        "chip.global_buffer.size = " + std::to_string(m_gbuf->capacity()) +
+        m_gbuf_where + " = " + std::to_string(m_gbuf->capacity()) +
         " B cannot hold the values live at step '" + m_sched.step(s).name + "' (" +
         std::to_string(m_sched.live_bytes(s)) + " B of activations at " +
         std::to_string(m_sched.activation_bytes()) + " B each" +

@@ -117,14 +117,18 @@ ChipSettings read_chip_settings(Params& p) {
       p.get<double>("clock").desc("chip clock frequency").unit("GHz").range(1e-6, 100.0).def(1.0);
   cs.tiles = p.get<int>("tiles").desc("number of tiles").unit("tiles").range(1, 16384).def(4);
   cs.activation_bits = p.get<int>("activation_bits")
-                           .desc("bits per activation moved between units")
+                           .desc(
+                               "bits per activation moved between units, and the precision "
+                               "activations are rounded to (2 at least: a sign and a magnitude)")
                            .unit("bit")
-                           .range(1, 32)
+                           .range(2, 32)
                            .def(8);
   cs.psum_bits = p.get<int>("psum_bits")
-                     .desc("bits per partial sum sent between tiles")
+                     .desc(
+                         "bits per partial sum sent between tiles, and the precision partial sums "
+                         "are carried at (2 at least: a sign and a magnitude)")
                      .unit("bit")
-                     .range(1, 64)
+                     .range(2, 64)
                      .def(16);
   Params pp = p.child("pipeline");
   cs.pipelined =

@@ -53,6 +53,14 @@ TEST(CliErrors, ValueOutOfRange) {
   b.expect("-p override: chip.tile.core.adc.bits = 20: not in [2, 16] bit");
 }
 
+TEST(CliErrors, ADatapathWithoutAMagnitudeBit) {
+  // A 1-bit signed format has no level but zero: the datapath needs 2 bits at least.
+  BadRun b("-p chip.activation_bits=1");
+  b.expect("-p override: chip.activation_bits = 1: not in [2, 32] bit");
+  BadRun p("-p chip.psum_bits=1");
+  p.expect("-p override: chip.psum_bits = 1: not in [2, 64] bit");
+}
+
 TEST(CliErrors, ValueOutOfRangeInThePreset) {
   TempDir d;
   std::string cfg =
@@ -139,7 +147,9 @@ TEST(CliErrors, ReplicationThatDoesNotParse) {
 
 TEST(CliErrors, GlobalBufferTooSmall) {
   BadRun b("configs/zoo/lenet5.yaml -p chip.global_buffer.size=2KiB");
-  b.expect("chip.global_buffer.size = 2048 B cannot hold the values live at step '/conv1/Conv'");
+  b.expect(
+      "-p override: chip.global_buffer.size = 2048 B cannot hold the values live at step "
+      "'/conv1/Conv'");
 }
 
 TEST(CliErrors, SyntheticFormatWithAnImageFile) {

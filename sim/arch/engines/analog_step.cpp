@@ -38,7 +38,7 @@ void CopyEngine::run() {
     const int slot = int(img % m_f.slots);
     for (int64_t p = cw.copy; p < P; p += R) {
       // 1. The rows of the pixel's window, then its vector out of the buffer and over the bus.
-      m_part.wait_rows(slot, 0, window(p).hi + 1, m_c.rows_wait, m_step);
+      m_part.wait_rows(slot, img, 0, window(p).hi + 1, m_c.rows_wait, m_step);
       m_tile.buffer().access(cw.vec_bytes, false, id, m_step, m_wake);
       if (TileBus* bus = m_tile.bus()) bus->carry(cw.vec_bytes, id, m_step, m_wake);
       // 2. Into every core's input register.
@@ -46,7 +46,7 @@ void CopyEngine::run() {
       // 3. Rows below the next pixel's window can go.
       if (p + R < P) m_part.pass(m_reader, slot, 0, window(p + R).lo);
     }
-    m_part.wait_rows(slot, 0, in.rows, nullptr, m_step);
+    m_part.wait_rows(slot, img, 0, in.rows, nullptr, m_step);
     m_part.finish(m_reader, slot);
   }
 }
@@ -93,8 +93,11 @@ void Combiner::run() {
         continue;
       }
       // 2b. Partial sums sharing columns added on the tile, then sent to the home tile.
-      if (cw.local_adds)
-        m_tile.digital().execute(OpCounts::of(OpKind::Add, cw.local_adds), id, m_step, m_wake);
+      if (cw.local_adds) {
+        const uint64_t waited =
+            m_tile.digital().execute(OpCounts::of(OpKind::Add, cw.local_adds), id, m_step, m_wake);
+        if (waited) m_c.unit_wait->add(waited, m_step);
+      }
       m_home->window().enter(seq, m_c.window_full, m_step);
       Message m;
       m.src = m_tile.index();

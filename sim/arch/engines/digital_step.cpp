@@ -28,7 +28,7 @@ void DigitalStep::run() {
       for (size_t i = 0; i < I; ++i) {
         const StepInput& in = st.inputs[i];
         const RowWindow w = sched.window(m_step, int(i), r);
-        m_part.wait_rows(slot, int(i), w.hi + 1, m_c.rows_wait, m_step);
+        m_part.wait_rows(slot, img, int(i), w.hi + 1, m_c.rows_wait, m_step);
         uint64_t bytes = 0;
         for (; read[i] <= w.hi; ++read[i]) bytes += Schedule::row_part(in.bytes, in.rows, read[i]);
         m_tile.buffer().access(bytes, false, id, m_step, m_wake);
@@ -57,7 +57,7 @@ void DigitalStep::run() {
           m_part.pass(0, slot, int(i), sched.window(m_step, int(i), r + 1).lo);
     }
     for (size_t i = 0; i < I; ++i)
-      m_part.wait_rows(slot, int(i), st.inputs[i].rows, nullptr, m_step);
+      m_part.wait_rows(slot, img, int(i), st.inputs[i].rows, nullptr, m_step);
     m_part.finish(0, slot);
   }
 }

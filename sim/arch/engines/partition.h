@@ -20,14 +20,14 @@ class Partition {
   /// @brief Row @p row of input @p input of the image in @p slot arrived with @p bytes (rows of
   /// one input arrive in order).
   void arrived(int slot, int input, int64_t row, uint64_t bytes);
-  /// @brief From a reader's thread: waits until rows 0 .. @p rows - 1 of @p input are here;
-  /// adds the wait to @p stall.
-  void wait_rows(int slot, int input, int64_t rows, Counter* stall, int tag);
+  /// @brief From a reader's thread: waits until @p slot holds image @p image (a reader done
+  /// with the slot's last image waits for the others to be done too) and rows 0 .. @p rows - 1
+  /// of @p input are here; adds the wait to @p stall.
+  void wait_rows(int slot, int64_t image, int input, int64_t rows, Counter* stall, int tag);
   /// @brief Reader @p reader needs no row of @p input below @p below any more.
   void pass(int reader, int slot, int input, int64_t below);
   /// @brief Reader @p reader is done with the image in @p slot (every row it holds is passed).
   void finish(int reader, int slot);
-  uint64_t capacity() const { return m_space.capacity(); }
 
  private:
   struct Input {
@@ -41,6 +41,7 @@ class Partition {
   int m_readers;
   std::vector<std::vector<Input>> m_in;  ///< [slot][input]
   std::vector<int> m_finished;           ///< per slot: readers done with its image
+  std::vector<int64_t> m_image;          ///< per slot: the image it holds
   sc_core::sc_event m_arrived;
 };
 

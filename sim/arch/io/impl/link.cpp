@@ -64,7 +64,11 @@ class Link : public OffChipIo {
     delay = sc_core::SC_ZERO_TIME;
     const uint64_t bytes = trans.get_data_length();
     const uint64_t requester = trans.is_read() ? 0 : 1;
-    m_arb->serve(requester, Cycles(ceil_div(bytes, uint64_t(m_width))), m_latency, -1, m_wake);
+    // Reads (the controller) and writes (retire) come from different processes: each call waits
+    // on its own event, since an event shared by two waiters keeps only the earlier of two
+    // pending notifications.
+    sc_core::sc_event wake;
+    m_arb->serve(requester, Cycles(ceil_div(bytes, uint64_t(m_width))), m_latency, -1, wake);
     s_transfers->add(1, -1);
     s_bytes->add(bytes, -1);
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
@@ -75,7 +79,6 @@ class Link : public OffChipIo {
   double m_pj, m_area_um2, m_leakage_mw;
   TimeBase* m_tb = nullptr;
   std::unique_ptr<Arbiter> m_arb;
-  sc_core::sc_event m_wake;
   Counter *s_transfers = nullptr, *s_bytes = nullptr;
 };
 
