@@ -9,6 +9,10 @@
 
 namespace pcmsim {
 
+/// @brief Conversion rounds of a read of @p cols columns on a bank of @p adcs ADCs, the columns
+/// interleaved (ADC a converts columns a, a + adcs, ...): ceil(cols / adcs).
+inline int conversion_rounds(int cols, int adcs) { return (cols + adcs - 1) / adcs; }
+
 /// @brief Digitizes column outputs, in normalized units (input in [-1,1] times weight/max|W|).
 class Adc {
  public:

@@ -16,7 +16,6 @@ class ArrayModel {
   /// @brief Integration (read) time of one MVM, in ns.
   double t_int_ns() const { return m_t_int_ns; }
   /// @brief Read voltage at full-scale input, in V.
-  double v_read() const { return m_v_read; }
   double area_um2() const { return m_area_um2; }
   double leakage_mw() const { return m_leakage_mw; }
   /// @brief Bit-line wire resistance per cell segment, in ohm (0: no IR drop).

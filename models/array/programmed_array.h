@@ -36,8 +36,6 @@ struct MvmNumerics {
   /// ADCs of the array's ADC bank, interleaved over the columns: ADC a converts columns a,
   /// a + adcs, ...; conversion round r converts columns [r x adcs, (r + 1) x adcs).
   int adcs = 1;
-  /// @brief Conversion rounds of a read of @p cols columns: ceil(cols / adcs).
-  int rounds(int cols) const { return (cols + adcs - 1) / adcs; }
 };
 
 /// @brief What one MVM did, for the timing and energy models.
@@ -76,7 +74,6 @@ class ProgrammedArray {
                   bool keep_pairs = false);
   int rows() const { return m_rows; }
   int cols() const { return m_cols; }
-  float w_max() const { return m_w_max; }
   /// @brief The weights the devices hold right after programming, (G+ - G-) / g_max * w_max
   /// (row-major), as a program-and-verify loop reads them back.
   std::vector<float> programmed_weights() const;

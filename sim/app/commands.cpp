@@ -1,3 +1,5 @@
+#include "sim/app/commands.h"
+
 #include <unistd.h>
 
 #include <chrono>
@@ -10,7 +12,6 @@
 #include <systemc>
 
 #include "sim/app/run_setup.h"
-#include "sim/app/simulation.h"
 #include "sim/base/error.h"
 #include "sim/base/registry.h"
 #include "sim/report/report.h"

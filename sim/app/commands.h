@@ -1,5 +1,6 @@
 #pragma once
-// One pcmsim run: config -> chip + network + dataset -> SystemC run -> report and output files.
+// The pcmsim commands: run (config -> chip + network + dataset -> SystemC run -> report and
+// output files), validate, bench, list and describe.
 
 #include <string>
 #include <vector>
@@ -14,8 +15,8 @@ struct RunOptions {
 };
 
 /// @brief Runs the simulation, prints the report on stdout and writes report.txt, stats.json,
-/// layers.csv and resolved_config.yaml into the output folder (all or nothing). Throws Error on
-/// bad input. Call once per process (SystemC elaborates once).
+/// layers.csv, mapping.txt and resolved_config.yaml into the output folder (all or nothing). Throws
+/// Error on bad input. Call once per process (SystemC elaborates once).
 void run_simulation(const RunOptions& opts);
 
 /// @brief Builds everything a run would (config, chip, network, mapping, dataset) without

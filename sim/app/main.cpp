@@ -1,11 +1,11 @@
-// pcmsim command line: run, validate, list, describe.
+// pcmsim command line: run, validate, bench, list, describe.
 
 #include <boost/program_options.hpp>
 #include <cstdlib>
 #include <iostream>
 #include <systemc>
 
-#include "sim/app/simulation.h"
+#include "sim/app/commands.h"
 #include "sim/base/error.h"
 #include "sim/base/registry.h"
 

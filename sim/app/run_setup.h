@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "models/array/programmed_array.h"
-#include "sim/app/simulation.h"
+#include "sim/app/commands.h"
 #include "sim/arch/chip.h"
 #include "sim/base/config.h"
 #include "sim/base/energy.h"

@@ -75,7 +75,6 @@ void Chip::build_components(Params& p, const ChipOptions& opt) {
                            m_adc.get(),
                            m_array.get(),
                            m_adcs,
-                           m_cs.mvm_phases,
                            m_cs.psum_bits,
                            m_cs.periphery,
                            m_cs.periphery.input_vectors,
@@ -111,14 +110,6 @@ void Chip::build_components(Params& p, const ChipOptions& opt) {
 ChipShape Chip::shape() const {
   return {m_cs.tiles, m_cs.cores_per_tile, m_array->rows(), m_array->cols(),
           m_cs.encoding.levels()};
-}
-
-Cycles Chip::mvm_cycles(int cols) const {
-  const Clock& c = m_tb->clock();
-  const Cycles integrate =
-      m_dac->coding() == InputCoding::Duration ? Cycles(0) : m_array->integration_cycles(c);
-  const uint64_t rounds = ceil_div(uint64_t(cols), uint64_t(m_adcs));
-  return m_dac->drive_cycles(0, c) + integrate + m_adc->conversion_cycles(0, c) * rounds;
 }
 
 void Chip::set_inputs(const float* images, int64_t count, int64_t sample_size, OutputFn on_output) {

@@ -137,9 +137,6 @@ class Chip : public sc_core::sc_module {
     double of_used(Cycles run) const;  ///< busy / (used x run)
   };
   std::vector<Utilization> utilization() const;
-  /// @brief The cycles of one MVM pass of @p cols columns with fixed-time converters: the
-  /// core's read law (DAC settle + integration, then the ADC rounds).
-  Cycles mvm_cycles(int cols) const;
   Tile& tile(int i) { return *m_tiles[size_t(i)]; }
   Interconnect& interconnect() { return *m_noc; }
 
@@ -191,8 +188,7 @@ class Chip : public sc_core::sc_module {
   std::vector<Counter*> m_step_cycles;
   std::vector<std::vector<Core*>> m_step_cores;  ///< per step: the cores of its arrays
   std::vector<std::unique_ptr<sc_core::sc_module>> m_feeders;
-  std::vector<std::pair<uint64_t, uint64_t>> m_core_busy0;  ///< per core at the first image
-  sc_core::sc_event m_steps_changed, m_slot_free, m_readouts;
+  sc_core::sc_event m_steps_changed, m_slot_free;
 
   // Run.
   const float* m_images_in = nullptr;

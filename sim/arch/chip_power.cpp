@@ -17,7 +17,7 @@ Chip::PeakPower Chip::peak_power() const {
   // on every ADC, every device at g_max with full-scale inputs. A read is the DAC bank's drive
   // and the array's integration (front), then the ADC rounds (back); with sample-and-hold
   // overlap a read every max(front, back), else every front + back.
-  const uint64_t rounds = ceil_div(uint64_t(a.cols()), uint64_t(m_adcs));
+  const uint64_t rounds = uint64_t(conversion_rounds(a.cols(), m_adcs));
   const Cycles front =
       dac.drive_cycles(dac.max_code(), clk) +
       (dac.coding() == InputCoding::Duration ? Cycles(0) : a.integration_cycles(clk));

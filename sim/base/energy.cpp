@@ -63,13 +63,6 @@ std::map<std::string, double> EnergyLedger::class_energy_of_tag(int tag) const {
   return m;
 }
 
-std::map<std::string, double> EnergyLedger::class_energy_of(const std::string& component) const {
-  std::map<std::string, double> m;
-  for (const Binding& x : m_bindings)
-    if (x.component == component) m[x.cls] += x.count->value() * x.pj_each;
-  return m;
-}
-
 double EnergyLedger::leakage_mw() const {
   double s = 0;
   for (const Leak& l : m_leaks) s += l.mw;

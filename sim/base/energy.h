@@ -35,8 +35,6 @@ class EnergyLedger {
   EnergyBreakdown evaluate(double runtime_ns) const;
   /// @brief Dynamic energy attributed to @p tag (a step) by class, in pJ.
   std::map<std::string, double> class_energy_of_tag(int tag) const;
-  /// @brief Dynamic energy of one component by class, in pJ.
-  std::map<std::string, double> class_energy_of(const std::string& component) const;
   double leakage_mw() const;
   std::map<std::string, double> area_by_class_um2() const;
   /// @brief Area by class of @p component and the components below it (dotted paths).

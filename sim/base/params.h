@@ -123,7 +123,6 @@ class Params {
   std::string base_dir(const std::string& name) const;
   /// @brief Throws Error naming the place of @p name, its value and @p rule.
   [[noreturn]] void fail(const std::string& name, const std::string& rule) const;
-  ParamContext& context() { return *m_ctx; }
   bool describing() const { return m_ctx->describe; }
 
   // Used by ParamSpec.

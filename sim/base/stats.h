@@ -115,7 +115,6 @@ class StatGroup {
   const std::string& name() const { return m_name; }
   /// @brief Dotted path from the root group, e.g. chip.tile0.core1.adc.
   std::string full_name() const;
-  const std::vector<StatGroup*>& children() const { return m_children; }
   const std::deque<std::unique_ptr<Stat>>& stats() const { return m_stats; }
   /// @brief The stat at dotted @p path below this group, or nullptr.
   const Stat* find(const std::string& path) const;

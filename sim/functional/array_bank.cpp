@@ -22,15 +22,6 @@ void ArrayBank::weight_stats(const std::vector<float>& w, double* max_abs, doubl
   *std = std::sqrt(std::max(0.0, s2 / n - mean * mean));
 }
 
-std::vector<float> ArrayBank::sub_block(const float* m, int64_t ld, int row0, int col0, int rows,
-                                        int cols) {
-  std::vector<float> w(size_t(rows) * size_t(cols));
-  for (int r = 0; r < rows; ++r)
-    for (int c = 0; c < cols; ++c)
-      w[size_t(r) * size_t(cols) + size_t(c)] = m[size_t(row0 + r) * size_t(ld) + size_t(col0 + c)];
-  return w;
-}
-
 ArrayBank::ArrayBank(std::vector<BlockSpec> blocks, const DeviceModel& device,
                      const MvmNumerics& numerics, const WeightEncoding& encoding, uint64_t seed)
     : m_specs(std::move(blocks)),

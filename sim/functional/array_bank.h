@@ -47,10 +47,6 @@ class ArrayBank {
   const ReadCodes& compensation_codes(size_t b) const { return m_comp_codes[b]; }
   const MvmNumerics& numerics() const { return m_num; }
 
-  /// @brief The @p rows x @p cols block at (@p row0, @p col0) of a row-major matrix with
-  /// @p ld columns.
-  static std::vector<float> sub_block(const float* m, int64_t ld, int row0, int col0, int rows,
-                                      int cols);
   /// @brief Per-layer weight statistics (max |W|, standard deviation) of @p w.
   static void weight_stats(const std::vector<float>& w, double* max_abs, double* std);
 

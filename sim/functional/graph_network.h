@@ -4,10 +4,11 @@
 // (im2col, zero padding) as the vector; the partial sums of the row blocks and encoding levels
 // are added in block order, then the bias. Every other node runs digitally (eval_node, FP32).
 //
-// The SystemC chip runs a node when its step is issued and spends the node's time afterwards
-// (the values do not depend on the timing; the timing of bound management depends on the
-// values, which passes() reports). forward() runs the same calls without the kernel
-// (functional mode): both modes give bit-identical outputs.
+// The SystemC chip runs an image's nodes when it admits the image and its modules spend the
+// time afterwards (the values do not depend on the timing; the timing depends on the values:
+// each MVM's passes, read codes and read-energy basis, which run_node() records for the cores).
+// forward() runs the same calls without the kernel (functional mode): both modes give
+// bit-identical outputs.
 
 #include <cstdint>
 #include <vector>
@@ -34,7 +35,6 @@ class GraphAnalogNetwork {
 
   /// @brief See ArrayBank::prepare.
   void prepare(double t_s, Compensation comp, uint64_t eval_seed) {
-    m_comp = comp;
     m_bank.prepare(t_s, comp, eval_seed);
   }
   /// @brief Starts image number @p image (the key of its output-noise draws) with input @p x.
@@ -64,17 +64,13 @@ class GraphAnalogNetwork {
   /// @brief The digital datapath's formats (activations leaving a tile, partial sums); none:
   /// FP32 throughout.
   void set_datapath(Datapath d) { m_datapath = std::move(d); }
-  const Datapath& datapath() const { return m_datapath; }
   /// @brief Partial sums that saturated their format, and activations that clipped theirs,
   /// since construction.
   uint64_t psum_saturations() const { return m_psum_saturations; }
   uint64_t activation_clips() const { return m_activation_clips; }
-  /// @brief Whether MVMs record their read codes (value-dependent converter timing).
-  bool records_codes() const { return m_bank.numerics().record_codes; }
   /// @brief Keeps what each MVM did for the timing models (costs(), codes(), read_basis());
   /// the cycle-level chip sets it, the functional path has no use for it.
   void keep_mvm_work(bool on) { m_keep_work = on; }
-  Compensation compensation() const { return m_comp; }
   const Graph& graph() const { return m_g; }
   const GraphMapping& mapping() const { return m_map; }
 
@@ -92,7 +88,6 @@ class GraphAnalogNetwork {
   const Graph& m_g;
   const GraphMapping& m_map;
   ArrayBank m_bank;
-  Compensation m_comp = Compensation::None;
   int64_t m_image = 0;
   std::vector<std::vector<float>> m_values;
   std::vector<std::vector<MvmCost>> m_costs;

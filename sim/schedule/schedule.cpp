@@ -233,11 +233,9 @@ void Schedule::make_tile_work(const Graph& g, const GraphMapping& map) {
     st.pixels = l.pixels;
     st.out_width = conv ? out_shape[2] : 1;
     st.replicas = l.replicas;
-    const int64_t span = int64_t(n.kernel[0] - 1) * n.dilation[0] + 1;
     for (int t : l.tiles) {
       TileWork w;
       w.tile = t;
-      w.window_rows = conv ? std::min<int64_t>(span, st.inputs[0].rows) : 1;
       std::vector<char> used(size_t(conv ? in[0] : l.rows), 0);
       for (size_t k = 0; k < l.blocks.size(); ++k) {
         const GraphBlock& b = map.blocks[size_t(l.blocks[k])];

@@ -56,7 +56,6 @@ struct CopyWork {
 struct TileWork {
   int tile = 0;
   uint64_t share_bytes = 0;  ///< input bytes its arrays use (per image), sent by unicast
-  int64_t window_rows = 1;   ///< input rows its arrays need at once (a kernel's height)
   std::vector<CopyWork> copies;
 };
 
@@ -72,12 +71,12 @@ struct Step {
   OpCounts fused_ops;      ///< element operations of the fused nodes (and the bias)
   std::vector<StepInput> inputs;
   uint64_t in_bytes = 0, out_bytes = 0;
-  int out_value = -1;     ///< the value it stores (-1: views only)
-  int64_t out_rows = 1;   ///< rows of its stored value
-  int64_t pixels = 1;     ///< analog: output pixels (MVMs per block of one copy... all copies)
-  int64_t out_width = 1;  ///< analog: pixels per output row
-  int replicas = 1;       ///< analog: copies of the layer
-  std::vector<uint64_t> copy_adds;        ///< analog: home-tile additions per pixel, per copy
+  int out_value = -1;               ///< the value it stores (-1: views only)
+  int64_t out_rows = 1;             ///< rows of its stored value
+  int64_t pixels = 1;               ///< analog: output pixels of the layer (all copies together)
+  int64_t out_width = 1;            ///< analog: pixels per output row
+  int replicas = 1;                 ///< analog: copies of the layer
+  std::vector<uint64_t> copy_adds;  ///< analog: home-tile additions per pixel, per copy
   std::vector<std::vector<int>> sources;  ///< analog: per copy, the tiles that contribute
   std::vector<TileWork> work;             ///< analog: per tile holding its arrays
   std::vector<int> release;               ///< values no later step reads

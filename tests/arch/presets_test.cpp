@@ -1,6 +1,6 @@
 // The published-chip presets against the figures they are built from: the ISAAC-like chip's
 // per-tile power at full activity and area add up to the paper's component table (Shafiee et
-// al., ISCA 2016, Table 2, in ../shared/REFERENCE-CHIPS.md).
+// al., ISCA 2016, Table 2).
 
 #include <gtest/gtest.h>
 

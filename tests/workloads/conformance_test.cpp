@@ -1,7 +1,9 @@
 // Conformance against ONNX's backend test cases: every case whose operators the importer supports
 // is evaluated by the FP32 reference executor and compared with the expected outputs. Cases the
 // importer rejects are skipped with its reason; both lists are printed. (The same cases through
-// the mapped arrays: tests/sim/analog_conformance_test.cpp.)
+// the mapped arrays: GraphNetwork.OnnxConformanceCasesThroughTheMappedArrays in
+// tests/functional/graph_network_test.cpp, and through the cycle-level chip in
+// tests/arch/chip_numerics_test.cpp.)
 
 #include <gtest/gtest.h>
 

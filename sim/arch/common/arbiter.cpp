@@ -10,7 +10,7 @@ ArbiterCore::ArbiterCore(int servers, Policy policy)
 
 void ArbiterCore::post(Ticket* t, Cycles now) {
   t->posted = now;
-  t->granted = t->finished = false;
+  t->granted = false;
   m_waiting.push_back(t);
 }
 
@@ -55,7 +55,6 @@ void ArbiterCore::decide(Cycles now, std::vector<Ticket*>& granted) {
       continue;
     }
     t->granted = true;
-    t->server = server;
     t->start = now;
     t->done = now + t->busy + t->latency;
     m_free_at[size_t(server)] = now + t->busy;
@@ -104,7 +103,6 @@ Ticket Arbiter::serve(uint64_t requester, Cycles busy, Cycles latency, int tag,
   t.wake = &wake;
   post(t);
   while (m_tb.now() < t.done || !t.granted) m_tb.wait(wake);
-  t.finished = true;
   return t;
 }
 

@@ -28,8 +28,7 @@ struct Ticket {
   sc_core::sc_event* wake = nullptr;  ///< notified at the edge of `done`
   // Filled by the arbiter.
   Cycles posted, start, done;
-  int server = -1;
-  bool granted = false, finished = false;
+  bool granted = false;
 };
 
 class ArbiterCore {
@@ -43,7 +42,6 @@ class ArbiterCore {
   bool waiting() const { return !m_waiting.empty(); }
   /// @brief The earliest cycle at which a server frees (now if one is free).
   Cycles next_free(Cycles now) const;
-  int servers() const { return int(m_free_at.size()); }
   /// @brief Cycles each server was busy.
   const std::vector<uint64_t>& busy() const { return m_busy; }
   /// @brief Cycles requests waited between posting and start, summed.

@@ -8,8 +8,6 @@ uint64_t Credits::acquire(uint64_t n, Counter* stall, int tag) {
   const Cycles t0 = m_tb.now();
   while (!available(n)) m_tb.wait(m_released);
   if (m_capacity != kUnlimited) m_free -= n;
-  m_used += n;
-  m_peak = std::max(m_peak, used());
   const uint64_t waited = (m_tb.now() - t0).count();
   if (stall && waited) stall->add(waited, tag);
   return waited;
@@ -17,7 +15,6 @@ uint64_t Credits::acquire(uint64_t n, Counter* stall, int tag) {
 
 void Credits::release(uint64_t n) {
   if (m_capacity != kUnlimited) m_free += n;
-  m_used -= n;
   m_tb.count_event();
   m_released.notify(sc_core::SC_ZERO_TIME);
 }

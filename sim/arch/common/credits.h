@@ -36,13 +36,10 @@ class Credits {
   /// @brief The consumer frees @p n units.
   void release(uint64_t n);
   uint64_t capacity() const { return m_capacity; }
-  uint64_t used() const { return m_capacity == kUnlimited ? m_used : m_capacity - m_free; }
-  uint64_t peak() const { return m_peak; }
-  sc_core::sc_event& released() { return m_released; }
 
  private:
   TimeBase& m_tb;
-  uint64_t m_free, m_capacity, m_used = 0, m_peak = 0;
+  uint64_t m_free, m_capacity;
   sc_core::sc_event m_released;
 };
 
@@ -55,7 +52,6 @@ class Window {
   void enter(uint64_t q, Counter* stall = nullptr, int tag = -1);
   /// @brief Moves the window's end to @p limit (never back).
   void advance(uint64_t limit);
-  uint64_t limit() const { return m_limit; }
 
  private:
   TimeBase& m_tb;

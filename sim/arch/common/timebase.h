@@ -50,8 +50,8 @@ enum class Policy {
   RoundRobin    ///< requester ids in turn, starting after the last one served
 };
 
-/// @brief "oldest_first" or "round_robin" to a Policy (anything else: round robin is not
-/// returned; callers validate with Params choices).
+/// @brief "oldest_first" or "round_robin" to a Policy; throws std::invalid_argument otherwise
+/// (callers validate with Params choices first).
 Policy parse_policy(const std::string& name);
 
 }  // namespace pcmsim

@@ -89,12 +89,10 @@ struct Fabric {
   Interconnect* noc = nullptr;
   Buffer* gbuf = nullptr;
   std::vector<Tile*> tiles;
-  int64_t count = 0;       ///< images to run
-  int slots = 1;           ///< images in flight at most
-  bool pipelined = false;  ///< steps start on the rows that have arrived
-  int window = 4;          ///< accumulator pixels per copy
-  /// @brief Called when step @p s of the image in @p slot has stored its last output.
-  std::function<void(int slot, int s)> step_done;
+  int64_t count = 0;                           ///< images to run
+  int slots = 1;                               ///< images in flight at most
+  bool pipelined = false;                      ///< steps start on the rows that have arrived
+  int window = 4;                              ///< accumulator pixels per copy
   sc_core::sc_event* steps_changed = nullptr;  ///< notified when any step finishes an image
   ImageRecord& record(int slot) { return (*images)[size_t(slot)]; }
 };

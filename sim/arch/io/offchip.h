@@ -26,7 +26,6 @@ class OffChipIo : public sc_core::sc_module {
   /// @brief The target socket the chip binds its io socket to; null when the user binds their
   /// own (`external`).
   virtual tlm::tlm_target_socket<>* target() = 0;
-  bool external() { return target() == nullptr; }
   virtual double peak_mw(double clock_ghz) const = 0;
   /// @brief Cycles the port carried data, for utilization (empty for an external port).
   virtual std::vector<uint64_t> link_busy() const = 0;

@@ -36,8 +36,6 @@ class Buffer : public sc_core::sc_module {
   virtual Cycles write(uint64_t bytes, uint64_t requester, int tag, sc_core::sc_event& wake) = 0;
   /// @brief Sets the time base and creates the stats under @p parent with its costs.
   virtual void attach(TimeBase& tb, StatGroup& parent, EnergyLedger& ledger) = 0;
-  virtual double read_pj_per_byte() const = 0;
-  virtual double write_pj_per_byte() const = 0;
   /// @brief Power in mW with every port moving its width each cycle, static power included.
   virtual double peak_mw(double clock_ghz) const = 0;
   /// @brief Cycles each port was busy (none for registers, which have no port to contend for).

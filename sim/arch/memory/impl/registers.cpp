@@ -48,8 +48,6 @@ class Registers : public Buffer {
     ledger.leakage(path, m_leakage_mw);
     ledger.area(path, "buffer", m_area_um2);
   }
-  double read_pj_per_byte() const override { return m_pj; }
-  double write_pj_per_byte() const override { return m_pj; }
   double peak_mw(double) const override { return m_leakage_mw; }
   std::vector<uint64_t> port_busy() const override { return {}; }
 

@@ -93,8 +93,6 @@ class Sram : public Buffer {
     ledger.leakage(path, m_leakage_mw);
     ledger.area(path, "buffer", m_area_um2);
   }
-  double read_pj_per_byte() const override { return m_read_pj; }
-  double write_pj_per_byte() const override { return m_write_pj; }
   double peak_mw(double ghz) const override {
     return double(m_ports) * double(m_width) * ghz * std::max(m_read_pj, m_write_pj) + m_leakage_mw;
   }

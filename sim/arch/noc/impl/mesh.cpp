@@ -29,7 +29,7 @@ class Mesh;
 class MeshNi : public sc_core::sc_module, public FlitReceiver, public CreditReceiver {
  public:
   SC_HAS_PROCESS(MeshNi);
-  MeshNi(sc_core::sc_module_name name, Mesh& mesh, int e, uint64_t queue, int eject_depth);
+  MeshNi(sc_core::sc_module_name name, Mesh& mesh, int e, uint64_t queue);
   void plug(Router* r, int local_port, int inject_depth);
   void attach_stats(StatGroup& parent) {
     m_stats = std::make_unique<StatGroup>(basename(), &parent);
@@ -190,7 +190,6 @@ class Mesh : public Interconnect {
     return {y % 2 == 0 ? i : m_cols - 1 - i, y};
   }
   int local_port_of(int e) const { return m_local_port[index(e)]; }
-  int64_t flit_bytes() const { return m_flit; }
   const RouterSettings& settings() const { return m_set; }
   /// A packet for @p m, owned by the mesh until its last destination has its tail.
   MeshPacket* make_packet(const Message& m, Cycles now) {
@@ -326,8 +325,8 @@ void Mesh::wire(TimeBase& tb, int tiles, const std::vector<int>& locals) {
     }
     for (int e = 0; e <= tiles; ++e) {
       const std::string n = e < tiles ? "ni" + std::to_string(e) : std::string("ni_gbuf");
-      m_nis.push_back(std::make_unique<MeshNi>(n.c_str(), *this, e < tiles ? e : kGlobalBuffer,
-                                               m_queue, m_set.depth));
+      m_nis.push_back(
+          std::make_unique<MeshNi>(n.c_str(), *this, e < tiles ? e : kGlobalBuffer, m_queue));
     }
   });
   auto at = [this](int x, int y) { return m_routers[size_t(y * m_cols + x)].get(); };
@@ -350,7 +349,7 @@ void Mesh::wire(TimeBase& tb, int tiles, const std::vector<int>& locals) {
   }
 }
 
-MeshNi::MeshNi(sc_core::sc_module_name name, Mesh& mesh, int e, uint64_t queue, int)
+MeshNi::MeshNi(sc_core::sc_module_name name, Mesh& mesh, int e, uint64_t queue)
     : sc_module(name), m_mesh(mesh), m_e(e) {
   m_space = std::make_unique<SharedSpace>("queue", mesh.tb(), queue == 0 ? kUnlimited : queue,
                                           Policy::OldestFirst);
