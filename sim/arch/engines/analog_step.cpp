@@ -43,8 +43,9 @@ void CopyEngine::run() {
       if (TileBus* bus = m_tile.bus()) bus->carry(cw.vec_bytes, id, m_step, m_wake);
       // 2. Into every core's input register.
       for (Core* c : m_cores) c->put_input(slot, p, m_c.input_full, m_step);
-      // 3. Rows below the next pixel's window can go.
-      if (p + R < P) m_part.pass(m_reader, slot, 0, window(p + R).lo);
+      // 3. Rows below the next pixel's window can go (after the last pixel: every row, the
+      // rows below the input no window reads among them).
+      m_part.pass(m_reader, slot, 0, p + R < P ? window(p + R).lo : in.rows);
     }
     m_part.wait_rows(slot, img, 0, in.rows, nullptr, m_step);
     m_part.finish(m_reader, slot);

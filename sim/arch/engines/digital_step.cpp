@@ -51,10 +51,11 @@ void DigitalStep::run() {
         m_f.noc->send(m, id, m_wake, m_c.queue_full);
         m_tile.count_out(m.bytes, m_step);
       }
-      // 3. Rows below the next output row's window can go.
-      if (r + 1 < st.out_rows)
-        for (size_t i = 0; i < I; ++i)
-          m_part.pass(0, slot, int(i), sched.window(m_step, int(i), r + 1).lo);
+      // 3. Rows below the next output row's window can go (after the last row: every row).
+      for (size_t i = 0; i < I; ++i)
+        m_part.pass(
+            0, slot, int(i),
+            r + 1 < st.out_rows ? sched.window(m_step, int(i), r + 1).lo : st.inputs[i].rows);
     }
     for (size_t i = 0; i < I; ++i)
       m_part.wait_rows(slot, img, int(i), st.inputs[i].rows, nullptr, m_step);

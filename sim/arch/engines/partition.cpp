@@ -20,6 +20,7 @@ void Partition::arrived(int slot, int input, int64_t row, uint64_t bytes) {
   Input& in = m_in[size_t(slot)][size_t(input)];
   if (int64_t(in.bytes.size()) != row) throw std::logic_error("partition: rows out of order");
   in.bytes.push_back(bytes);
+  free_rows(in);  // a row every reader is already past (beyond the last window) goes at once
   m_tb.count_event();
   m_arrived.notify(sc_core::SC_ZERO_TIME);
 }
