@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "models/array/column_sums.h"
+
 namespace pcmsim {
 
 Compensation parse_compensation(const std::string& name) {
@@ -189,12 +191,7 @@ MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const Mvm
     ++res.passes;
     // 3. Array: column sums in normalized units (inner loop over contiguous columns).
     std::fill(m_acc.begin(), m_acc.end(), 0.0);
-    for (int r = 0; r < m_rows; ++r) {
-      const double xr = m_xq[size_t(r)];
-      if (xr == 0.0) continue;
-      const float* g = &m_gdiff[size_t(r) * m_cols];
-      for (int c = 0; c < m_cols; ++c) m_acc[size_t(c)] += xr * g[c];
-    }
+    accumulate_columns(m_xq.data(), m_gdiff.data(), m_rows, m_cols, m_acc.data());
     if (num.ir_drop > 0.0) apply_ir_drop(num.ir_drop);
     // 4. Output noise, ADC: quantize, then clip; a clipped output fails the bound test.
     const bool clipped =
