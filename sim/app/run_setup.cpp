@@ -368,8 +368,8 @@ void build(Run& r, const RunOptions& o) {
   r.analog->prepare(r.time_s, r.comp, eval_seed(uint64_t(r.seed), r.time_s));
   r.chip->load(*r.analog, r.layer_stats);
   // 3. The datapath's formats, from the calibration set through the FP32 graph (ideal numerics
-  // keep an FP32 datapath).
-  if (!r.ideal) {
+  // and a float datapath keep FP32 between tiles).
+  if (!r.ideal && r.chip->settings().fixed_datapath) {
     const Dataset cal = load_calibration(r);
     if (cal.sample_size != r.data.sample_size) {
       throw Error(r.calibration_path + ": calibration samples have " +

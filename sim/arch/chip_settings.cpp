@@ -130,6 +130,13 @@ ChipSettings read_chip_settings(Params& p) {
                      .unit("bit")
                      .range(2, 64)
                      .def(16);
+  cs.fixed_datapath =
+      std::string(p.get<std::string>("datapath")
+                      .desc("fixed: activations leaving a tile rounded to activation_bits and "
+                            "partial sums carried at psum_bits, with calibrated scales; float: "
+                            "both carried in float (aihwkit's tiles), the bits sizing traffic only")
+                      .choices({"fixed", "float"})
+                      .def("fixed")) == "fixed";
   Params pp = p.child("pipeline");
   cs.pipelined =
       std::string(pp.get<std::string>("mode")

@@ -34,6 +34,7 @@ struct ChipSettings {
   double clock_ghz = 1.0;
   int tiles = 4;
   int activation_bits = 8, psum_bits = 16;
+  bool fixed_datapath = true;  ///< values between tiles rounded to those bits (else float)
   int cores_per_tile = 8;
   int adcs = 0;  ///< ADCs per array; 0 = one per column
   bool noise_management = true;

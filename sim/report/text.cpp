@@ -48,7 +48,7 @@ void report_header(std::ostream& os, const Run& r, const Summary& s) {
        << " calibration images): " << r.analog->activation_clips() << " activations clipped, "
        << r.analog->psum_saturations() << " partial sums saturated\n";
   } else {
-    os << "FP32 (ideal numerics)\n";
+    os << (r.ideal ? "FP32 (ideal numerics)\n" : "float between tiles (chip.datapath: float)\n");
   }
   os << "time        " << r.time_text << " after programming, drift compensation "
      << compensation_name(r.comp) << "\n";

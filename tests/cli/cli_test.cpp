@@ -174,6 +174,28 @@ TEST(Cli, NoisyRunIsLowerAndRepeatable) {
   EXPECT_NE(slurp(d.path("a/stats.json")), slurp(d.path("c/stats.json")));
 }
 
+TEST(Cli, TheDatapathsPrecisionMovesAccuracyAndFloatSwitchesItOff) {
+  // The default chip on 1000 images: 4-bit activations (16 levels over the calibrated range)
+  // cost accuracy against 16-bit ones, and count clips; a float datapath quantizes nothing and
+  // agrees with a 32-bit one (a 2^-31 relative rounding moves no prediction here).
+  TempDir d;
+  auto go = [&](const std::string& name, const std::string& args) {
+    Result r = run("run --no-progress -p simulation.images=1000 " + args + " --out " +
+                   d.path(name));
+    EXPECT_EQ(r.rc, 0) << r.out;
+    return stats(d.path(name));
+  };
+  auto a4 = go("a4", "-p chip.activation_bits=4");
+  auto a16 = go("a16", "-p chip.activation_bits=16");
+  auto fl = go("fl", "-p chip.datapath=float");
+  auto b32 = go("b32", "-p chip.activation_bits=32 -p chip.psum_bits=32");
+  EXPECT_LT(a4["run"]["correct"].get<int>() + 10, a16["run"]["correct"].get<int>());
+  EXPECT_TRUE(a4["datapath"]["quantized"].get<bool>());
+  EXPECT_FALSE(fl["datapath"]["quantized"].get<bool>());
+  EXPECT_EQ(fl["run"]["correct"].get<int>(), b32["run"]["correct"].get<int>());
+  EXPECT_NE(slurp(d.path("fl/report.txt")).find("float between tiles"), std::string::npos);
+}
+
 TEST(Cli, ReportShowsLatencyThroughputEnergyBreakdownAndAccuracy) {
   TempDir d;
   Result r =
