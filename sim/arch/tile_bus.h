@@ -9,6 +9,7 @@
 
 #include "sim/arch/common/arbiter.h"
 #include "sim/arch/common/timebase.h"
+#include "sim/arch/common/wire.h"
 #include "sim/base/energy.h"
 #include "sim/base/params.h"
 #include "sim/base/stats.h"
@@ -21,13 +22,11 @@ class TileBus : public sc_core::sc_module {
   void attach(TimeBase& tb, StatGroup& parent, EnergyLedger& ledger);
   /// @brief From a thread: carries @p bytes for step @p tag; returns when they have arrived.
   void carry(uint64_t bytes, uint64_t requester, int tag, sc_core::sc_event& wake);
-  double peak_mw(double ghz) const { return double(m_width) * ghz * m_pj + m_leakage_mw; }
+  double peak_mw(double ghz) const { return m_wire.peak_mw(ghz); }
   uint64_t busy_cycles() const { return m_arb ? m_arb->core().busy()[0] : 0; }
 
  private:
-  int64_t m_width;
-  Cycles m_latency;
-  double m_pj, m_area_um2, m_leakage_mw;
+  Wire m_wire;
   Policy m_policy;
   std::unique_ptr<Arbiter> m_arb;
   std::unique_ptr<StatGroup> m_stats;

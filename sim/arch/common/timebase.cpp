@@ -57,6 +57,13 @@ void TimeBase::wait(sc_core::sc_event& e) {
   sc_core::wait(e);
 }
 
+Policy read_policy(Params& p, const std::string& what, Policy def) {
+  return parse_policy(p.get<std::string>("arbitration")
+                          .desc("order in which " + what)
+                          .choices({"oldest_first", "round_robin"})
+                          .def(def == Policy::OldestFirst ? "oldest_first" : "round_robin"));
+}
+
 Policy parse_policy(const std::string& name) {
   if (name == "oldest_first") return Policy::OldestFirst;
   if (name == "round_robin") return Policy::RoundRobin;

@@ -10,6 +10,7 @@
 #include <systemc>
 
 #include "sim/base/cycles.h"
+#include "sim/base/params.h"
 
 namespace pcmsim {
 
@@ -53,5 +54,8 @@ enum class Policy {
 /// @brief "oldest_first" or "round_robin" to a Policy; throws std::invalid_argument otherwise
 /// (callers validate with Params choices first).
 Policy parse_policy(const std::string& name);
+/// @brief Reads a resource's `arbitration` parameter (oldest_first or round_robin): who among
+/// the requests waiting is served first (@p what), and its default.
+Policy read_policy(Params& p, const std::string& what, Policy def);
 
 }  // namespace pcmsim

@@ -33,10 +33,7 @@ class SimdUnit : public DigitalUnit {
                    .unit("pJ")
                    .range(0.0, 1e6)
                    .def(0.0);
-    m_policy = parse_policy(p.get<std::string>("arbitration")
-                                .desc("order in which waiting jobs get the unit")
-                                .choices({"oldest_first", "round_robin"})
-                                .def("oldest_first"));
+    m_policy = read_policy(p, "waiting jobs get the unit", Policy::OldestFirst);
     // Assumed: 150 um2 per 32-bit lane (adder, comparator, register) at 14 nm.
     m_area_um2 =
         p.get<double>("area").desc("area").unit("um2").range(0.0, 1e12).def(150.0 * m_lanes);

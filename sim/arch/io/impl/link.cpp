@@ -8,6 +8,7 @@
 
 #include "sim/arch/common/arbiter.h"
 #include "sim/arch/common/hierarchy.h"
+#include "sim/arch/common/wire.h"
 #include "sim/arch/io/offchip.h"
 #include "sim/base/registry.h"
 
@@ -19,23 +20,8 @@ class Link : public OffChipIo {
  public:
   tlm_utils::simple_target_socket<Link> socket;
   explicit Link(Params& p) : socket("socket") {
-    m_width =
-        p.get<int64_t>("width").desc("bytes moved per cycle").unit("B").range(1, 1 << 20).def(8);
-    m_latency = Cycles(uint64_t(p.get<int>("latency")
-                                    .desc("cycles from last byte sent to arrival")
-                                    .unit("cycles")
-                                    .range(0, 1000000)
-                                    .def(20)));
-    // Assumed ~2.5 pJ/bit for a short-reach off-chip link.
-    m_pj = p.get<double>("energy_per_byte")
-               .desc("energy to move one byte")
-               .unit("pJ")
-               .range(0.0, 1e6)
-               .def(20.0);
-    m_area_um2 =
-        p.get<double>("area").desc("area of the port").unit("um2").range(0.0, 1e12).def(0.0);
-    m_leakage_mw =
-        p.get<double>("leakage").desc("static power").unit("mW").range(0.0, 1e6).def(0.0);
+    // Energy: assumed ~2.5 pJ/bit for a short-reach off-chip link.
+    m_wire = read_wire(p, Wire{8, Cycles(20), 20.0, 0.0, 0.0}, "the port");
     socket.register_b_transport(this, &Link::b_transport);
   }
   tlm::tlm_target_socket<>* target() override { return &socket; }
@@ -50,11 +36,9 @@ class Link : public OffChipIo {
     m_stats->formula("wait_cycles", "cycles", "cycles transfers waited for the port",
                      [this] { return double(m_arb->core().waited()); });
     const std::string path = m_stats->full_name();
-    ledger.bind(path, "interconnect", *s_bytes, m_pj);
-    ledger.leakage(path, m_leakage_mw);
-    ledger.area(path, "interconnect", m_area_um2);
+    m_wire.bind(ledger, path, *s_bytes);
   }
-  double peak_mw(double ghz) const override { return double(m_width) * ghz * m_pj + m_leakage_mw; }
+  double peak_mw(double ghz) const override { return m_wire.peak_mw(ghz); }
   std::vector<uint64_t> link_busy() const override { return {m_arb->core().busy()[0]}; }
 
  private:
@@ -68,15 +52,13 @@ class Link : public OffChipIo {
     // on its own event, since an event shared by two waiters keeps only the earlier of two
     // pending notifications.
     sc_core::sc_event wake;
-    m_arb->serve(requester, Cycles(ceil_div(bytes, uint64_t(m_width))), m_latency, -1, wake);
+    m_arb->serve(requester, m_wire.busy(bytes), m_wire.latency, -1, wake);
     s_transfers->add(1, -1);
     s_bytes->add(bytes, -1);
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
   }
 
-  int64_t m_width;
-  Cycles m_latency;
-  double m_pj, m_area_um2, m_leakage_mw;
+  Wire m_wire;
   TimeBase* m_tb = nullptr;
   std::unique_ptr<Arbiter> m_arb;
   Counter *s_transfers = nullptr, *s_bytes = nullptr;

@@ -27,10 +27,7 @@ class Sram : public Buffer {
         p.get<int>("ports").desc("independent access ports").unit("ports").range(1, 64).def(1);
     m_latency = Cycles(uint64_t(
         p.get<int>("latency").desc("access latency").unit("cycles").range(0, 1000000).def(1)));
-    m_policy = parse_policy(p.get<std::string>("arbitration")
-                                .desc("order in which waiting accesses get a port")
-                                .choices({"oldest_first", "round_robin"})
-                                .def("oldest_first"));
+    m_policy = read_policy(p, "waiting accesses get a port", Policy::OldestFirst);
     // 8 KiB SRAM, 64-bit access: 10 pJ (Horowitz, ISSCC 2014, 45 nm) -> 1.25 pJ per byte; a
     // 64 KiB array costs more per access: we take 2x, 2.5 pJ/B (assumed scaling).
     m_read_pj = p.get<double>("read_energy")

@@ -8,6 +8,7 @@
 #include "sim/arch/common/arbiter.h"
 #include "sim/arch/common/credits.h"
 #include "sim/arch/common/hierarchy.h"
+#include "sim/arch/common/wire.h"
 #include "sim/arch/noc/interconnect.h"
 #include "sim/base/registry.h"
 
@@ -42,36 +43,15 @@ class BusNi : public sc_core::sc_module {
 class Bus : public Interconnect {
  public:
   explicit Bus(Params& p) {
-    m_width =
-        p.get<int64_t>("width").desc("bytes moved per cycle").unit("B").range(1, 1 << 20).def(32);
-    m_latency = Cycles(uint64_t(p.get<int>("latency")
-                                    .desc("cycles from last byte sent to arrival")
-                                    .unit("cycles")
-                                    .range(0, 1000000)
-                                    .def(2)));
-    // Assumed 0.1 pJ/bit/mm over 2 mm of on-chip wire (~0.1 pJ/bit/mm for repeated wires in
-    // 45 nm: Horowitz, "Computing's energy problem", ISSCC 2014) -> 1.6 pJ per byte.
-    m_pj_per_byte = p.get<double>("energy_per_byte")
-                        .desc("energy to move one byte")
-                        .unit("pJ")
-                        .range(0.0, 1e6)
-                        .def(1.6);
-    m_area_um2 = p.get<double>("area")
-                     .desc("area of wires and arbiter")
-                     .unit("um2")
-                     .range(0.0, 1e12)
-                     .def(0.0);
-    m_leakage_mw =
-        p.get<double>("leakage").desc("static power").unit("mW").range(0.0, 1e6).def(0.0);
+    // Energy: assumed 0.1 pJ/bit/mm over 2 mm of on-chip wire (~0.1 pJ/bit/mm for repeated
+    // wires in 45 nm: Horowitz, "Computing's energy problem", ISSCC 2014) -> 1.6 pJ per byte.
+    m_wire = read_wire(p, Wire{32, Cycles(2), 1.6, 0.0, 0.0}, "wires and arbiter");
     m_broadcast = p.get<bool>("broadcast")
                       .desc(
                           "a layer's input reaches all its tiles in one transfer (else each "
                           "tile receives the rows it needs, one transfer each)")
                       .def(false);
-    m_policy = parse_policy(p.get<std::string>("arbitration")
-                                .desc("order in which waiting transfers get the bus")
-                                .choices({"oldest_first", "round_robin"})
-                                .def("round_robin"));
+    m_policy = read_policy(p, "waiting transfers get the bus", Policy::RoundRobin);
     m_queue = read_queue_size(p);
   }
 
@@ -97,9 +77,7 @@ class Bus : public Interconnect {
     m_stats->formula("wait_cycles", "cycles", "cycles transfers waited for the bus (contention)",
                      [this] { return double(m_arb->core().waited()); });
     const std::string path = m_stats->full_name();
-    ledger.bind(path, "interconnect", *s_bytes, m_pj_per_byte);
-    ledger.leakage(path, m_leakage_mw);
-    ledger.area(path, "interconnect", m_area_um2);
+    m_wire.bind(ledger, path, *s_bytes);
   }
   void size_queue(int e, uint64_t largest) override {
     if (m_queue == 0) m_nis[index(e)]->space().set_capacity(std::max<uint64_t>(1, 2 * largest));
@@ -109,10 +87,8 @@ class Bus : public Interconnect {
     m_nis[index(m.src)]->send(m, requester, wake, stall ? stall : s_stall);
   }
   bool multicasts() const override { return m_broadcast; }
-  double pj_per_action() const override { return m_pj_per_byte; }
-  double peak_mw(double ghz) const override {
-    return double(m_width) * ghz * m_pj_per_byte + m_leakage_mw;
-  }
+  double pj_per_action() const override { return m_wire.pj_per_byte; }
+  double peak_mw(double ghz) const override { return m_wire.peak_mw(ghz); }
   std::vector<uint64_t> link_busy() const override { return {m_arb->core().busy()[0]}; }
 
   /// One transfer of @p m from endpoint @p e's NI: waits for the bus, occupies it while the
@@ -121,11 +97,11 @@ class Bus : public Interconnect {
     auto shared = std::make_shared<const Message>(m);
     const size_t transfers = m_broadcast ? 1 : m.dsts.size();
     for (size_t k = 0; k < transfers; ++k) {
-      const Cycles busy(ceil_div(m.bytes, uint64_t(m_width)));
+      const Cycles busy = m_wire.busy(m.bytes);
       const Ticket t = m_arb->serve(uint64_t(index(e)), busy, Cycles(0), m.tag, wake);
       s_transfers->add(1, m.tag);
       s_bytes->add(m.bytes, m.tag);
-      const Cycles at = t.done + m_latency;
+      const Cycles at = t.done + m_wire.latency;
       if (m_broadcast) {
         for (int d : m.dsts) m_nis[index(d)]->arrive(shared, at);
       } else {
@@ -137,9 +113,7 @@ class Bus : public Interconnect {
   Endpoint* endpoint_of(int e) const { return endpoint(e); }
 
  private:
-  int64_t m_width;
-  Cycles m_latency;
-  double m_pj_per_byte, m_area_um2, m_leakage_mw;
+  Wire m_wire;
   bool m_broadcast;
   Policy m_policy;
   uint64_t m_queue;

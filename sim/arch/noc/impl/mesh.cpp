@@ -104,10 +104,8 @@ class Mesh : public Interconnect {
                       .unit("flits")
                       .range(1, 1 << 20)
                       .def(4);
-    m_set.policy = parse_policy(p.get<std::string>("arbitration")
-                                    .desc("how a router's free output picks among waiting heads")
-                                    .choices({"round_robin", "oldest_first"})
-                                    .def("round_robin"));
+    m_set.policy =
+        read_policy(p, "a router's free output takes the waiting head flits", Policy::RoundRobin);
     m_multicast = p.get<bool>("multicast")
                       .desc(
                           "fan-out as one packet copied where XY routes split (else one "
