@@ -3,11 +3,14 @@
 #include <boost/program_options.hpp>
 #include <cstdlib>
 #include <iostream>
+#include <string>
 #include <systemc>
+#include <vector>
 
 #include "sim/app/commands.h"
 #include "sim/base/error.h"
 #include "sim/base/registry.h"
+#include "sim/base/version.h"
 
 namespace po = boost::program_options;
 
@@ -25,52 +28,64 @@ const char* kUsage =
     "  pcmsim bench CONFIG [-p key.path=value]... [--evaluations N]   speed of the functional\n"
     "                                 and cycle-level paths on this machine\n"
     "  pcmsim list                    registered implementations\n"
-    "  pcmsim describe NAME           parameters of an implementation (e.g. sar, adc/sar)\n";
+    "  pcmsim describe NAME           parameters of an implementation (e.g. sar, adc/sar)\n"
+    "  pcmsim --version               the version\n"
+    "  pcmsim COMMAND --help          the usage of one command\n";
 
-int run_cli(int argc, char** argv) {
-  pcmsim::RegistryIndex::check();
-  std::vector<std::string> args(argv + 1, argv + argc);
-  // No command, or options only: run (the default config unless one is named).
-  std::string cmd = "run";
-  const bool help = !args.empty() && (args.front() == "-h" || args.front() == "--help" ||
-                                      args.front() == "--version");
-  if (!args.empty() && (args.front()[0] != '-' || help)) {
-    cmd = args.front();
-    args.erase(args.begin());
-  }
-  if (cmd == "-h" || cmd == "--help" || cmd == "help") {
-    std::cout << kUsage;
-    return 0;
-  }
-  if (cmd == "--version") {
-    std::cout << "pcmsim " PCMSIM_VERSION "\n";
-    return 0;
-  }
+/// Usage of one command, for `pcmsim COMMAND --help` and its errors.
+std::string usage_of(const std::string& cmd) {
+  if (cmd == "run")
+    return "usage: pcmsim run [CONFIG] [-p key.path=value]... [--out DIR] [--no-progress]\n"
+           "  simulates CONFIG (default configs/default.yaml) on the cycle-level chip, prints the\n"
+           "  report and writes report.txt, stats.json, layers.csv, mapping.txt and\n"
+           "  resolved_config.yaml into DIR (default out/<config name>)\n";
+  if (cmd == "validate")
+    return "usage: pcmsim validate CONFIG [-p key.path=value]...\n"
+           "  builds everything CONFIG describes (chip, network, mapping, dataset), simulates "
+           "nothing\n";
+  if (cmd == "bench")
+    return "usage: pcmsim bench CONFIG [-p key.path=value]... [--evaluations N]\n"
+           "  times the functional path (N passes, default 3) and the cycle-level path on this\n"
+           "  machine, with MVMs, flits or transfers and SystemC events per image\n";
+  if (cmd == "list") return "usage: pcmsim list\n  registered implementations, by interface\n";
+  if (cmd == "describe")
+    return "usage: pcmsim describe NAME\n"
+           "  parameter table of an implementation (NAME: sar, adc/sar, ...)\n";
+  return kUsage;
+}
+
+bool asks_help(const std::vector<std::string>& args) {
+  for (const std::string& a : args)
+    if (a == "-h" || a == "--help") return true;
+  return false;
+}
+
+int run_command(const std::string& cmd, std::vector<std::string> args) {
   if (cmd == "list") {
-    if (!args.empty()) throw po::error("list takes no arguments");
+    if (!args.empty()) throw po::error("takes no arguments");
     std::cout << pcmsim::list_registry();
     return 0;
   }
   if (cmd == "describe") {
-    if (args.size() != 1) throw po::error("describe takes one implementation name");
+    if (args.size() != 1) throw po::error("takes one implementation name");
     std::cout << pcmsim::describe_impl(args[0]);
     return 0;
   }
-  if (cmd != "run" && cmd != "validate" && cmd != "bench") {
-    throw po::error("unknown command '" + cmd +
-                    "' (expected run, validate, bench, list or describe)");
-  }
-
   pcmsim::RunOptions opts;
   std::vector<std::string> positional;
   po::options_description desc("options");
   desc.add_options()("param,p", po::value<std::vector<std::string>>(&opts.overrides)->composing(),
-                     "override a config value: key.path=value")(
-      "out", po::value<std::string>(&opts.out_dir), "output folder (default out/<config name>)")(
-      "no-progress", "no progress line on the terminal")(
-      "evaluations", po::value<int>()->default_value(3),
-      "bench: functional passes over the dataset")(
-      "config", po::value<std::vector<std::string>>(&positional), "run config YAML");
+                     "override a config value: key.path=value");
+  if (cmd == "run") {
+    desc.add_options()("out", po::value<std::string>(&opts.out_dir),
+                       "output folder (default out/<config name>)")(
+        "no-progress", "no progress line on the terminal");
+  }
+  if (cmd == "bench") {
+    desc.add_options()("evaluations", po::value<int>()->default_value(3),
+                       "functional passes over the dataset");
+  }
+  desc.add_options()("config", po::value<std::vector<std::string>>(&positional), "run config YAML");
   po::positional_options_description pos;
   pos.add("config", -1);
   po::variables_map vm;
@@ -81,17 +96,53 @@ int run_cli(int argc, char** argv) {
   opts.config = positional.empty() ? pcmsim::default_config_path() : positional[0];
   opts.progress = !vm.count("no-progress");
   if (cmd == "bench") {
-    if (positional.empty()) throw po::error("bench needs a config file");
-    int evaluations = vm["evaluations"].as<int>();
+    if (positional.empty()) throw po::error("needs a config file");
+    const int evaluations = vm["evaluations"].as<int>();
     if (evaluations < 1) throw po::error("--evaluations must be at least 1");
     pcmsim::benchmark(opts, evaluations);
   } else if (cmd == "validate") {
-    if (positional.empty()) throw po::error("validate needs a config file");
+    if (positional.empty()) throw po::error("needs a config file");
     pcmsim::validate_config(opts);
   } else {
     pcmsim::run_simulation(opts);
   }
   return 0;
+}
+
+int run_cli(int argc, char** argv) {
+  pcmsim::RegistryIndex::check();
+  std::vector<std::string> args(argv + 1, argv + argc);
+  // No command, or options only: run (the default config unless one is named).
+  std::string cmd = "run";
+  if (!args.empty() && args.front()[0] != '-') {
+    cmd = args.front();
+    args.erase(args.begin());
+  } else if (!args.empty() && (args.front() == "-h" || args.front() == "--help")) {
+    std::cout << kUsage;
+    return 0;
+  } else if (!args.empty() && args.front() == "--version") {
+    std::cout << "pcmsim " << pcmsim::version() << "\n";
+    return 0;
+  }
+  if (cmd == "help") {
+    std::cout << (args.empty() ? std::string(kUsage) : usage_of(args.front()));
+    return 0;
+  }
+  if (cmd != "run" && cmd != "validate" && cmd != "bench" && cmd != "list" && cmd != "describe") {
+    throw po::error("unknown command '" + cmd +
+                    "' (expected run, validate, bench, list or describe)");
+  }
+  if (asks_help(args)) {
+    std::cout << usage_of(cmd);
+    return 0;
+  }
+  try {
+    return run_command(cmd, args);
+  } catch (const po::error& e) {
+    // Name the command the bad option or argument was given to, with its usage.
+    std::cerr << "pcmsim " << cmd << ": error: " << e.what() << "\n" << usage_of(cmd);
+    return 2;
+  }
 }
 
 }  // namespace

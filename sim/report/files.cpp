@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "sim/base/error.h"
+#include "sim/base/version.h"
 #include "sim/report/report.h"
 
 namespace fs = std::filesystem;
@@ -83,7 +84,8 @@ Summary summarize(const Run& r, int64_t correct) {
 
 nlohmann::ordered_json stats_json(const Run& r, const Summary& s) {
   nlohmann::ordered_json j;
-  j["run"] = {{"config", r.config_path},
+  j["run"] = {{"pcmsim_version", version()},
+              {"config", r.config_path},
               {"seed", r.seed},
               {"numerics", r.ideal ? "ideal" : "hardware"},
               {"time_s", r.time_s},

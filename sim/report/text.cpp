@@ -1,6 +1,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "sim/base/version.h"
 #include "sim/report/report.h"
 
 namespace pcmsim {
@@ -28,7 +29,7 @@ namespace {
 void report_header(std::ostream& os, const Run& r, const Summary& s) {
   const Chip& c = *r.chip;
   const ChipShape sh = c.shape();
-  os << "pcmsim run: " << r.config_path << "\n";
+  os << "pcmsim " << version() << " run: " << r.config_path << "\n";
   os << "chip        " << c.preset_name() << ": " << sh.tiles << " tiles x " << sh.cores_per_tile
      << (sh.cores_per_tile == 1 ? " core" : " cores") << ", arrays " << sh.rows << "x" << sh.cols
      << ", " << fmt(c.clock().freq_ghz(), 3) << " GHz, " << fmt(s.area_mm2, 3) << " mm2\n";

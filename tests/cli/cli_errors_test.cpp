@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/cli/cli_util.h"
@@ -245,7 +248,18 @@ TEST(CliErrors, UnknownCommandAndBadOptions) {
   EXPECT_NE(r.out.find("unknown command 'frobnicate'"), std::string::npos) << r.out;
   Result o = run("run --bogus");
   EXPECT_EQ(o.rc, 2);
-  EXPECT_NE(o.out.find("bogus"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("pcmsim run: error: unrecognised option '--bogus'"), std::string::npos)
+      << o.out;
+  EXPECT_NE(o.out.find("usage: pcmsim run"), std::string::npos) << o.out;
+  // An option of another command is unknown to this one.
+  Result e = run("validate configs/default.yaml --evaluations 2");
+  EXPECT_EQ(e.rc, 2);
+  EXPECT_NE(e.out.find("pcmsim validate: error: unrecognised option '--evaluations'"),
+            std::string::npos)
+      << e.out;
+  Result l = run("list extra");
+  EXPECT_EQ(l.rc, 2);
+  EXPECT_NE(l.out.find("pcmsim list: error: takes no arguments"), std::string::npos) << l.out;
   Result q = run(
       "--no-progress -p simulation.images=10 -p chip.tile.core.adc.bitz=1");  // options only: run
   EXPECT_EQ(q.rc, 1);
@@ -253,6 +267,39 @@ TEST(CliErrors, UnknownCommandAndBadOptions) {
   Result p = run("run -p novalue");
   EXPECT_EQ(p.rc, 1);
   EXPECT_NE(p.out.find("-p novalue: expected key.path=value"), std::string::npos) << p.out;
+}
+
+TEST(CliUsage, EveryCommandAnswersHelpWithItsUsage) {
+  // Exit 0, the command's own usage line on stdout, nothing run.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"--help", "usage: pcmsim [COMMAND]"},
+      {"help", "usage: pcmsim [COMMAND]"},
+      {"run --help", "usage: pcmsim run [CONFIG]"},
+      {"run configs/default.yaml -h", "usage: pcmsim run [CONFIG]"},
+      {"validate --help", "usage: pcmsim validate CONFIG"},
+      {"bench --help", "usage: pcmsim bench CONFIG"},
+      {"list --help", "usage: pcmsim list"},
+      {"describe --help", "usage: pcmsim describe NAME"},
+      {"help bench", "usage: pcmsim bench CONFIG"}};
+  for (const auto& [args, want] : cases) {
+    Result r = run(args);
+    EXPECT_EQ(r.rc, 0) << args << ": " << r.out;
+    EXPECT_NE(r.out.find(want), std::string::npos) << args << ": " << r.out;
+    EXPECT_EQ(r.out.find("latency"), std::string::npos) << args << " ran a simulation";
+  }
+}
+
+TEST(CliUsage, VersionIsTheOneInStatsAndTheReport) {
+  TempDir d;
+  Result v = run("--version");
+  ASSERT_EQ(v.rc, 0);
+  ASSERT_EQ(v.out.rfind("pcmsim ", 0), 0u) << v.out;
+  const std::string version = v.out.substr(7, v.out.find('\n') - 7);
+  EXPECT_EQ(std::count(version.begin(), version.end(), '.'), 2) << version;
+  Result r = run("run --no-progress -p simulation.images=10 --out " + d.path("o"));
+  ASSERT_EQ(r.rc, 0) << r.out;
+  EXPECT_EQ(stats(d.path("o"))["run"]["pcmsim_version"].get<std::string>(), version);
+  EXPECT_EQ(slurp(d.path("o/report.txt")).rfind("pcmsim " + version + " run: ", 0), 0u);
 }
 
 }  // namespace

@@ -1,0 +1,7 @@
+#include "sim/base/version.h"
+
+namespace pcmsim {
+
+const char* version() { return PCMSIM_VERSION; }
+
+}  // namespace pcmsim
