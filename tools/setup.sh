@@ -5,6 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake pkg-config ninja-build clang-format
+  clang libclang-rt-14-dev  # libFuzzer and the sanitizers for the fuzz targets (tools/fuzz.sh)
   libsystemc-dev            # SystemC 2.3.4 (pkg-config: systemc)
   libyaml-cpp-dev           # yaml-cpp 0.7 (CMake target yaml-cpp)
   libboost-program-options-dev

@@ -53,9 +53,10 @@ Const to_const(const onnx::TensorProto& t, const std::string& where) {
   };
   switch (t.data_type()) {
     case onnx::TensorProto::FLOAT:
-      c.f.resize(size_t(n));
+      // Every size is checked against the data the file holds before anything is allocated.
       if (!raw.empty()) {
         need(size_t(n) * 4, raw.size());
+        c.f.resize(size_t(n));
         std::memcpy(c.f.data(), raw.data(), raw.size());
       } else {
         need(size_t(n), size_t(t.float_data_size()));
@@ -63,9 +64,10 @@ Const to_const(const onnx::TensorProto& t, const std::string& where) {
       }
       break;
     case onnx::TensorProto::DOUBLE: {
-      std::vector<double> d(static_cast<size_t>(n));
+      std::vector<double> d;
       if (!raw.empty()) {
         need(size_t(n) * 8, raw.size());
+        d.resize(size_t(n));
         std::memcpy(d.data(), raw.data(), raw.size());
       } else {
         need(size_t(n), size_t(t.double_data_size()));
@@ -76,9 +78,9 @@ Const to_const(const onnx::TensorProto& t, const std::string& where) {
     }
     case onnx::TensorProto::INT64:
       c.integral = true;
-      c.i.resize(size_t(n));
       if (!raw.empty()) {
         need(size_t(n) * 8, raw.size());
+        c.i.resize(size_t(n));
         std::memcpy(c.i.data(), raw.data(), raw.size());
       } else {
         need(size_t(n), size_t(t.int64_data_size()));

@@ -2,7 +2,11 @@
 
 // No contraction into fused multiply-adds: a multiply and an add, rounded each, in every
 // variant (an FMA variant would round once and change the last bits).
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#else
 #pragma GCC optimize("fp-contract=off")
+#endif
 
 namespace pcmsim {
 

@@ -269,6 +269,28 @@ TEST(CliErrors, UnknownCommandAndBadOptions) {
   EXPECT_NE(p.out.find("-p novalue: expected key.path=value"), std::string::npos) << p.out;
 }
 
+TEST(CliErrors, EveryFuzzFindingReplaysAsAClearError) {
+  // The inputs the fuzz targets found (tests/fuzz/regressions/<target>/), each through the
+  // command line the way a user would hand it over: a clear error naming the file, exit 1,
+  // nothing written.
+  const std::map<std::string, std::string> how = {{"onnx", "-p workload.onnx="},
+                                                  {"config", ""},
+                                                  {"sidecar", "-p workload.sidecar="},
+                                                  {"idx", "-p workload.dataset.images="}};
+  int replayed = 0;
+  for (const auto& [target, args] : how) {
+    const fs::path dir = fs::path(kSrc) / "tests/fuzz/regressions" / target;
+    if (!fs::exists(dir)) continue;
+    for (const auto& e : fs::directory_iterator(dir)) {
+      SCOPED_TRACE(e.path().string());
+      BadRun b(args + e.path().string());
+      b.expect(e.path().filename().string());
+      ++replayed;
+    }
+  }
+  EXPECT_GE(replayed, 1);
+}
+
 TEST(CliUsage, EveryCommandAnswersHelpWithItsUsage) {
   // Exit 0, the command's own usage line on stdout, nothing run.
   const std::vector<std::pair<std::string, std::string>> cases = {
