@@ -38,9 +38,7 @@ ProgrammedArray::ProgrammedArray(const float* w, int rows, int cols, const Devic
       m_exact(exact),
       m_gdiff(size_t(rows) * cols),
       m_gsum(size_t(rows)),
-      m_keep_pairs(keep_pairs),
-      m_xq(size_t(rows)),
-      m_acc(size_t(cols)) {
+      m_keep_pairs(keep_pairs) {
   const size_t n = size_t(rows) * cols;
   float w_max = float(full_scale);
   if (full_scale <= 0.0) {
@@ -127,20 +125,44 @@ void ProgrammedArray::read_at(double t_s, const DrawKey& read_key) {
   set_current(g.data());
 }
 
+namespace {
+/// Per-thread scratch of the MVMs (the arrays are shared by the threads that evaluate images).
+struct MvmScratch {
+  std::vector<float> xq;                ///< DAC outputs, a row per vector read
+  std::vector<double> acc;              ///< column sums, a row per vector read
+  std::vector<double> phase_sum;        ///< converted outputs summed over phases
+  std::vector<float> nm, red;           ///< per vector: noise-management and bound scales
+  std::vector<int> active, next;        ///< vectors read in this pass, in the next
+  std::vector<ReadCodes> vector_codes;  ///< per vector: its reads' codes
+};
+MvmScratch& scratch() {
+  thread_local MvmScratch s;
+  return s;
+}
+}  // namespace
+
 MvmResult ProgrammedArray::mvm(const float* x, float* y, const MvmNumerics& num,
                                const RngStream& noise, uint64_t noise_index,
                                ReadCodes* codes) const {
-  MvmResult res = mvm_uncompensated(x, y, num, noise, noise_index, codes);
-  if (!m_alpha.empty())
-    for (int c = 0; c < m_cols; ++c) y[c] *= m_alpha[size_t(c)];
+  MvmResult res;
+  uint32_t start = 0;
+  run_batch(x, 1, m_rows, y, m_cols, num, noise, &noise_index, &res, codes, &start, true);
   return res;
 }
 
-void ProgrammedArray::record_read(const MvmNumerics& num, const float* y, ReadCodes& codes) const {
+void ProgrammedArray::mvm_batch(const float* x, int n, int ld_x, float* y, int ld_y,
+                                const MvmNumerics& num, const RngStream& noise,
+                                const uint64_t* noise_index, MvmResult* res, ReadCodes* codes,
+                                uint32_t* code_start) const {
+  run_batch(x, n, ld_x, y, ld_y, num, noise, noise_index, res, codes, code_start, true);
+}
+
+void ProgrammedArray::record_read(const MvmNumerics& num, const float* xq, const float* y,
+                                  ReadCodes& codes) const {
   // The largest input code sets a duration-coded read's pulse; each round of the ADC bank takes
   // as long as its largest output code's conversion.
   float amax = 0.0f;
-  for (int r = 0; r < m_rows; ++r) amax = std::max(amax, std::fabs(m_xq[size_t(r)]));
+  for (int r = 0; r < m_rows; ++r) amax = std::max(amax, std::fabs(xq[r]));
   codes.push_back(uint16_t(num.dac->code_of(amax)));
   const float max_code = float(num.adc->max_code()), step = num.adc->step();
   for (int r0 = 0; r0 < m_cols; r0 += num.adcs) {
@@ -151,81 +173,124 @@ void ProgrammedArray::record_read(const MvmNumerics& num, const float* y, ReadCo
   }
 }
 
-MvmResult ProgrammedArray::mvm_uncompensated(const float* x, float* y, const MvmNumerics& num,
-                                             const RngStream& noise, uint64_t noise_index,
-                                             ReadCodes* codes) const {
-  MvmResult res;
+void ProgrammedArray::run_batch(const float* x, int n, int ld_x, float* y, int ld_y,
+                                const MvmNumerics& num, const RngStream& noise,
+                                const uint64_t* noise_index, MvmResult* res, ReadCodes* codes,
+                                uint32_t* code_start, bool compensate) const {
+  MvmScratch& s = scratch();
   const int phases = std::max(1, num.phases);  // ideal numerics too: the same work
-  // 1. Noise management: scale the input vector by its absolute maximum.
-  float nm = 1.0f;
-  if (num.noise_management) {
-    float amax = 0.0f;
-    for (int r = 0; r < m_rows; ++r) amax = std::max(amax, std::fabs(x[r]));
-    if (amax == 0.0f) {  // the array runs on zero inputs and reads zeros
-      std::fill(y, y + m_cols, 0.0f);
-      res.passes = 1;
-      res.reads = phases;
-      if (num.record_codes && codes) {
-        std::fill(m_xq.begin(), m_xq.end(), 0.0f);
-        for (int ph = 0; ph < phases; ++ph) record_read(num, y, *codes);
-      }
-      return res;
-    }
-    nm = amax;
-  }
   const int max_passes = num.ideal ? 1 : std::max(1, num.max_passes);
   const bool record = num.record_codes && codes;
-  float red = 1.0f;
-  for (int pass = 0;; ++pass) {
-    // 2. DAC: the applied inputs; the read energy follows them.
-    const float scale = 1.0f / (nm * red);
-    double basis = 0.0;
-    for (int r = 0; r < m_rows; ++r) {
-      float xs = x[r] * scale;
-      m_xq[size_t(r)] = num.ideal ? xs : num.dac->convert(xs);
-      const float xq = m_xq[size_t(r)];
-      basis += (num.dac ? num.dac->read_weight(xq) : double(xq) * xq) * m_gsum[size_t(r)];
-    }
-    res.read_basis += basis * phases;  // every phase reads the array again
-    res.reads += phases;
-    ++res.passes;
-    // 3. Array: column sums in normalized units (inner loop over contiguous columns).
-    std::fill(m_acc.begin(), m_acc.end(), 0.0);
-    accumulate_columns(m_xq.data(), m_gdiff.data(), m_rows, m_cols, m_acc.data());
-    if (num.ir_drop > 0.0) apply_ir_drop(num.ir_drop);
-    // 4. Output noise, ADC: quantize, then clip; a clipped output fails the bound test.
-    const bool clipped =
-        convert(num, y, phases, pass, noise, noise_index, record ? codes : nullptr);
-    // 5. Bound management: halve the input and run again while outputs clip.
-    if (!clipped || pass + 1 >= max_passes) break;
-    red *= 2.0f;
+  const size_t rows = size_t(m_rows), cols = size_t(m_cols);
+  s.nm.assign(size_t(n), 1.0f);
+  s.red.assign(size_t(n), 1.0f);
+  s.active.clear();
+  if (record) {
+    if (s.vector_codes.size() < size_t(n)) s.vector_codes.resize(size_t(n));
+    for (int v = 0; v < n; ++v) s.vector_codes[size_t(v)].clear();
   }
-  // 6. Back to weight units.
-  const float out_scale = nm * red * (num.normalized_outputs ? m_w_max : 1.0f);
-  for (int c = 0; c < m_cols; ++c) y[c] *= out_scale;
-  return res;
+  for (int v = 0; v < n; ++v) {
+    res[v] = MvmResult{};
+    // 1. Noise management: scale the input vector by its absolute maximum.
+    if (num.noise_management) {
+      const float* xv = x + size_t(v) * size_t(ld_x);
+      float amax = 0.0f;
+      for (size_t r = 0; r < rows; ++r) amax = std::max(amax, std::fabs(xv[r]));
+      if (amax == 0.0f) {  // the array runs on zero inputs and reads zeros
+        float* yv = y + size_t(v) * size_t(ld_y);
+        std::fill(yv, yv + cols, 0.0f);
+        res[v].passes = 1;
+        res[v].reads = phases;
+        if (record) {
+          s.xq.assign(rows, 0.0f);
+          for (int ph = 0; ph < phases; ++ph)
+            record_read(num, s.xq.data(), yv, s.vector_codes[size_t(v)]);
+        }
+        continue;
+      }
+      s.nm[size_t(v)] = amax;
+    }
+    s.active.push_back(v);
+  }
+  for (int pass = 0; !s.active.empty(); ++pass) {
+    const size_t na = s.active.size();
+    s.xq.resize(na * rows);
+    s.acc.assign(na * cols, 0.0);
+    // 2. DAC: the applied inputs; the read energy follows them.
+    for (size_t i = 0; i < na; ++i) {
+      const int v = s.active[i];
+      const float* xv = x + size_t(v) * size_t(ld_x);
+      float* xq = s.xq.data() + i * rows;
+      const float scale = 1.0f / (s.nm[size_t(v)] * s.red[size_t(v)]);
+      double basis = 0.0;
+      for (size_t r = 0; r < rows; ++r) {
+        const float xs = xv[r] * scale;
+        xq[r] = num.ideal ? xs : num.dac->convert(xs);
+        basis += (num.dac ? num.dac->read_weight(xq[r]) : double(xq[r]) * xq[r]) * m_gsum[r];
+      }
+      res[v].read_basis += basis * phases;  // every phase reads the array again
+      res[v].reads += phases;
+      ++res[v].passes;
+    }
+    // 3. Array: column sums in normalized units, the vectors of this pass together.
+    accumulate_columns_batch(s.xq.data(), int(na), m_rows, m_gdiff.data(), m_rows, m_cols,
+                             s.acc.data(), m_cols);
+    // 4. Output noise, ADC: quantize, then clip; a clipped output fails the bound test.
+    // 5. Bound management: halve the input and read again while outputs clip.
+    s.next.clear();
+    for (size_t i = 0; i < na; ++i) {
+      const int v = s.active[i];
+      const float* xq = s.xq.data() + i * rows;
+      double* acc = s.acc.data() + i * cols;
+      if (num.ir_drop > 0.0) apply_ir_drop(num.ir_drop, xq, acc);
+      const bool clipped = convert(num, acc, xq, y + size_t(v) * size_t(ld_y), phases, pass, noise,
+                                   noise_index[v], record ? &s.vector_codes[size_t(v)] : nullptr);
+      if (clipped && pass + 1 < max_passes) {
+        s.red[size_t(v)] *= 2.0f;
+        s.next.push_back(v);
+      }
+    }
+    s.active.swap(s.next);
+  }
+  // 6. Back to weight units; the drift compensation factors.
+  for (int v = 0; v < n; ++v) {
+    float* yv = y + size_t(v) * size_t(ld_y);
+    const float out_scale =
+        s.nm[size_t(v)] * s.red[size_t(v)] * (num.normalized_outputs ? m_w_max : 1.0f);
+    for (size_t c = 0; c < cols; ++c) yv[c] *= out_scale;
+    if (compensate && !m_alpha.empty())
+      for (size_t c = 0; c < cols; ++c) yv[c] *= m_alpha[c];
+  }
+  if (record) {
+    for (int v = 0; v < n; ++v) {
+      code_start[v] = uint32_t(codes->size());
+      const ReadCodes& vc = s.vector_codes[size_t(v)];
+      codes->insert(codes->end(), vc.begin(), vc.end());
+    }
+  }
 }
 
-bool ProgrammedArray::convert(const MvmNumerics& num, float* y, int phases, int pass,
-                              const RngStream& noise, uint64_t noise_index,
+bool ProgrammedArray::convert(const MvmNumerics& num, const double* acc, const float* xq, float* y,
+                              int phases, int pass, const RngStream& noise, uint64_t noise_index,
                               ReadCodes* codes) const {
-  // The column sums (m_acc) through output noise and the ADC. Each phase draws its own noise
-  // and is converted; the outputs are the phases' mean. Returns whether any output clipped.
+  // Each phase draws its own noise and is converted; the outputs are the phases' mean. Returns
+  // whether any output clipped.
   const float unit = num.normalized_outputs ? 1.0f : m_w_max;  // of the ADC's input
   if (num.ideal) {
-    for (int c = 0; c < m_cols; ++c) y[c] = float(m_acc[size_t(c)]) * unit;
+    for (int c = 0; c < m_cols; ++c) y[c] = float(acc[c]) * unit;
     if (codes)
-      for (int ph = 0; ph < phases; ++ph) record_read(num, y, *codes);  // the same each phase
+      for (int ph = 0; ph < phases; ++ph) record_read(num, xq, y, *codes);  // the same each phase
     return false;
   }
   bool clipped = false;
   const float sigma = num.adc->out_noise(), step = num.adc->step(), bound = num.adc->bound();
-  if (phases > 1) m_phase_sum.assign(size_t(m_cols), 0.0);
+  std::vector<double>& phase_sum = scratch().phase_sum;
+  if (phases > 1) phase_sum.assign(size_t(m_cols), 0.0);
   for (int ph = 0; ph < phases; ++ph) {
     const uint64_t base =
         noise_index + (uint64_t(pass) * uint64_t(phases) + uint64_t(ph)) * uint64_t(m_cols);
     for (int c = 0; c < m_cols; ++c) {
-      float v = float(m_acc[size_t(c)]) * unit;
+      float v = float(acc[c]) * unit;
       if (sigma > 0.0f) v += sigma * float(noise.normal(base + uint64_t(c)));
       float q = std::nearbyint(v / step) * step;
       if (std::fabs(q) > bound) {
@@ -234,16 +299,16 @@ bool ProgrammedArray::convert(const MvmNumerics& num, float* y, int phases, int 
       }
       y[c] = q;
     }
-    if (codes) record_read(num, y, *codes);
+    if (codes) record_read(num, xq, y, *codes);
     if (phases > 1)
-      for (int c = 0; c < m_cols; ++c) m_phase_sum[size_t(c)] += y[c];
+      for (int c = 0; c < m_cols; ++c) phase_sum[size_t(c)] += y[c];
   }
   if (phases > 1)
-    for (int c = 0; c < m_cols; ++c) y[c] = float(m_phase_sum[size_t(c)] / phases);
+    for (int c = 0; c < m_cols; ++c) y[c] = float(phase_sum[size_t(c)] / phases);
   return clipped;
 }
 
-void ProgrammedArray::apply_ir_drop(double rho) const {
+void ProgrammedArray::apply_ir_drop(double rho, const float* xq, double* acc) const {
   // Each bit line (G+ and G- apart), sense amplifier after row R-1; currents normalized as
   // I_i = x_i g_i. The segment below row s carries S_s = sum_{i<=s} I_i, so node m sits at
   // u_m = rho * sum_{s>=m} S_s = rho * [(R - m) sum_{i<=m} I_i + sum_{i>m} (R - i) I_i] above the
@@ -257,13 +322,13 @@ void ProgrammedArray::apply_ir_drop(double rho) const {
     std::fill(a.begin(), a.end(), 0.0);
     std::fill(b.begin(), b.end(), 0.0);
     for (int i = 0; i < R; ++i) {
-      const double x = m_xq[size_t(i)];
+      const double x = xq[i];
       for (int c = 0; c < m_cols; ++c)
         b[size_t(c)] += double(R - i) * x * g[size_t(i) * m_cols + c];
     }
     const double sign = polarity == 0 ? 1.0 : -1.0;
     for (int m = 0; m < R; ++m) {
-      const double x = m_xq[size_t(m)];
+      const double x = xq[m];
       const float* gm = &g[size_t(m) * m_cols];
       for (int c = 0; c < m_cols; ++c) {
         const double current = x * gm[c];
@@ -274,26 +339,38 @@ void ProgrammedArray::apply_ir_drop(double rho) const {
       }
     }
   }
-  for (int c = 0; c < m_cols; ++c) m_acc[size_t(c)] -= err[size_t(c)];
+  for (int c = 0; c < m_cols; ++c) acc[c] -= err[size_t(c)];
 }
 
 std::vector<double> ProgrammedArray::one_hot_readout(const MvmNumerics& num, const RngStream& noise,
                                                      uint64_t noise_index, MvmResult& work,
                                                      ReadCodes* codes) const {
+  // The one-hot vectors e_r in batches, each MVM as mvm() would run it alone; mean |y| summed
+  // in row order.
+  constexpr int kBatch = 64;
   std::vector<double> mean(size_t(m_cols), 0.0);
-  std::vector<float> x(static_cast<size_t>(m_rows), 0.0f);
-  std::vector<float> y(static_cast<size_t>(m_cols));
   const uint64_t stride =
       uint64_t(std::max(1, num.max_passes)) * uint64_t(std::max(1, num.phases)) * uint64_t(m_cols);
-  for (int r = 0; r < m_rows; ++r) {
-    x[size_t(r)] = 1.0f;
-    MvmResult one = mvm_uncompensated(x.data(), y.data(), num, noise,
-                                      noise_index + uint64_t(r) * stride, codes);
-    work.passes += one.passes;
-    work.read_basis += one.read_basis;
-    work.reads += one.reads;
-    for (int c = 0; c < m_cols; ++c) mean[size_t(c)] += std::fabs(y[size_t(c)]) / m_rows;
-    x[size_t(r)] = 0.0f;
+  std::vector<float> x(size_t(kBatch) * size_t(m_rows)), y(size_t(kBatch) * size_t(m_cols));
+  std::vector<uint64_t> index(kBatch);
+  std::vector<MvmResult> res(kBatch);
+  std::vector<uint32_t> start(kBatch);
+  for (int r0 = 0; r0 < m_rows; r0 += kBatch) {
+    const int n = std::min(kBatch, m_rows - r0);
+    std::fill(x.begin(), x.end(), 0.0f);
+    for (int i = 0; i < n; ++i) {
+      x[size_t(i) * size_t(m_rows) + size_t(r0 + i)] = 1.0f;
+      index[size_t(i)] = noise_index + uint64_t(r0 + i) * stride;
+    }
+    run_batch(x.data(), n, m_rows, y.data(), m_cols, num, noise, index.data(), res.data(), codes,
+              start.data(), false);
+    for (int i = 0; i < n; ++i) {
+      work.passes += res[size_t(i)].passes;
+      work.read_basis += res[size_t(i)].read_basis;
+      work.reads += res[size_t(i)].reads;
+      const float* yi = y.data() + size_t(i) * size_t(m_cols);
+      for (int c = 0; c < m_cols; ++c) mean[size_t(c)] += std::fabs(yi[c]) / m_rows;
+    }
   }
   return mean;
 }

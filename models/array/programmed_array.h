@@ -97,6 +97,16 @@ class ProgrammedArray {
   MvmResult mvm(const float* x, float* y, const MvmNumerics& num, const RngStream& noise,
                 uint64_t noise_index, ReadCodes* codes = nullptr) const;
 
+  /// @brief One MVM per vector of a batch, each exactly as mvm() on it alone (its own noise
+  /// and bound management, its output-noise draws from @p noise_index[v]): the vectors read in
+  /// the same pass go through the array as one matrix product, and a bound-management repeat
+  /// re-reads only the vectors that clipped. Vector v: inputs x[v * ld_x ..], outputs
+  /// y[v * ld_y ..], what it did in res[v]; its read codes are appended to @p codes in vector
+  /// order (if num.record_codes), starting at code_start[v].
+  void mvm_batch(const float* x, int n, int ld_x, float* y, int ld_y, const MvmNumerics& num,
+                 const RngStream& noise, const uint64_t* noise_index, MvmResult* res,
+                 ReadCodes* codes = nullptr, uint32_t* code_start = nullptr) const;
+
   /// @brief Drift-compensation readout: mean |y| over the one-hot inputs e_0..e_{rows-1}, per
   /// column (size cols), each through mvm(). Adds the MVM work done to @p work.
   std::vector<double> one_hot_readout(const MvmNumerics& num, const RngStream& noise,
@@ -107,31 +117,32 @@ class ProgrammedArray {
 
  private:
   void set_current(const float* g_uS);
-  /// Subtracts the first-order bit-line IR-drop error from the column sums in m_acc.
-  void apply_ir_drop(double rho) const;
-  /// mvm() without the compensation factors: what the drift-compensation readout sees.
-  MvmResult mvm_uncompensated(const float* x, float* y, const MvmNumerics& num,
-                              const RngStream& noise, uint64_t noise_index, ReadCodes* codes) const;
-  /// The column sums through output noise and the ADC, phase by phase; whether any clipped.
-  bool convert(const MvmNumerics& num, float* y, int phases, int pass, const RngStream& noise,
-               uint64_t noise_index, ReadCodes* codes) const;
-  /// Appends one read's codes: its largest input code and each round's largest output code.
-  void record_read(const MvmNumerics& num, const float* y, ReadCodes& codes) const;
+  /// Subtracts the first-order bit-line IR-drop error of inputs @p xq from column sums @p acc.
+  void apply_ir_drop(double rho, const float* xq, double* acc) const;
+  /// mvm_batch() without the compensation factors (@p compensate false): what the
+  /// drift-compensation readout sees.
+  void run_batch(const float* x, int n, int ld_x, float* y, int ld_y, const MvmNumerics& num,
+                 const RngStream& noise, const uint64_t* noise_index, MvmResult* res,
+                 ReadCodes* codes, uint32_t* code_start, bool compensate) const;
+  /// Column sums @p acc through output noise and the ADC into @p y, phase by phase; whether
+  /// any clipped.
+  bool convert(const MvmNumerics& num, const double* acc, const float* xq, float* y, int phases,
+               int pass, const RngStream& noise, uint64_t noise_index, ReadCodes* codes) const;
+  /// Appends one read's codes: its largest input code (of DAC outputs @p xq) and each round's
+  /// largest output code.
+  void record_read(const MvmNumerics& num, const float* xq, const float* y, ReadCodes& codes) const;
   int m_rows, m_cols;
   float m_w_max;
   double m_g_max;
   const DeviceModel* m_device;
   bool m_exact;
-  std::vector<float> m_exact_w;             ///< exact mode: the clipped targets, in weight units
-  DeviceState m_state;                      ///< G+ devices (first rows*cols), then G- devices
-  std::vector<float> m_gdiff;               ///< current (G+ - G-) / g_max, row-major rows x cols
-  std::vector<float> m_gsum;                ///< current per row: sum_j (G+ + G-), uS
-  bool m_keep_pairs = false;                ///< keep G+ and G- apart (IR drop needs each bit line)
-  std::vector<float> m_gpos, m_gneg;        ///< current G+ / g_max and G- / g_max (if kept)
-  std::vector<float> m_alpha;               ///< drift compensation per column (empty: none)
-  mutable std::vector<float> m_xq;          ///< scratch: DAC outputs
-  mutable std::vector<double> m_acc;        ///< scratch: column sums
-  mutable std::vector<double> m_phase_sum;  ///< scratch: converted outputs summed over phases
+  std::vector<float> m_exact_w;       ///< exact mode: the clipped targets, in weight units
+  DeviceState m_state;                ///< G+ devices (first rows*cols), then G- devices
+  std::vector<float> m_gdiff;         ///< current (G+ - G-) / g_max, row-major rows x cols
+  std::vector<float> m_gsum;          ///< current per row: sum_j (G+ + G-), uS
+  bool m_keep_pairs = false;          ///< keep G+ and G- apart (IR drop needs each bit line)
+  std::vector<float> m_gpos, m_gneg;  ///< current G+ / g_max and G- / g_max (if kept)
+  std::vector<float> m_alpha;         ///< drift compensation per column (empty: none)
 };
 
 /// @brief Compensation factors from a reference and a current readout (reference / current,

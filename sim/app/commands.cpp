@@ -13,6 +13,7 @@
 
 #include "sim/app/run_setup.h"
 #include "sim/base/error.h"
+#include "sim/base/parallel.h"
 #include "sim/base/registry.h"
 #include "sim/report/report.h"
 
@@ -28,14 +29,16 @@ std::string default_config_path() {
 
 namespace {
 
-int64_t top1_correct(GraphAnalogNetwork& a, const Dataset& d, int64_t n) {
+int64_t top1_correct(GraphAnalogNetwork& a, const Dataset& d, int64_t n, int threads) {
+  const std::vector<float> y = a.forward_many(d.image(0), d.sample_size, 0, n, threads);
+  const size_t k_out = a.output_size();
   int64_t correct = 0;
-  std::vector<float> y;
   for (int64_t i = 0; i < n; ++i) {
-    a.forward(d.image(i), i, y);
+    // Top-1: the first index of the largest logit.
+    const float* yi = y.data() + size_t(i) * k_out;
     size_t best = 0;
-    for (size_t k = 1; k < y.size(); ++k)
-      if (y[k] > y[best]) best = k;
+    for (size_t k = 1; k < k_out; ++k)
+      if (yi[k] > yi[best]) best = k;
     correct += int(best) == d.labels[size_t(i)];
   }
   return correct;
@@ -43,7 +46,7 @@ int64_t top1_correct(GraphAnalogNetwork& a, const Dataset& d, int64_t n) {
 
 /// Functional mode: accuracy for every (time, compensation) over repeated programmings. The
 /// numerics are those of the cycle-level chip (same GraphAnalogNetwork calls, no SystemC kernel).
-void evaluate_over_time(Run& r, bool tty) {
+void evaluate_over_time(Run& r, bool tty, int threads) {
   Inference& inf = r.inference;
   const int64_t n = inf.images > 0 ? inf.images : r.data.count;
   for (size_t k = 0; k < inf.times_s.size(); ++k)
@@ -59,7 +62,7 @@ void evaluate_over_time(Run& r, bool tty) {
     a.set_datapath(r.datapath);
     for (Inference::Cell& cell : inf.cells) {
       a.prepare(cell.t_s, cell.comp, eval_seed(seed, cell.t_s));
-      cell.accuracy.push_back(double(top1_correct(a, r.data, n)) / double(n));
+      cell.accuracy.push_back(double(top1_correct(a, r.data, n, threads)) / double(n));
       ++done;
       if (tty) {
         double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -95,6 +98,7 @@ void validate_config(const RunOptions& o) {
 
 void run_simulation(const RunOptions& o) {
   setup_systemc();
+  set_default_threads(o.threads);
   Run r;
   build(r, o);
   std::string out_dir = o.out_dir.empty() ? "out/" + fs::path(o.config).stem().string() : o.out_dir;
@@ -124,7 +128,7 @@ void run_simulation(const RunOptions& o) {
     throw std::logic_error("simulation ended after " + std::to_string(r.chip->images_done()) +
                            " of " + std::to_string(n) + " images");
   }
-  if (r.inference.enabled) evaluate_over_time(r, tty);
+  if (r.inference.enabled) evaluate_over_time(r, tty, o.threads);
   Summary s = summarize(r, correct);
   std::string report = report_text(r, s);
   write_outputs(out_dir, r, report, s);
@@ -137,6 +141,7 @@ std::string rate(double v) { return fmt(v, v >= 100 ? 0 : v >= 10 ? 1 : 2); }
 
 void benchmark(const RunOptions& o, int evaluations) {
   setup_systemc();
+  set_default_threads(o.threads);
   using clock = std::chrono::steady_clock;
   auto secs = [](clock::time_point a, clock::time_point b) {
     return std::chrono::duration<double>(b - a).count();
@@ -153,7 +158,7 @@ void benchmark(const RunOptions& o, int evaluations) {
   for (int e = 0; e < evaluations; ++e) {
     auto t0 = clock::now();
     r.analog->prepare(r.time_s, r.comp, eval_seed(uint64_t(r.seed), r.time_s));
-    correct = top1_correct(*r.analog, r.data, n);
+    correct = top1_correct(*r.analog, r.data, n, o.threads);
     func_s += secs(t0, clock::now());
   }
   // 2. Cycle-level path: the timed images through the SystemC chip.
@@ -168,7 +173,8 @@ void benchmark(const RunOptions& o, int evaluations) {
             << r.chip->steps().size() << " steps, " << r.map.blocks.size() << " arrays, "
             << fmt(macs, 0) << " MACs per image)\n";
   std::cout << "  build (config, import, map, program)  " << fmt(build_s, 3) << " s\n";
-  std::cout << "  functional: " << evaluations << " x " << n << " images in " << fmt(func_s, 3)
+  std::cout << "  functional (" << (o.threads > 0 ? std::to_string(o.threads) : std::string("all"))
+            << " threads): " << evaluations << " x " << n << " images in " << fmt(func_s, 3)
             << " s: " << rate(double(evaluations) * double(n) / func_s) << " images/s, "
             << fmt(double(evaluations) * double(n) * macs / func_s * 1e-9, 3) << " GMAC/s (top-1 "
             << fmt(100.0 * double(correct) / double(n), 2) << " %)\n";

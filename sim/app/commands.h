@@ -12,6 +12,7 @@ struct RunOptions {
   std::vector<std::string> overrides;  ///< -p key.path=value, applied in order
   std::string out_dir;                 ///< output folder; empty: out/<config stem>
   bool progress = true;                ///< show progress on a terminal
+  int threads = 0;                     ///< functional evaluation threads; 0: one per core
 };
 
 /// @brief Runs the simulation, prints the report on stdout and writes report.txt, stats.json,

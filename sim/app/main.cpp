@@ -23,10 +23,10 @@ const int kQuietSystemC = setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
 const char* kUsage =
     "usage: pcmsim [COMMAND] [ARGS]\n"
     "  pcmsim                         run the shipped default (configs/default.yaml)\n"
-    "  pcmsim run [CONFIG] [-p key.path=value]... [--out DIR] [--no-progress]\n"
+    "  pcmsim run [CONFIG] [-p key.path=value]... [--out DIR] [--threads N] [--no-progress]\n"
     "  pcmsim validate CONFIG [-p key.path=value]...\n"
-    "  pcmsim bench CONFIG [-p key.path=value]... [--evaluations N]   speed of the functional\n"
-    "                                 and cycle-level paths on this machine\n"
+    "  pcmsim bench CONFIG [-p key.path=value]... [--evaluations N] [--threads N]\n"
+    "                                 speed of the functional and cycle-level paths\n"
     "  pcmsim list                    registered implementations\n"
     "  pcmsim describe NAME           parameters of an implementation (e.g. sar, adc/sar)\n"
     "  pcmsim --version               the version\n"
@@ -35,18 +35,21 @@ const char* kUsage =
 /// Usage of one command, for `pcmsim COMMAND --help` and its errors.
 std::string usage_of(const std::string& cmd) {
   if (cmd == "run")
-    return "usage: pcmsim run [CONFIG] [-p key.path=value]... [--out DIR] [--no-progress]\n"
+    return "usage: pcmsim run [CONFIG] [-p key.path=value]... [--out DIR] [--threads N] "
+           "[--no-progress]\n"
            "  simulates CONFIG (default configs/default.yaml) on the cycle-level chip, prints the\n"
            "  report and writes report.txt, stats.json, layers.csv, mapping.txt and\n"
-           "  resolved_config.yaml into DIR (default out/<config name>)\n";
+           "  resolved_config.yaml into DIR (default out/<config name>); the accuracy over time\n"
+           "  runs on N threads (default: one per core; the results do not depend on N)\n";
   if (cmd == "validate")
     return "usage: pcmsim validate CONFIG [-p key.path=value]...\n"
            "  builds everything CONFIG describes (chip, network, mapping, dataset), simulates "
            "nothing\n";
   if (cmd == "bench")
-    return "usage: pcmsim bench CONFIG [-p key.path=value]... [--evaluations N]\n"
-           "  times the functional path (N passes, default 3) and the cycle-level path on this\n"
-           "  machine, with MVMs, flits or transfers and SystemC events per image\n";
+    return "usage: pcmsim bench CONFIG [-p key.path=value]... [--evaluations N] [--threads N]\n"
+           "  times the functional path (N passes, default 3, on --threads threads, default 1)\n"
+           "  and the cycle-level path on this machine, with MVMs, flits or transfers and\n"
+           "  SystemC events per image\n";
   if (cmd == "list") return "usage: pcmsim list\n  registered implementations, by interface\n";
   if (cmd == "describe")
     return "usage: pcmsim describe NAME\n"
@@ -79,11 +82,15 @@ int run_command(const std::string& cmd, std::vector<std::string> args) {
   if (cmd == "run") {
     desc.add_options()("out", po::value<std::string>(&opts.out_dir),
                        "output folder (default out/<config name>)")(
-        "no-progress", "no progress line on the terminal");
+        "no-progress", "no progress line on the terminal")(
+        "threads", po::value<int>(&opts.threads)->default_value(0),
+        "threads of the functional evaluation (0: one per core)");
   }
   if (cmd == "bench") {
     desc.add_options()("evaluations", po::value<int>()->default_value(3),
-                       "functional passes over the dataset");
+                       "functional passes over the dataset")(
+        "threads", po::value<int>(&opts.threads)->default_value(1),
+        "threads of the functional path (0: one per core)");
   }
   desc.add_options()("config", po::value<std::vector<std::string>>(&positional), "run config YAML");
   po::positional_options_description pos;
@@ -95,6 +102,7 @@ int run_command(const std::string& cmd, std::vector<std::string> args) {
     throw po::error("one config file expected, got " + std::to_string(positional.size()));
   opts.config = positional.empty() ? pcmsim::default_config_path() : positional[0];
   opts.progress = !vm.count("no-progress");
+  if (opts.threads < 0) throw po::error("--threads must be 0 (one per core) or more");
   if (cmd == "bench") {
     if (positional.empty()) throw po::error("needs a config file");
     const int evaluations = vm["evaluations"].as<int>();

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/base/parallel.h"
+
 namespace pcmsim {
 
 namespace {
@@ -26,53 +28,63 @@ ArrayBank::ArrayBank(std::vector<BlockSpec> blocks, const DeviceModel& device,
                      const MvmNumerics& numerics, const WeightEncoding& encoding, uint64_t seed)
     : m_specs(std::move(blocks)),
       m_num(numerics),
+      m_arrays(m_specs.size()),
       m_comp_work(m_specs.size()),
       m_comp_codes(m_specs.size()) {
   const bool exact = numerics.ideal || device.exact();
-  std::vector<float> residual;
-  const std::vector<float>* weights = nullptr;  // of the current weight block
-  float w_max = 0.0f;
-  for (const BlockSpec& b : m_specs) {
-    const size_t n = size_t(b.rows) * size_t(b.cols);
-    if (b.level == 0) {  // a new weight block
-      weights = &b.weights;
-      residual = b.weights;
-      w_max = 0.0f;
-      for (float v : residual) w_max = std::max(w_max, std::fabs(v));
-    }
+  // Weight blocks (a level-0 array and the higher levels after it) program independently, on
+  // the default threads: every draw is keyed by (seed, layer, index).
+  std::vector<size_t> starts;
+  for (size_t i = 0; i < m_specs.size(); ++i)
+    if (m_specs[i].level == 0 || starts.empty()) starts.push_back(i);
+  parallel_for(starts.size(), [&](size_t k, int) {
+    const size_t first = starts[k], last = k + 1 < starts.size() ? starts[k + 1] : m_specs.size();
+    const std::vector<float>& weights = m_specs[first].weights;
+    std::vector<float> residual = weights;
+    float w_max = 0.0f;
+    for (float v : residual) w_max = std::max(w_max, std::fabs(v));
     const std::vector<double> fs = encoding.full_scales(w_max);
-    // What this level holds: the weights (single), the residual left by the levels before
-    // (significance), or its digit (bit slices).
-    std::vector<float> target = encoding.mode == WeightEncoding::Mode::BitSlices
-                                    ? encoding.slice(weights->data(), n, w_max, b.level)
-                                    : residual;
-    ProgramContext ctx{DrawKey{seed, b.layer, b.index}, 1.0, w_max, b.layer_w_max, b.layer_w_std};
-    const double full_scale =
-        encoding.mode == WeightEncoding::Mode::Single ? 0.0 : fs[size_t(b.level)];
-    m_arrays.push_back(std::make_unique<ProgrammedArray>(
-        target.data(), b.rows, b.cols, device, ctx, exact, full_scale, numerics.ir_drop > 0.0));
-    if (encoding.mode == WeightEncoding::Mode::Significance) {
-      // Closed loop: the next level programs what this one missed.
-      std::vector<float> held = m_arrays.back()->programmed_weights();
-      for (size_t k = 0; k < n; ++k) residual[k] -= held[k];
+    for (size_t i = first; i < last; ++i) {
+      const BlockSpec& b = m_specs[i];
+      const size_t n = size_t(b.rows) * size_t(b.cols);
+      // What this level holds: the weights (single), the residual left by the levels before
+      // (significance), or its digit (bit slices).
+      std::vector<float> target = encoding.mode == WeightEncoding::Mode::BitSlices
+                                      ? encoding.slice(weights.data(), n, w_max, b.level)
+                                      : residual;
+      ProgramContext ctx{DrawKey{seed, b.layer, b.index}, 1.0, w_max, b.layer_w_max, b.layer_w_std};
+      const double full_scale =
+          encoding.mode == WeightEncoding::Mode::Single ? 0.0 : fs[size_t(b.level)];
+      m_arrays[i] = std::make_unique<ProgrammedArray>(target.data(), b.rows, b.cols, device, ctx,
+                                                      exact, full_scale, numerics.ir_drop > 0.0);
+      if (encoding.mode == WeightEncoding::Mode::Significance) {
+        // Closed loop: the next level programs what this one missed.
+        std::vector<float> held = m_arrays[i]->programmed_weights();
+        for (size_t j = 0; j < n; ++j) residual[j] -= held[j];
+      }
     }
+  });
+  for (const BlockSpec& b : m_specs)
     m_noise.emplace_back(seed, DrawKind::OutputNoise, b.layer, b.index);
-  }
   for (BlockSpec& b : m_specs) std::vector<float>().swap(b.weights);  // programmed: not needed
 }
 
 void ArrayBank::prepare(double t_s, Compensation comp, uint64_t eval_seed) {
+  // Each array on its own (keyed draws), on the default threads.
   for (size_t i = 0; i < m_arrays.size(); ++i) {
     const BlockSpec& b = m_specs[i];
-    ProgrammedArray& a = *m_arrays[i];
     m_noise[i] = RngStream(eval_seed, DrawKind::OutputNoise, b.layer, b.index);
+  }
+  parallel_for(m_arrays.size(), [&](size_t i, int) {
+    const BlockSpec& b = m_specs[i];
+    ProgrammedArray& a = *m_arrays[i];
     const DrawKey read_key{eval_seed, b.layer, b.index};
     m_comp_work[i] = MvmResult{};
     m_comp_codes[i].clear();
     a.set_compensation({});
     if (comp == Compensation::None) {
       a.read_at(t_s, read_key);
-      continue;
+      return;
     }
     // Reference on the programmed state, then the same readout at t (aihwkit's order).
     a.use_programmed();
@@ -82,14 +94,31 @@ void ArrayBank::prepare(double t_s, Compensation comp, uint64_t eval_seed) {
     std::vector<double> cur =
         a.one_hot_readout(m_num, m_noise[i], kReadoutBase * 2, m_comp_work[i], &m_comp_codes[i]);
     a.set_compensation(compensation_factors(comp, ref, cur));
-  }
+  });
 }
+
+namespace {
+/// Output-noise draws one MVM may take: every pass and phase draws one per column.
+uint64_t draws_per_mvm(const MvmNumerics& num, int cols) {
+  return uint64_t(std::max(1, num.max_passes)) * uint64_t(std::max(1, num.phases)) * uint64_t(cols);
+}
+}  // namespace
 
 MvmResult ArrayBank::mvm(size_t b, const float* x, float* y, uint64_t slot,
                          ReadCodes* codes) const {
-  const uint64_t stride = uint64_t(std::max(1, m_num.max_passes)) *
-                          uint64_t(std::max(1, m_num.phases)) * uint64_t(m_specs[b].cols);
+  const uint64_t stride = draws_per_mvm(m_num, m_specs[b].cols);
   return m_arrays[b]->mvm(x, y, m_num, m_noise[b], slot * stride, codes);
+}
+
+void ArrayBank::mvm_batch(size_t b, const float* x, int n, int ld_x, float* y, int ld_y,
+                          const uint64_t* slots, MvmResult* res, ReadCodes* codes,
+                          uint32_t* code_start) const {
+  const uint64_t stride = draws_per_mvm(m_num, m_specs[b].cols);
+  thread_local std::vector<uint64_t> index;
+  index.resize(size_t(n));
+  for (int v = 0; v < n; ++v) index[size_t(v)] = slots[v] * stride;
+  m_arrays[b]->mvm_batch(x, n, ld_x, y, ld_y, m_num, m_noise[b], index.data(), res, codes,
+                         code_start);
 }
 
 }  // namespace pcmsim

@@ -41,6 +41,13 @@ class ArrayBank {
   MvmResult mvm(size_t b, const float* x, float* y, uint64_t slot,
                 ReadCodes* codes = nullptr) const;
 
+  /// @brief mvm() on @p n vectors at once (ProgrammedArray::mvm_batch): vector v has inputs
+  /// x[v * ld_x ..], outputs y[v * ld_y ..], numbers its MVM @p slots[v]; the results are bit
+  /// for bit those of mvm() one vector at a time.
+  void mvm_batch(size_t b, const float* x, int n, int ld_x, float* y, int ld_y,
+                 const uint64_t* slots, MvmResult* res, ReadCodes* codes = nullptr,
+                 uint32_t* code_start = nullptr) const;
+
   size_t size() const { return m_arrays.size(); }
   const MvmResult& compensation_work(size_t b) const { return m_comp_work[b]; }
   /// @brief The codes of array @p b's compensation readouts (when the numerics record codes).

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/base/parallel.h"
+
 namespace pcmsim {
 
 ArrayBank GraphAnalogNetwork::program(const Graph& g, const GraphMapping& map,
@@ -32,134 +34,247 @@ GraphAnalogNetwork::GraphAnalogNetwork(const Graph& g, const GraphMapping& map,
       m_costs(map.layers.size()),
       m_basis(map.layers.size()),
       m_codes(map.layers.size()),
-      m_mvms(map.layers.size(), 0) {}
+      m_last_use(g.values.size(), -1) {
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    for (int v : g.nodes[i].inputs) m_last_use[size_t(v)] = int(i);
+}
 
-const float* GraphAnalogNetwork::gather(const GraphLayer& l, const GraphBlock& blk,
-                                        const std::vector<float>& in, int64_t p) {
+size_t GraphAnalogNetwork::output_size() const {
+  return size_t(numel(m_g.values[size_t(m_g.output)].shape));
+}
+
+void GraphAnalogNetwork::gather(const GraphLayer& l, const GraphBlock& blk,
+                                const std::vector<float>& in, int64_t p, float* dst) const {
   // Rows row0.. of the patch of pixel p of each group on the block (im2col, zeros in the
   // padding); a dense layer's rows are its input's.
   const GraphNode& n = m_g.nodes[size_t(l.node)];
-  if (n.op != GraphOp::Conv) return in.data() + blk.row0;
+  if (n.op != GraphOp::Conv) {
+    std::copy(in.data() + blk.row0, in.data() + blk.row0 + blk.rows, dst);
+    return;
+  }
   const Shape& in_shape = m_g.values[size_t(n.inputs[0])].shape;
   const Shape& out_shape = m_g.values[size_t(n.output)].shape;
   const int64_t H = in_shape[1], W = in_shape[2], OW = out_shape[2], cg = in_shape[0] / n.group;
   const int64_t oh = p / OW, ow = p % OW;
   const int kh = n.kernel[0], kw = n.kernel[1], kk = kh * kw;
   const int rows_g = blk.rows / blk.packed;
-  m_patch.resize(size_t(blk.rows));
   for (int j = 0; j < blk.packed; ++j) {
     const float* group_in = in.data() + int64_t(blk.group + j) * cg * H * W;
     for (int r = 0; r < rows_g; ++r) {
       const int row = blk.row0 + r, c = row / kk, i = (row / kw) % kh, jj = row % kw;
       const int64_t h = window_input(n, 0, oh, i), w = window_input(n, 1, ow, jj);
-      m_patch[size_t(j * rows_g + r)] =
+      dst[j * rows_g + r] =
           (h >= 0 && h < H && w >= 0 && w < W) ? group_in[(c * H + h) * W + w] : 0.0f;
     }
   }
-  return m_patch.data();
 }
 
-void GraphAnalogNetwork::add_psum(int li, size_t at, float v, std::vector<float>& out) {
+void GraphAnalogNetwork::add_psum(Batch& bt, const FixedFormat& f, size_t acc_index, float v,
+                                  float& out) const {
   // Partial sums add up in the layer's fixed-point format, saturating (float without one).
-  const FixedFormat& f = m_datapath.psums.empty() ? FixedFormat{} : m_datapath.psums[size_t(li)];
   if (!f.quantized()) {
-    out[at] += v;
+    out += v;
     return;
   }
-  int64_t& acc = m_psum_acc[at];
+  int64_t& acc = bt.psum_acc[acc_index];
   acc += int64_t(std::nearbyint(double(v) / f.lsb));
   if (acc > f.hi || acc < f.lo) {
     acc = std::clamp(acc, f.lo, f.hi);
-    ++m_psum_saturations;
+    ++bt.psum_saturations;
   }
 }
 
-void GraphAnalogNetwork::run_analog(int li, const std::vector<float>& in, std::vector<float>& out) {
+void GraphAnalogNetwork::run_analog(Batch& bt, int li) {
+  // The MVMs of the layer's pixels of every image in the batch, kChunk at a time through each
+  // array of a copy; an output's partial sums are added in block order, as one image at a time.
+  constexpr size_t kChunk = 64;
   const GraphLayer& l = m_map.layers[size_t(li)];
   const GraphNode& n = m_g.nodes[size_t(l.node)];
-  out.assign(size_t(numel(m_g.values[size_t(n.output)].shape)), 0.0f);
+  const size_t images = bt.images.size();
+  const size_t size = size_t(numel(m_g.values[size_t(n.output)].shape));
+  for (size_t b = 0; b < images; ++b) bt.values[b][size_t(n.output)].assign(size, 0.0f);
   const FixedFormat& fmt = m_datapath.psums.empty() ? FixedFormat{} : m_datapath.psums[size_t(li)];
-  if (fmt.quantized()) m_psum_acc.assign(out.size(), 0);
+  if (fmt.quantized()) bt.psum_acc.assign(images * size, 0);
   const size_t per_copy = size_t(l.arrays_per_replica());
+  // What each MVM did, for the timing models: the cycle-level chip's single image only.
+  const bool keep = m_keep_work && &bt == &m_main;
   std::vector<MvmCost>& costs = m_costs[size_t(li)];
   std::vector<double>& basis = m_basis[size_t(li)];
   ReadCodes& codes = m_codes[size_t(li)];
-  if (m_keep_work) {
+  if (keep) {
     costs.assign(l.blocks.size() * size_t(l.pixels), MvmCost{});
     basis.assign(costs.size(), 0.0);
     codes.clear();
   }
-  for (int64_t p = 0; p < l.pixels; ++p) {
-    const size_t copy = size_t(p % l.replicas);
-    const uint64_t slot = uint64_t(m_image) * uint64_t(l.pixels) + uint64_t(p);
-    for (size_t k = copy * per_copy; k < (copy + 1) * per_copy; ++k) {
-      const int b = l.blocks[k];
-      const GraphBlock& blk = m_map.blocks[size_t(b)];
-      const int cols_g = blk.cols / blk.packed;
-      // 1. The input vector, 2. its MVM, 3. the partial sums added in block order.
-      const float* x = gather(l, blk, in, p);
-      m_partial.resize(size_t(blk.cols));
-      const uint32_t code0 = uint32_t(codes.size());
-      const MvmResult res =
-          m_bank.mvm(size_t(b), x, m_partial.data(), slot, m_keep_work ? &codes : nullptr);
-      m_mvms[size_t(li)] += uint64_t(res.passes);
-      if (m_keep_work) {
-        costs[k * size_t(l.pixels) + size_t(p)] = {uint16_t(res.passes), uint16_t(res.reads),
-                                                   code0};
-        basis[k * size_t(l.pixels) + size_t(p)] = res.read_basis;
+  int max_rows = 0, max_cols = 0;
+  for (int b : l.blocks) {
+    max_rows = std::max(max_rows, m_map.blocks[size_t(b)].rows);
+    max_cols = std::max(max_cols, m_map.blocks[size_t(b)].cols);
+  }
+  bt.x.resize(kChunk * size_t(max_rows));
+  bt.y.resize(kChunk * size_t(max_cols));
+  bt.slots.resize(kChunk);
+  bt.results.resize(kChunk);
+  bt.code_starts.resize(kChunk);
+  for (int64_t copy = 0; copy < l.replicas; ++copy) {
+    // The (image, pixel) items of this copy, in image then pixel order.
+    bt.item_image.clear();
+    bt.item_pixel.clear();
+    for (size_t b = 0; b < images; ++b)
+      for (int64_t p = copy; p < l.pixels; p += l.replicas) {
+        bt.item_image.push_back(int64_t(b));
+        bt.item_pixel.push_back(p);
       }
-      for (int j = 0; j < blk.packed; ++j) {
-        for (int c = 0; c < cols_g; ++c) {
-          const int64_t m = int64_t(blk.group + j) * l.cols + blk.col0 + c;
-          add_psum(li, size_t(m * l.pixels + p), m_partial[size_t(j * cols_g + c)], out);
+    for (size_t i0 = 0; i0 < bt.item_image.size(); i0 += kChunk) {
+      const size_t m = std::min(kChunk, bt.item_image.size() - i0);
+      for (size_t k = size_t(copy) * per_copy; k < size_t(copy + 1) * per_copy; ++k) {
+        const int blk_index = l.blocks[k];
+        const GraphBlock& blk = m_map.blocks[size_t(blk_index)];
+        const int cols_g = blk.cols / blk.packed;
+        // 1. The input vectors, 2. their MVMs, 3. the partial sums added in block order.
+        for (size_t i = 0; i < m; ++i) {
+          const size_t b = size_t(bt.item_image[i0 + i]);
+          const int64_t p = bt.item_pixel[i0 + i];
+          gather(l, blk, bt.values[b][size_t(n.inputs[0])], p, bt.x.data() + i * size_t(blk.rows));
+          bt.slots[i] = uint64_t(bt.images[b]) * uint64_t(l.pixels) + uint64_t(p);
+        }
+        m_bank.mvm_batch(size_t(blk_index), bt.x.data(), int(m), blk.rows, bt.y.data(), blk.cols,
+                         bt.slots.data(), bt.results.data(), keep ? &codes : nullptr,
+                         bt.code_starts.data());
+        for (size_t i = 0; i < m; ++i) {
+          const size_t b = size_t(bt.item_image[i0 + i]);
+          const int64_t p = bt.item_pixel[i0 + i];
+          const MvmResult& res = bt.results[i];
+          bt.mvms[size_t(li)] += uint64_t(res.passes);
+          if (keep) {
+            costs[k * size_t(l.pixels) + size_t(p)] = {uint16_t(res.passes), uint16_t(res.reads),
+                                                       bt.code_starts[i]};
+            basis[k * size_t(l.pixels) + size_t(p)] = res.read_basis;
+          }
+          std::vector<float>& out = bt.values[b][size_t(n.output)];
+          const float* partial = bt.y.data() + i * size_t(blk.cols);
+          for (int j = 0; j < blk.packed; ++j) {
+            for (int c = 0; c < cols_g; ++c) {
+              const size_t at =
+                  size_t((int64_t(blk.group + j) * l.cols + blk.col0 + c) * l.pixels + p);
+              add_psum(bt, fmt, b * size + at, partial[j * cols_g + c], out[at]);
+            }
+          }
         }
       }
     }
   }
   // 4. The bias, digitally (in the partial sums' format when they have one).
-  if (!n.bias.data.empty()) {
-    const int64_t channels = int64_t(n.bias.data.size());
-    for (int64_t m = 0; m < channels; ++m)
-      for (int64_t p = 0; p < l.pixels; ++p)
-        add_psum(li, size_t(m * l.pixels + p), n.bias.data[size_t(m)], out);
+  for (size_t b = 0; b < images; ++b) {
+    std::vector<float>& out = bt.values[b][size_t(n.output)];
+    if (!n.bias.data.empty()) {
+      const int64_t channels = int64_t(n.bias.data.size());
+      for (int64_t ch = 0; ch < channels; ++ch)
+        for (int64_t p = 0; p < l.pixels; ++p) {
+          const size_t at = size_t(ch * l.pixels + p);
+          add_psum(bt, fmt, b * size + at, n.bias.data[size_t(ch)], out[at]);
+        }
+    }
+    if (fmt.quantized())
+      for (size_t k = 0; k < size; ++k) out[k] = float(double(bt.psum_acc[b * size + k]) * fmt.lsb);
   }
-  if (fmt.quantized())
-    for (size_t k = 0; k < out.size(); ++k) out[k] = float(double(m_psum_acc[k]) * fmt.lsb);
 }
 
-void GraphAnalogNetwork::begin(const float* x, int64_t image) {
-  m_image = image;
-  m_values.resize(m_g.values.size());
-  m_values[size_t(m_g.input)].assign(x, x + numel(m_g.input_shape()));
-  std::fill(m_mvms.begin(), m_mvms.end(), 0);
+void GraphAnalogNetwork::start(Batch& bt, const float* inputs, int64_t sample, int64_t first,
+                               int64_t count) const {
+  bt.images.resize(size_t(count));
+  bt.values.resize(size_t(count));
+  for (int64_t b = 0; b < count; ++b) {
+    bt.images[size_t(b)] = first + b;
+    std::vector<std::vector<float>>& v = bt.values[size_t(b)];
+    v.resize(m_g.values.size());
+    for (std::vector<float>& x : v) x.clear();
+    const float* x = inputs + b * sample;
+    v[size_t(m_g.input)].assign(x, x + numel(m_g.input_shape()));
+  }
+  bt.mvms.assign(m_map.layers.size(), 0);
 }
 
-void GraphAnalogNetwork::run_node(int i) {
+void GraphAnalogNetwork::begin(const float* x, int64_t image) { start(m_main, x, 0, image, 1); }
+
+void GraphAnalogNetwork::run_node(int i) { run_node(m_main, i); }
+
+void GraphAnalogNetwork::run_node(Batch& bt, int i) {
   const GraphNode& n = m_g.nodes[size_t(i)];
   const int li = m_map.layer_of_node[size_t(i)];
   if (li >= 0) {
-    run_analog(li, m_values[size_t(n.inputs[0])], m_values[size_t(n.output)]);
-    quantize_output(n.output);
-    return;
+    run_analog(bt, li);
+  } else {
+    std::vector<const std::vector<float>*> in;
+    for (size_t b = 0; b < bt.images.size(); ++b) {
+      in.clear();
+      for (int v : n.inputs) in.push_back(&bt.values[b][size_t(v)]);
+      eval_node(m_g, n, in, bt.values[b][size_t(n.output)]);
+    }
   }
-  std::vector<const std::vector<float>*> in;
-  for (int v : n.inputs) in.push_back(&m_values[size_t(v)]);
-  eval_node(m_g, n, in, m_values[size_t(n.output)]);
-  quantize_output(n.output);
+  quantize_output(bt, n.output);
 }
 
-void GraphAnalogNetwork::quantize_output(int v) {
+void GraphAnalogNetwork::quantize_output(Batch& bt, int v) const {
   // A value leaving its tile: rounded to the activation format of the digital unit.
   if (m_datapath.activations.empty()) return;
   const FixedFormat& f = m_datapath.activations[size_t(v)];
   if (!f.quantized()) return;
-  for (float& x : m_values[size_t(v)]) x = to_format(x, f, m_activation_clips);
+  for (size_t b = 0; b < bt.images.size(); ++b)
+    for (float& x : bt.values[b][size_t(v)]) x = to_format(x, f, bt.activation_clips);
 }
 
 void GraphAnalogNetwork::forward(const float* x, int64_t image, std::vector<float>& out) {
   begin(x, image);
-  for (size_t i = 0; i < m_g.nodes.size(); ++i) run_node(int(i));
-  out = m_values[size_t(m_g.output)];
+  for (size_t i = 0; i < m_g.nodes.size(); ++i) run_node(m_main, int(i));
+  out = m_main.values[0][size_t(m_g.output)];
+}
+
+void GraphAnalogNetwork::run_batch(Batch& bt, const float* inputs, int64_t sample, int64_t first,
+                                   int64_t count, float* out) {
+  start(bt, inputs, sample, first, count);
+  for (size_t i = 0; i < m_g.nodes.size(); ++i) {
+    run_node(bt, int(i));
+    // Values no later node reads are freed (a batch of large images holds only what is live).
+    for (int v : m_g.nodes[i].inputs)
+      if (m_last_use[size_t(v)] == int(i) && v != m_g.output)
+        for (size_t b = 0; b < bt.images.size(); ++b)
+          std::vector<float>().swap(bt.values[b][size_t(v)]);
+  }
+  const size_t size = output_size();
+  for (int64_t b = 0; b < count; ++b) {
+    const std::vector<float>& y = bt.values[size_t(b)][size_t(m_g.output)];
+    std::copy(y.begin(), y.end(), out + size_t(b) * size);
+  }
+}
+
+std::vector<float> GraphAnalogNetwork::forward_many(const float* inputs, int64_t sample,
+                                                    int64_t first, int64_t n, int threads,
+                                                    int batch) {
+  const size_t size = output_size();
+  std::vector<float> out(size_t(n) * size);
+  if (n <= 0) return out;
+  if (batch <= 0) {
+    // As many images as keep a batch's values (all of them, an upper bound) under 64 MB.
+    double per_image = 0;
+    for (const GraphValue& v : m_g.values) per_image += double(numel(v.shape)) * sizeof(float);
+    batch = int(std::clamp(64e6 / std::max(1.0, per_image), 1.0, 64.0));
+  }
+  const int64_t batches = (n + batch - 1) / batch;
+  std::vector<Batch> lanes(size_t(worker_count(size_t(batches), threads)));
+  parallel_for(
+      size_t(batches),
+      [&](size_t j, int worker) {
+        const int64_t i0 = int64_t(j) * batch, count = std::min<int64_t>(batch, n - i0);
+        run_batch(lanes[size_t(worker)], inputs + i0 * sample, sample, first + i0, count,
+                  out.data() + size_t(i0) * size);
+      },
+      threads);
+  for (const Batch& bt : lanes) {
+    m_psum_saturations += bt.psum_saturations;
+    m_activation_clips += bt.activation_clips;
+  }
+  return out;
 }
 
 }  // namespace pcmsim

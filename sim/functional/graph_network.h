@@ -8,9 +8,13 @@
 // time afterwards (the values do not depend on the timing; the timing depends on the values:
 // each MVM's passes, read codes and read-energy basis, which run_node() records for the cores).
 // forward() runs the same calls without the kernel (functional mode): both modes give
-// bit-identical outputs.
+// bit-identical outputs. forward_many() runs many images in batches (a layer's MVMs of all
+// pixels of all images of a batch go through each array together) on several threads: every
+// draw is keyed by (image, pixel), so the outputs are bit-identical for any batch size and
+// thread count.
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "sim/functional/array_bank.h"
@@ -42,11 +46,20 @@ class GraphAnalogNetwork {
   /// @brief Runs graph node @p i on the current image (its inputs must have run).
   void run_node(int i);
   /// @brief Value @p v of the current image.
-  const std::vector<float>& value(int v) const { return m_values[size_t(v)]; }
+  const std::vector<float>& value(int v) const { return m_main.values[0][size_t(v)]; }
   /// @brief Frees value @p v of the current image (no later node reads it).
-  void release(int v) { std::vector<float>().swap(m_values[size_t(v)]); }
+  void release(int v) { std::vector<float>().swap(m_main.values[0][size_t(v)]); }
   /// @brief The network on one input: begin, every node, the output.
   void forward(const float* x, int64_t image, std::vector<float>& out);
+  /// @brief The network on images @p first .. @p first + @p n - 1 of @p inputs (@p sample
+  /// values each; image i at inputs + (i - first) * sample), in batches of @p batch images (0:
+  /// as many as keep a batch's values under 64 MB, at most 64) on @p threads threads (0: the
+  /// default, default_threads()). Returns the outputs, output_size() per image, in image order;
+  /// bit-identical to forward() on each image.
+  std::vector<float> forward_many(const float* inputs, int64_t sample, int64_t first, int64_t n,
+                                  int threads = 0, int batch = 0);
+  /// @brief Values of the network's output per image.
+  size_t output_size() const;
 
   /// @brief The MVMs of analog layer @p li in its last run, at [k * pixels + p] for the k-th
   /// block of the layer and output pixel p (passes 0 where the block's copy does not take p).
@@ -58,7 +71,7 @@ class GraphAnalogNetwork {
   /// [k * pixels + p] as costs().
   const std::vector<double>& read_basis(int li) const { return m_basis[size_t(li)]; }
   /// @brief Array MVMs per analog layer in the current image (passes included).
-  const std::vector<uint64_t>& mvms() const { return m_mvms; }
+  const std::vector<uint64_t>& mvms() const { return m_main.mvms; }
   const MvmResult& compensation_work(int b) const { return m_bank.compensation_work(size_t(b)); }
   const ReadCodes& compensation_codes(int b) const { return m_bank.compensation_codes(size_t(b)); }
   /// @brief The digital datapath's formats (activations leaving a tile, partial sums); none:
@@ -66,8 +79,8 @@ class GraphAnalogNetwork {
   void set_datapath(Datapath d) { m_datapath = std::move(d); }
   /// @brief Partial sums that saturated their format, and activations that clipped theirs,
   /// since construction.
-  uint64_t psum_saturations() const { return m_psum_saturations; }
-  uint64_t activation_clips() const { return m_activation_clips; }
+  uint64_t psum_saturations() const { return m_main.psum_saturations + m_psum_saturations; }
+  uint64_t activation_clips() const { return m_main.activation_clips + m_activation_clips; }
   /// @brief Keeps what each MVM did for the timing models (costs(), codes(), read_basis());
   /// the cycle-level chip sets it, the functional path has no use for it.
   void keep_mvm_work(bool on) { m_keep_work = on; }
@@ -75,30 +88,45 @@ class GraphAnalogNetwork {
   const GraphMapping& mapping() const { return m_map; }
 
  private:
+  /// The images one thread runs together: their values and its scratch.
+  struct Batch {
+    std::vector<int64_t> images;                          ///< image numbers (draw keys)
+    std::vector<std::vector<std::vector<float>>> values;  ///< [image of the batch][value]
+    std::vector<float> x, y;                              ///< the MVMs' inputs and outputs
+    std::vector<uint64_t> slots;                          ///< the MVMs' numbers
+    std::vector<int64_t> item_image, item_pixel;          ///< the MVMs' image and pixel
+    std::vector<MvmResult> results;
+    std::vector<uint32_t> code_starts;
+    std::vector<int64_t> psum_acc;  ///< partial sums in their fixed-point format
+    std::vector<uint64_t> mvms;     ///< array MVMs per analog layer (passes included)
+    uint64_t psum_saturations = 0, activation_clips = 0;
+  };
   static ArrayBank program(const Graph& g, const GraphMapping& map, const DeviceModel& device,
                            const MvmNumerics& numerics, const WeightEncoding& encoding,
                            uint64_t seed);
-  void run_analog(int li, const std::vector<float>& in, std::vector<float>& out);
-  /// The input vector of block @p blk for output pixel @p p.
-  const float* gather(const GraphLayer& l, const GraphBlock& blk, const std::vector<float>& in,
-                      int64_t p);
-  void add_psum(int li, size_t at, float v, std::vector<float>& out);
-  void quantize_output(int v);
+  void run_node(Batch& bt, int i);
+  void run_analog(Batch& bt, int li);
+  /// Writes the input vector of block @p blk for output pixel @p p of value @p in to @p dst.
+  void gather(const GraphLayer& l, const GraphBlock& blk, const std::vector<float>& in, int64_t p,
+              float* dst) const;
+  void add_psum(Batch& bt, const FixedFormat& f, size_t at, float v, float& out) const;
+  void quantize_output(Batch& bt, int v) const;
+  void start(Batch& bt, const float* inputs, int64_t sample, int64_t first, int64_t count) const;
+  /// Runs images [first, first + count) of @p inputs as one batch into @p out (image order).
+  void run_batch(Batch& bt, const float* inputs, int64_t sample, int64_t first, int64_t count,
+                 float* out);
 
   const Graph& m_g;
   const GraphMapping& m_map;
   ArrayBank m_bank;
-  int64_t m_image = 0;
-  std::vector<std::vector<float>> m_values;
+  Batch m_main;  ///< the image begin() starts (the cycle-level chip's)
   std::vector<std::vector<MvmCost>> m_costs;
   std::vector<std::vector<double>> m_basis;
   std::vector<ReadCodes> m_codes;
-  std::vector<float> m_patch, m_partial;
-  std::vector<uint64_t> m_mvms;
+  std::vector<int> m_last_use;  ///< per value: the last node that reads it (-1: none)
   Datapath m_datapath;
   bool m_keep_work = false;
-  std::vector<int64_t> m_psum_acc;
-  uint64_t m_psum_saturations = 0, m_activation_clips = 0;
+  uint64_t m_psum_saturations = 0, m_activation_clips = 0;  ///< forward_many()'s
 };
 
 }  // namespace pcmsim

@@ -15,6 +15,7 @@
 #include "models/dac/dac.h"
 #include "sim/base/config.h"
 #include "sim/base/registry.h"
+#include "sim/functional/datapath.h"
 #include "tests/workloads/onnx_cases.h"
 #include "workloads/dataset.h"
 #include "workloads/onnx_graph.h"
@@ -108,6 +109,51 @@ TEST(GraphNetwork, Lenet5IdealAccuracyEqualsPytorch) {
   EXPECT_EQ(map.layers[0].pixels, 28 * 28);  // conv1, padding 2: 28 x 28 outputs
   EXPECT_EQ(map.layers[0].rows, 1 * 5 * 5);
   EXPECT_EQ(map.layers[1].rows, 6 * 5 * 5);
+}
+
+TEST(GraphNetwork, ForwardManyIsBitIdenticalForAnyThreadCountAndBatchSize) {
+  // LeNet-5 on noisy PCM (programming noise, drift and read noise at 1 day, global drift
+  // compensation, output noise, bound management) with a narrow datapath (6-bit activations,
+  // 10-bit partial sums, calibrated on 32 images) so that clips and saturations happen. The
+  // reference is forward() one image at a time; forward_many() over 300 images must give the
+  // same bits and the same clip and saturation counts on 1, 2 and 7 threads and in batches of
+  // 1, 13 and 256 images, and on a range that starts at image 100.
+  Graph g = import_onnx_graph(kModels + "lenet5_fmnist.onnx");
+  GraphMapping map = map_graph(g, {4, 16, 256, 256, 1});
+  auto device = make<DeviceModel>("  impl: pcm\n");
+  auto dac = make<Dac>("  impl: uniform\n  bits: 7\n");
+  auto adc = make<Adc>("  impl: sar\n  bits: 9\n  range: 12\n  out_noise: 0.06\n");
+  MvmNumerics num;
+  num.dac = dac.get();
+  num.adc = adc.get();
+  num.max_passes = 5;
+  const int64_t n = 300;
+  Dataset d = fmnist(n);
+  const ValueRanges ranges = calibrate(g, map, d.images.data(), 32, d.sample_size);
+  GraphAnalogNetwork a(g, map, *device, num, WeightEncoding{}, 7);
+  a.set_datapath(make_datapath(g, map, ranges, std::vector<char>(g.values.size(), 1), 6, 10));
+  a.prepare(86400.0, Compensation::Global, 8);
+  std::vector<float> want, y;
+  for (int64_t i = 0; i < n; ++i) {
+    a.forward(d.image(i), i, y);
+    want.insert(want.end(), y.begin(), y.end());
+  }
+  const uint64_t saturations = a.psum_saturations(), clips = a.activation_clips();
+  EXPECT_GT(saturations + clips, 0u);
+  const size_t out = a.output_size();
+  ASSERT_EQ(want.size(), size_t(n) * out);
+  const std::pair<int, int> runs[] = {{1, 1}, {2, 13}, {7, 256}, {1, 256}, {7, 1}};
+  for (const auto& [threads, batch] : runs) {
+    const uint64_t s0 = a.psum_saturations(), c0 = a.activation_clips();
+    const std::vector<float> got = a.forward_many(d.image(0), d.sample_size, 0, n, threads, batch);
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t k = 0; k < got.size(); ++k)
+      ASSERT_EQ(got[k], want[k]) << threads << " threads, batch " << batch << ", image " << k / out;
+    EXPECT_EQ(a.psum_saturations() - s0, saturations) << threads << " threads, batch " << batch;
+    EXPECT_EQ(a.activation_clips() - c0, clips) << threads << " threads, batch " << batch;
+  }
+  const std::vector<float> part = a.forward_many(d.image(100), d.sample_size, 100, 50, 2, 13);
+  for (size_t k = 0; k < part.size(); ++k) ASSERT_EQ(part[k], want[100 * out + k]) << k;
 }
 
 TEST(GraphNetwork, Lenet5OnNoisyPcmIsDeterministicAndLowerThanExact) {

@@ -160,6 +160,56 @@ TEST(ProgrammedArray, BoundManagementHalvesTheInputUntilNothingClips) {
   EXPECT_NEAR(res.read_basis, once.read_basis * (1.0 + h * h + q * q), 1e-6 * res.read_basis);
 }
 
+TEST(ProgrammedArray, ABatchGivesEachVectorWhatItGetsAlone) {
+  // Noisy PCM devices, output noise, 2 phases, bound management (up to 5 passes), read codes
+  // recorded, a 9-bit ADC over +-1.5: 10 vectors, the even ones dense (40 equal inputs: the
+  // column sums, 40 weights of standard deviation 0.1 over max|W| ~ 0.3, spread over several
+  // units, clip and are read again), the odd ones a single input (|y| <= 1: read once),
+  // vector 4 all zero. Each vector's outputs, passes, reads, read basis and codes
+  // in a batch must be bit for bit those of mvm() on it alone with the same draws.
+  ArrayFixture f;
+  auto adc = make<Adc>("adc", "adc:\n  impl: sar\n  bits: 9\n  range: 1.5\n  out_noise: 0.06\n");
+  ProgrammedArray a(f.w.data(), f.rows, f.cols, *f.pcm, ProgramContext{DrawKey{1, 0, 0}}, false);
+  a.read_at(3600.0, DrawKey{4, 0, 0});
+  MvmNumerics num = f.num(false, 5);
+  num.adc = adc.get();
+  num.phases = 2;
+  num.record_codes = true;
+  num.adcs = 8;
+  const int n = 10;
+  std::vector<float> x(size_t(n) * size_t(f.rows), 0.0f);
+  std::vector<uint64_t> index(n);
+  for (int v = 0; v < n; ++v) {
+    for (int r = 0; r < f.rows; ++r)
+      if ((v % 2 == 0 && v != 4) || r == v) x[size_t(v * f.rows + r)] = 0.5f + 0.1f * float(v);
+    index[size_t(v)] = 1000 + uint64_t(v) * 777;
+  }
+  std::vector<float> y(size_t(n) * size_t(f.cols));
+  std::vector<MvmResult> res(n);
+  std::vector<uint32_t> start(n);
+  ReadCodes codes = {9, 9};  // appended after what is there
+  a.mvm_batch(x.data(), n, f.rows, y.data(), f.cols, num, f.noise, index.data(), res.data(), &codes,
+              start.data());
+  int repeated = 0, once = 0;
+  for (int v = 0; v < n; ++v) {
+    std::vector<float> y1(static_cast<size_t>(f.cols));
+    ReadCodes c1;
+    const MvmResult r1 =
+        a.mvm(x.data() + v * f.rows, y1.data(), num, f.noise, index[size_t(v)], &c1);
+    for (int c = 0; c < f.cols; ++c) ASSERT_EQ(y[size_t(v * f.cols + c)], y1[size_t(c)]) << v;
+    EXPECT_EQ(res[size_t(v)].passes, r1.passes) << v;
+    EXPECT_EQ(res[size_t(v)].reads, r1.reads) << v;
+    EXPECT_EQ(res[size_t(v)].read_basis, r1.read_basis) << v;
+    const size_t end = v + 1 < n ? start[size_t(v + 1)] : codes.size();
+    EXPECT_EQ(ReadCodes(codes.begin() + start[size_t(v)], codes.begin() + long(end)), c1) << v;
+    repeated += r1.passes > 1;
+    once += r1.passes == 1;
+  }
+  EXPECT_EQ(start[0], 2u);
+  EXPECT_GE(repeated, 3);  // the batch mixes vectors read again with vectors read once
+  EXPECT_GE(once, 3);
+}
+
 TEST(ProgrammedArray, WeightScalingSetsTheUnitsOfTheAdcRange) {
   // One input, weights 0.5 and -0.25 (max|W| = 0.5), 9-bit ADC over +-12 (step 24/510).
   ArrayFixture f;
