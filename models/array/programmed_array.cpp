@@ -129,12 +129,36 @@ namespace {
 /// Per-thread scratch of the MVMs (the arrays are shared by the threads that evaluate images).
 struct MvmScratch {
   std::vector<float> xq;                ///< DAC outputs, a row per vector read
-  std::vector<double> acc;              ///< column sums, a row per vector read
+  std::vector<float> acc;               ///< column sums, a row per vector read
   std::vector<double> phase_sum;        ///< converted outputs summed over phases
+  std::vector<double> noise;            ///< output-noise draws of a pass, a row per read
+  std::vector<uint64_t> blocks;         ///< their Philox blocks
+  std::vector<size_t> range_block;      ///< per read: where its blocks start
+  std::vector<double> even, odd;        ///< the blocks' two draws
   std::vector<float> nm, red;           ///< per vector: noise-management and bound scales
   std::vector<int> active, next;        ///< vectors read in this pass, in the next
   std::vector<ReadCodes> vector_codes;  ///< per vector: its reads' codes
 };
+/// One read through the ADC: v = acc × unit (+ sigma × z), rounded to the step, clipped at
+/// ±bound; whether any clipped.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+#endif
+bool adc_read(const float* acc, float unit, float sigma, const double* z, float step, float bound,
+              float* y, size_t n) {
+  bool clipped = false;
+  for (size_t c = 0; c < n; ++c) {
+    float v = acc[c] * unit;
+    if (z) v += sigma * float(z[c]);
+    float q = std::nearbyint(v / step) * step;
+    const bool clip = std::fabs(q) > bound;
+    clipped |= clip;
+    y[c] = clip ? std::copysign(bound, q) : q;
+  }
+  return clipped;
+}
+
 MvmScratch& scratch() {
   thread_local MvmScratch s;
   return s;
@@ -146,15 +170,15 @@ MvmResult ProgrammedArray::mvm(const float* x, float* y, const MvmNumerics& num,
                                ReadCodes* codes) const {
   MvmResult res;
   uint32_t start = 0;
-  run_batch(x, 1, m_rows, y, m_cols, num, noise, &noise_index, &res, codes, &start, true);
+  run_batch(x, 1, m_rows, y, m_cols, num, noise, &noise_index, &res, codes, &start, true, true);
   return res;
 }
 
 void ProgrammedArray::mvm_batch(const float* x, int n, int ld_x, float* y, int ld_y,
                                 const MvmNumerics& num, const RngStream& noise,
                                 const uint64_t* noise_index, MvmResult* res, ReadCodes* codes,
-                                uint32_t* code_start) const {
-  run_batch(x, n, ld_x, y, ld_y, num, noise, noise_index, res, codes, code_start, true);
+                                uint32_t* code_start, bool basis) const {
+  run_batch(x, n, ld_x, y, ld_y, num, noise, noise_index, res, codes, code_start, true, basis);
 }
 
 void ProgrammedArray::record_read(const MvmNumerics& num, const float* xq, const float* y,
@@ -176,7 +200,7 @@ void ProgrammedArray::record_read(const MvmNumerics& num, const float* xq, const
 void ProgrammedArray::run_batch(const float* x, int n, int ld_x, float* y, int ld_y,
                                 const MvmNumerics& num, const RngStream& noise,
                                 const uint64_t* noise_index, MvmResult* res, ReadCodes* codes,
-                                uint32_t* code_start, bool compensate) const {
+                                uint32_t* code_start, bool compensate, bool basis) const {
   MvmScratch& s = scratch();
   const int phases = std::max(1, num.phases);  // ideal numerics too: the same work
   const int max_passes = num.ideal ? 1 : std::max(1, num.max_passes);
@@ -215,36 +239,44 @@ void ProgrammedArray::run_batch(const float* x, int n, int ld_x, float* y, int l
   for (int pass = 0; !s.active.empty(); ++pass) {
     const size_t na = s.active.size();
     s.xq.resize(na * rows);
-    s.acc.assign(na * cols, 0.0);
+    s.acc.assign(na * cols, 0.0f);
     // 2. DAC: the applied inputs; the read energy follows them.
     for (size_t i = 0; i < na; ++i) {
       const int v = s.active[i];
       const float* xv = x + size_t(v) * size_t(ld_x);
       float* xq = s.xq.data() + i * rows;
       const float scale = 1.0f / (s.nm[size_t(v)] * s.red[size_t(v)]);
-      double basis = 0.0;
-      for (size_t r = 0; r < rows; ++r) {
-        const float xs = xv[r] * scale;
-        xq[r] = num.ideal ? xs : num.dac->convert(xs);
-        basis += (num.dac ? num.dac->read_weight(xq[r]) : double(xq[r]) * xq[r]) * m_gsum[r];
+      if (num.ideal) {
+        for (size_t r = 0; r < rows; ++r) xq[r] = xv[r] * scale;
+      } else {
+        num.dac->convert_n(xv, scale, xq, rows);
       }
-      res[v].read_basis += basis * phases;  // every phase reads the array again
+      if (basis) {
+        double sum = 0.0;
+        for (size_t r = 0; r < rows; ++r)
+          sum += (num.dac ? num.dac->read_weight(xq[r]) : double(xq[r]) * xq[r]) * m_gsum[r];
+        res[v].read_basis += sum * phases;  // every phase reads the array again
+      }
       res[v].reads += phases;
       ++res[v].passes;
     }
     // 3. Array: column sums in normalized units, the vectors of this pass together.
     accumulate_columns_batch(s.xq.data(), int(na), m_rows, m_gdiff.data(), m_rows, m_cols,
                              s.acc.data(), m_cols);
-    // 4. Output noise, ADC: quantize, then clip; a clipped output fails the bound test.
+    // 4. Output noise (every read's draws at once), ADC: quantize, then clip; a clipped output
+    // fails the bound test.
     // 5. Bound management: halve the input and read again while outputs clip.
+    const bool noisy = !num.ideal && num.adc->out_noise() > 0.0f;
+    if (noisy) draw_output_noise(num, noise, noise_index, pass);
     s.next.clear();
     for (size_t i = 0; i < na; ++i) {
       const int v = s.active[i];
       const float* xq = s.xq.data() + i * rows;
-      double* acc = s.acc.data() + i * cols;
+      float* acc = s.acc.data() + i * cols;
       if (num.ir_drop > 0.0) apply_ir_drop(num.ir_drop, xq, acc);
-      const bool clipped = convert(num, acc, xq, y + size_t(v) * size_t(ld_y), phases, pass, noise,
-                                   noise_index[v], record ? &s.vector_codes[size_t(v)] : nullptr);
+      const bool clipped = convert(num, acc, xq, y + size_t(v) * size_t(ld_y), phases,
+                                   noisy ? s.noise.data() + i * size_t(phases) * cols : nullptr,
+                                   record ? &s.vector_codes[size_t(v)] : nullptr);
       if (clipped && pass + 1 < max_passes) {
         s.red[size_t(v)] *= 2.0f;
         s.next.push_back(v);
@@ -270,14 +302,50 @@ void ProgrammedArray::run_batch(const float* x, int n, int ld_x, float* y, int l
   }
 }
 
-bool ProgrammedArray::convert(const MvmNumerics& num, const double* acc, const float* xq, float* y,
-                              int phases, int pass, const RngStream& noise, uint64_t noise_index,
-                              ReadCodes* codes) const {
-  // Each phase draws its own noise and is converted; the outputs are the phases' mean. Returns
-  // whether any output clipped.
+void ProgrammedArray::draw_output_noise(const MvmNumerics& num, const RngStream& noise,
+                                        const uint64_t* noise_index, int pass) const {
+  // Read ph of pass `pass` of vector v draws noise_index[v] + (pass * phases + ph) * cols + c
+  // for column c: the Philox blocks of every (vector, phase) range of this pass at once.
+  MvmScratch& s = scratch();
+  const int phases = std::max(1, num.phases);
+  const uint64_t cols = uint64_t(m_cols);
+  s.blocks.clear();
+  s.range_block.clear();
+  for (int v : s.active) {
+    for (int ph = 0; ph < phases; ++ph) {
+      const uint64_t first =
+          noise_index[v] + (uint64_t(pass) * uint64_t(phases) + uint64_t(ph)) * cols;
+      s.range_block.push_back(s.blocks.size());
+      for (uint64_t b = first >> 1; b <= (first + cols - 1) >> 1; ++b) s.blocks.push_back(b);
+    }
+  }
+  s.even.resize(s.blocks.size());
+  s.odd.resize(s.blocks.size());
+  noise.normal_pairs(s.blocks.data(), s.blocks.size(), s.even.data(), s.odd.data());
+  s.noise.resize(s.range_block.size() * size_t(cols));
+  size_t range = 0;
+  for (int v : s.active) {
+    for (int ph = 0; ph < phases; ++ph, ++range) {
+      const uint64_t first =
+          noise_index[v] + (uint64_t(pass) * uint64_t(phases) + uint64_t(ph)) * cols;
+      const size_t b0 = s.range_block[range];
+      double* out = s.noise.data() + range * size_t(cols);
+      for (uint64_t c = 0; c < cols; ++c) {
+        const uint64_t d = first + c;
+        const size_t k = b0 + size_t((d >> 1) - (first >> 1));
+        out[c] = (d & 1) ? s.odd[k] : s.even[k];
+      }
+    }
+  }
+}
+
+bool ProgrammedArray::convert(const MvmNumerics& num, const float* acc, const float* xq, float* y,
+                              int phases, const double* noise, ReadCodes* codes) const {
+  // Each phase adds its own noise (noise + ph * cols; null: none) and is converted; the outputs
+  // are the phases' mean. Returns whether any output clipped.
   const float unit = num.normalized_outputs ? 1.0f : m_w_max;  // of the ADC's input
   if (num.ideal) {
-    for (int c = 0; c < m_cols; ++c) y[c] = float(acc[c]) * unit;
+    for (int c = 0; c < m_cols; ++c) y[c] = acc[c] * unit;
     if (codes)
       for (int ph = 0; ph < phases; ++ph) record_read(num, xq, y, *codes);  // the same each phase
     return false;
@@ -287,18 +355,8 @@ bool ProgrammedArray::convert(const MvmNumerics& num, const double* acc, const f
   std::vector<double>& phase_sum = scratch().phase_sum;
   if (phases > 1) phase_sum.assign(size_t(m_cols), 0.0);
   for (int ph = 0; ph < phases; ++ph) {
-    const uint64_t base =
-        noise_index + (uint64_t(pass) * uint64_t(phases) + uint64_t(ph)) * uint64_t(m_cols);
-    for (int c = 0; c < m_cols; ++c) {
-      float v = float(acc[c]) * unit;
-      if (sigma > 0.0f) v += sigma * float(noise.normal(base + uint64_t(c)));
-      float q = std::nearbyint(v / step) * step;
-      if (std::fabs(q) > bound) {
-        clipped = true;
-        q = std::copysign(bound, q);
-      }
-      y[c] = q;
-    }
+    const double* z = noise ? noise + size_t(ph) * size_t(m_cols) : nullptr;
+    clipped |= adc_read(acc, unit, sigma, z, step, bound, y, size_t(m_cols));
     if (codes) record_read(num, xq, y, *codes);
     if (phases > 1)
       for (int c = 0; c < m_cols; ++c) phase_sum[size_t(c)] += y[c];
@@ -308,7 +366,7 @@ bool ProgrammedArray::convert(const MvmNumerics& num, const double* acc, const f
   return clipped;
 }
 
-void ProgrammedArray::apply_ir_drop(double rho, const float* xq, double* acc) const {
+void ProgrammedArray::apply_ir_drop(double rho, const float* xq, float* acc) const {
   // Each bit line (G+ and G- apart), sense amplifier after row R-1; currents normalized as
   // I_i = x_i g_i. The segment below row s carries S_s = sum_{i<=s} I_i, so node m sits at
   // u_m = rho * sum_{s>=m} S_s = rho * [(R - m) sum_{i<=m} I_i + sum_{i>m} (R - i) I_i] above the
@@ -339,7 +397,7 @@ void ProgrammedArray::apply_ir_drop(double rho, const float* xq, double* acc) co
       }
     }
   }
-  for (int c = 0; c < m_cols; ++c) acc[c] -= err[size_t(c)];
+  for (int c = 0; c < m_cols; ++c) acc[c] = float(double(acc[c]) - err[size_t(c)]);
 }
 
 std::vector<double> ProgrammedArray::one_hot_readout(const MvmNumerics& num, const RngStream& noise,
@@ -363,7 +421,7 @@ std::vector<double> ProgrammedArray::one_hot_readout(const MvmNumerics& num, con
       index[size_t(i)] = noise_index + uint64_t(r0 + i) * stride;
     }
     run_batch(x.data(), n, m_rows, y.data(), m_cols, num, noise, index.data(), res.data(), codes,
-              start.data(), false);
+              start.data(), false, true);
     for (int i = 0; i < n; ++i) {
       work.passes += res[size_t(i)].passes;
       work.read_basis += res[size_t(i)].read_basis;

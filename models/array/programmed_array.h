@@ -103,9 +103,11 @@ class ProgrammedArray {
   /// re-reads only the vectors that clipped. Vector v: inputs x[v * ld_x ..], outputs
   /// y[v * ld_y ..], what it did in res[v]; its read codes are appended to @p codes in vector
   /// order (if num.record_codes), starting at code_start[v].
+  /// @p basis false leaves MvmResult::read_basis at 0 (nothing uses the read energy).
   void mvm_batch(const float* x, int n, int ld_x, float* y, int ld_y, const MvmNumerics& num,
                  const RngStream& noise, const uint64_t* noise_index, MvmResult* res,
-                 ReadCodes* codes = nullptr, uint32_t* code_start = nullptr) const;
+                 ReadCodes* codes = nullptr, uint32_t* code_start = nullptr,
+                 bool basis = true) const;
 
   /// @brief Drift-compensation readout: mean |y| over the one-hot inputs e_0..e_{rows-1}, per
   /// column (size cols), each through mvm(). Adds the MVM work done to @p work.
@@ -118,16 +120,20 @@ class ProgrammedArray {
  private:
   void set_current(const float* g_uS);
   /// Subtracts the first-order bit-line IR-drop error of inputs @p xq from column sums @p acc.
-  void apply_ir_drop(double rho, const float* xq, double* acc) const;
+  void apply_ir_drop(double rho, const float* xq, float* acc) const;
   /// mvm_batch() without the compensation factors (@p compensate false): what the
   /// drift-compensation readout sees.
   void run_batch(const float* x, int n, int ld_x, float* y, int ld_y, const MvmNumerics& num,
                  const RngStream& noise, const uint64_t* noise_index, MvmResult* res,
-                 ReadCodes* codes, uint32_t* code_start, bool compensate) const;
-  /// Column sums @p acc through output noise and the ADC into @p y, phase by phase; whether
-  /// any clipped.
-  bool convert(const MvmNumerics& num, const double* acc, const float* xq, float* y, int phases,
-               int pass, const RngStream& noise, uint64_t noise_index, ReadCodes* codes) const;
+                 ReadCodes* codes, uint32_t* code_start, bool compensate, bool basis) const;
+  /// The output-noise draws of every read of the active vectors (per-thread scratch) in
+  /// pass @p pass.
+  void draw_output_noise(const MvmNumerics& num, const RngStream& noise,
+                         const uint64_t* noise_index, int pass) const;
+  /// Column sums @p acc through output noise (@p noise: cols draws per phase; null: none) and
+  /// the ADC into @p y, phase by phase; whether any clipped.
+  bool convert(const MvmNumerics& num, const float* acc, const float* xq, float* y, int phases,
+               const double* noise, ReadCodes* codes) const;
   /// Appends one read's codes: its largest input code (of DAC outputs @p xq) and each round's
   /// largest output code.
   void record_read(const MvmNumerics& num, const float* xq, const float* y, ReadCodes& codes) const;

@@ -12,8 +12,25 @@ float quantizer_step(float bound, int bits) {
 }
 
 float quantize_symmetric(float x, float bound, int bits) {
-  float q = std::nearbyint(x / quantizer_step(bound, bits)) * quantizer_step(bound, bits);
-  return std::fmin(std::fmax(q, -bound), bound);
+  const float q = std::nearbyint(x / quantizer_step(bound, bits)) * quantizer_step(bound, bits);
+  return q < -bound ? -bound : q > bound ? bound : q;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+#endif
+void quantize_symmetric_n(const float* x, float scale, float bound, int bits, float* out,
+                          size_t n) {
+  const float step = quantizer_step(bound, bits);
+  for (size_t i = 0; i < n; ++i) {
+    const float q = std::nearbyint(x[i] * scale / step) * step;
+    out[i] = q < -bound ? -bound : q > bound ? bound : q;  // as quantize_symmetric()
+  }
+}
+
+void Dac::convert_n(const float* x, float scale, float* out, size_t n) const {
+  for (size_t i = 0; i < n; ++i) out[i] = convert(x[i] * scale);
 }
 
 uint32_t Dac::code_of(float xq) const {

@@ -1,6 +1,8 @@
 #pragma once
 // What every converter (DAC, ADC) shares: its cost figures and the symmetric uniform quantizer.
 
+#include <cstddef>
+
 #include "sim/base/cycles.h"
 
 namespace pcmsim {
@@ -22,5 +24,8 @@ float quantizer_step(float bound, int bits);
 
 /// @brief Rounds @p x to the nearest multiple of @p step (ties to even), then clips to +-bound.
 float quantize_symmetric(float x, float bound, int bits);
+/// @brief out[i] = quantize_symmetric(x[i] × scale, bound, bits) for i < n, bit for bit
+/// (vectorized).
+void quantize_symmetric_n(const float* x, float scale, float bound, int bits, float* out, size_t n);
 
 }  // namespace pcmsim

@@ -2,6 +2,7 @@
 // The DAC interface: numerics (quantization, bounds), input coding and cost. Implementations
 // in impl/ register under "dac".
 
+#include <cstddef>
 #include <cstdint>
 
 #include "models/common/converter.h"
@@ -23,6 +24,8 @@ class Dac {
   virtual ~Dac() = default;
   /// @brief The input value the DAC applies for normalized input @p x (quantized, clipped).
   virtual float convert(float x) const = 0;
+  /// @brief out[i] = convert(x[i] × scale) for i < n (implementations may vectorize it).
+  virtual void convert_n(const float* x, float scale, float* out, size_t n) const;
   virtual int bits() const = 0;
   /// @brief Input range: inputs beyond +-bound clip.
   virtual float bound() const = 0;

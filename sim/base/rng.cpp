@@ -2,6 +2,19 @@
 
 #include <cmath>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define PCMSIM_X86 1
+#endif
+
+// Every operation below is an IEEE basic operation (+, -, *, /, sqrt, fma) written out: no
+// contraction of a multiply and an add into a fused one, so scalar and vector code round alike.
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
 namespace pcmsim {
 
 namespace {
@@ -15,10 +28,175 @@ inline void mulhilo(uint32_t a, uint32_t b, uint32_t* hi, uint32_t* lo) {
   *lo = static_cast<uint32_t>(p);
 }
 
-inline double to_unit53(uint32_t hi, uint32_t lo) {
-  uint64_t bits = (static_cast<uint64_t>(hi) << 21) ^ (lo >> 11);  // 53 bits
-  return static_cast<double>(bits & ((1ull << 53) - 1)) * (1.0 / 9007199254740992.0);
+inline uint64_t bits53(uint32_t hi, uint32_t lo) {
+  return ((static_cast<uint64_t>(hi) << 21) ^ (lo >> 11)) & ((1ull << 53) - 1);
 }
+constexpr double kTwoM53 = 1.0 / 9007199254740992.0;  // 2^-53
+
+// ln 2 in two parts: the high part has 32 significant bits, so e * kLn2Hi is exact for any
+// exponent of a double (fdlibm's split).
+constexpr double kLn2Hi = 6.93147180369123816490e-01, kLn2Lo = 1.90821492927058770002e-10;
+constexpr double kSqrtHalf = 0.70710678118654752440, kSqrt2 = 1.41421356237309504880;
+constexpr double kHalfPi = 1.57079632679489661923;
+
+// Taylor coefficients: ln m = 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.1716 for m in
+// [sqrt(1/2), sqrt(2)]: 2 (s + s^3/3 + ... + s^19/19), truncation below 2e-17 relative.
+constexpr double kAtanh[] = {2.0 / 19, 2.0 / 17, 2.0 / 15, 2.0 / 13, 2.0 / 11,
+                             2.0 / 9,  2.0 / 7,  2.0 / 5,  2.0 / 3,  2.0};
+// sin x = x (1 - x^2/3! + ... - x^18/19!), cos x = 1 - x^2/2! + ... + x^20/20! for |x| <= pi/4:
+// truncation below 1e-19.
+constexpr double kSin[] = {-1.0 / 121645100408832000.0,
+                           1.0 / 355687428096000.0,
+                           -1.0 / 1307674368000.0,
+                           1.0 / 6227020800.0,
+                           -1.0 / 39916800.0,
+                           1.0 / 362880.0,
+                           -1.0 / 5040.0,
+                           1.0 / 120.0,
+                           -1.0 / 6.0,
+                           1.0};
+constexpr double kCos[] = {1.0 / 2432902008176640000.0,
+                           -1.0 / 6402373705728000.0,
+                           1.0 / 20922789888000.0,
+                           -1.0 / 87178291200.0,
+                           1.0 / 479001600.0,
+                           -1.0 / 3628800.0,
+                           1.0 / 40320.0,
+                           -1.0 / 720.0,
+                           1.0 / 24.0,
+                           -1.0 / 2.0,
+                           1.0};
+
+/// Box-Muller on one Philox block: (r cos 2 pi u2, r sin 2 pi u2), r = sqrt(-2 ln u1).
+inline void box_muller(const std::array<uint32_t, 4>& r, double* z0, double* z1) {
+  const double u1 = 1.0 - double(bits53(r[0], r[1])) * kTwoM53;  // (0, 1]: ln stays finite
+  const double u2 = double(bits53(r[2], r[3])) * kTwoM53;        // [0, 1)
+  // ln u1: u1 = m 2^e, m in [sqrt(1/2), sqrt(2)).
+  int e2;
+  double m = std::frexp(u1, &e2) * 2.0;  // [1, 2), exact
+  double e = double(e2 - 1);
+  if (m > kSqrt2) {
+    m = m * 0.5;
+    e = e + 1.0;
+  }
+  const double s = (m - 1.0) / (m + 1.0), s2 = s * s;
+  double p = kAtanh[0];
+  for (int k = 1; k < 10; ++k) p = std::fma(p, s2, kAtanh[k]);
+  const double ln = std::fma(e, kLn2Hi, std::fma(e, kLn2Lo, s * p));
+  const double radius = std::sqrt(-2.0 * ln);
+  // The angle 2 pi u2 = (q + f) pi / 2: quadrant q, f in [0, 1) (both exact); x in [0, pi/4].
+  const double t = u2 * 4.0;
+  const double q = std::floor(t), f = t - q;
+  const bool upper = f > 0.5;
+  const double x = (upper ? 1.0 - f : f) * kHalfPi, x2 = x * x;
+  double ps = kSin[0], pc = kCos[0];
+  for (int k = 1; k < 10; ++k) ps = std::fma(ps, x2, kSin[k]);
+  for (int k = 1; k < 11; ++k) pc = std::fma(pc, x2, kCos[k]);
+  const double sx = x * ps;
+  double c = upper ? sx : pc, sn = upper ? pc : sx;  // cos and sin of f pi / 2
+  const int quadrant = int(q);
+  if (quadrant == 1) {
+    const double c0 = c;
+    c = -sn;
+    sn = c0;
+  } else if (quadrant == 2) {
+    c = -c;
+    sn = -sn;
+  } else if (quadrant == 3) {
+    const double c0 = c;
+    c = sn;
+    sn = -c0;
+  }
+  *z0 = radius * c;
+  *z1 = radius * sn;
+}
+
+#ifdef PCMSIM_X86
+#define PCMSIM_AVX512 __attribute__((target("avx512f,avx512dq")))
+// GCC 12's AVX-512 intrinsics pass an undefined register as the (unused) merge source of their
+// unmasked forms, which its uninitialized-value warnings report.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+bool has_avx512() {
+  static const bool yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+  return yes;
+}
+
+PCMSIM_AVX512 inline __m512d horner(const double* c, int n, __m512d x) {
+  __m512d p = _mm512_set1_pd(c[0]);
+  for (int k = 1; k < n; ++k) p = _mm512_fmadd_pd(p, x, _mm512_set1_pd(c[k]));
+  return p;
+}
+
+PCMSIM_AVX512 inline __m512d unit53(__m512i hi, __m512i lo) {
+  const __m512i bits =
+      _mm512_and_si512(_mm512_xor_si512(_mm512_slli_epi64(hi, 21), _mm512_srli_epi64(lo, 11)),
+                       _mm512_set1_epi64((1ll << 53) - 1));
+  return _mm512_mul_pd(_mm512_cvtepu64_pd(bits), _mm512_set1_pd(kTwoM53));
+}
+
+/// Box-Muller on the eight Philox blocks numbered @p blocks[0..7] (counter words: block's low
+/// and high halves, array, kind and layer), lane by lane exactly as box_muller().
+PCMSIM_AVX512 void box_muller8(const uint64_t* blocks, uint32_t array, uint32_t kind_layer,
+                               std::array<uint32_t, 2> key, double* z0, double* z1) {
+  const __m512i ctr = _mm512_loadu_si512(blocks);
+  const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFFll);
+  __m512i c0 = _mm512_and_si512(ctr, low32), c1 = _mm512_srli_epi64(ctr, 32);
+  __m512i c2 = _mm512_set1_epi64(array), c3 = _mm512_set1_epi64(kind_layer);
+  const __m512i m0 = _mm512_set1_epi64(kM0), m1 = _mm512_set1_epi64(kM1);
+  for (int round = 0; round < 10; ++round) {
+    const __m512i p0 = _mm512_mul_epu32(m0, c0), p1 = _mm512_mul_epu32(m1, c2);
+    const __m512i hi0 = _mm512_srli_epi64(p0, 32), lo0 = _mm512_and_si512(p0, low32);
+    const __m512i hi1 = _mm512_srli_epi64(p1, 32), lo1 = _mm512_and_si512(p1, low32);
+    c0 = _mm512_xor_si512(_mm512_xor_si512(hi1, c1), _mm512_set1_epi64(key[0]));
+    c1 = lo1;
+    c2 = _mm512_xor_si512(_mm512_xor_si512(hi0, c3), _mm512_set1_epi64(key[1]));
+    c3 = lo0;
+    key[0] += kW0;
+    key[1] += kW1;
+  }
+  const __m512d one = _mm512_set1_pd(1.0);
+  const __m512d u1 = _mm512_sub_pd(one, unit53(c0, c1)), u2 = unit53(c2, c3);
+  // ln u1: getmant gives m in [1, 2) and getexp e, exactly as frexp.
+  __m512d m = _mm512_getmant_pd(u1, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src);
+  __m512d e = _mm512_getexp_pd(u1);
+  const __mmask8 big = _mm512_cmp_pd_mask(m, _mm512_set1_pd(kSqrt2), _CMP_GT_OQ);
+  m = _mm512_mask_mul_pd(m, big, m, _mm512_set1_pd(0.5));
+  e = _mm512_mask_add_pd(e, big, e, one);
+  const __m512d s = _mm512_div_pd(_mm512_sub_pd(m, one), _mm512_add_pd(m, one));
+  const __m512d p = horner(kAtanh, 10, _mm512_mul_pd(s, s));
+  const __m512d ln = _mm512_fmadd_pd(
+      e, _mm512_set1_pd(kLn2Hi), _mm512_fmadd_pd(e, _mm512_set1_pd(kLn2Lo), _mm512_mul_pd(s, p)));
+  const __m512d radius = _mm512_sqrt_pd(_mm512_mul_pd(_mm512_set1_pd(-2.0), ln));
+  const __m512d t = _mm512_mul_pd(u2, _mm512_set1_pd(4.0));
+  const __m512d q = _mm512_roundscale_pd(t, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  const __m512d f = _mm512_sub_pd(t, q);
+  const __mmask8 upper = _mm512_cmp_pd_mask(f, _mm512_set1_pd(0.5), _CMP_GT_OQ);
+  const __m512d x = _mm512_mul_pd(_mm512_mask_sub_pd(f, upper, one, f), _mm512_set1_pd(kHalfPi));
+  const __m512d x2 = _mm512_mul_pd(x, x);
+  const __m512d sx = _mm512_mul_pd(x, horner(kSin, 10, x2)), cx = horner(kCos, 11, x2);
+  __m512d c = _mm512_mask_blend_pd(upper, cx, sx), sn = _mm512_mask_blend_pd(upper, sx, cx);
+  // Quadrants 1 and 3 swap cosine and sine; 1 and 2 negate the cosine, 2 and 3 the sine.
+  const __m512i qi = _mm512_cvttpd_epi64(q);
+  const __mmask8 q1 = _mm512_cmpeq_epi64_mask(qi, _mm512_set1_epi64(1));
+  const __mmask8 q2 = _mm512_cmpeq_epi64_mask(qi, _mm512_set1_epi64(2));
+  const __mmask8 q3 = _mm512_cmpeq_epi64_mask(qi, _mm512_set1_epi64(3));
+  const __m512d swap_c = _mm512_mask_blend_pd(q1 | q3, c, sn);
+  const __m512d swap_s = _mm512_mask_blend_pd(q1 | q3, sn, c);
+  const __m512d zero = _mm512_setzero_pd();
+  c = _mm512_mask_sub_pd(swap_c, q1 | q2, zero, swap_c);
+  sn = _mm512_mask_sub_pd(swap_s, q2 | q3, zero, swap_s);
+  _mm512_storeu_pd(z0, _mm512_mul_pd(radius, c));
+  _mm512_storeu_pd(z1, _mm512_mul_pd(radius, sn));
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+#endif
 }  // namespace
 
 std::array<uint32_t, 4> philox4x32(std::array<uint32_t, 4> c, std::array<uint32_t, 2> k) {
@@ -45,15 +223,47 @@ std::array<uint32_t, 4> RngStream::block(uint64_t index) const {
 }
 
 double RngStream::normal(uint64_t index) const {
-  auto r = block(index);
-  double u1 = 1.0 - to_unit53(r[0], r[1]);  // (0, 1]: log stays finite
-  double u2 = to_unit53(r[2], r[3]);
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  double z0, z1;
+  box_muller(block(index >> 1), &z0, &z1);
+  return (index & 1) ? z1 : z0;
+}
+
+void RngStream::normals(uint64_t index, size_t n, double* out) const {
+  size_t i = 0;
+  if (n > 0 && (index & 1)) out[i++] = normal(index);  // the second of a pair
+    // Whole pairs: draws index + i and index + i + 1 are block (index + i) / 2.
+#ifdef PCMSIM_X86
+  if (has_avx512()) {
+    double z0[8], z1[8];
+    for (; i + 16 <= n; i += 16) {
+      uint64_t blocks[8];
+      for (int k = 0; k < 8; ++k) blocks[k] = ((index + i) >> 1) + uint64_t(k);
+      box_muller8(blocks, m_array, m_kind_layer, m_key, z0, z1);
+      for (int k = 0; k < 8; ++k) {
+        out[i + 2 * size_t(k)] = z0[k];
+        out[i + 2 * size_t(k) + 1] = z1[k];
+      }
+    }
+  }
+#endif
+  for (; i + 2 <= n; i += 2) box_muller(block((index + i) >> 1), &out[i], &out[i + 1]);
+  if (i < n) out[i] = normal(index + i);
+}
+
+void RngStream::normal_pairs(const uint64_t* blocks, size_t n, double* even, double* odd) const {
+  size_t i = 0;
+#ifdef PCMSIM_X86
+  if (has_avx512()) {
+    for (; i + 8 <= n; i += 8)
+      box_muller8(blocks + i, m_array, m_kind_layer, m_key, even + i, odd + i);
+  }
+#endif
+  for (; i < n; ++i) box_muller(block(blocks[i]), &even[i], &odd[i]);
 }
 
 double RngStream::uniform(uint64_t index) const {
   auto r = block(index);
-  return to_unit53(r[0], r[1]);
+  return double(bits53(r[0], r[1])) * kTwoM53;
 }
 
 }  // namespace pcmsim

@@ -112,13 +112,13 @@ MvmResult ArrayBank::mvm(size_t b, const float* x, float* y, uint64_t slot,
 
 void ArrayBank::mvm_batch(size_t b, const float* x, int n, int ld_x, float* y, int ld_y,
                           const uint64_t* slots, MvmResult* res, ReadCodes* codes,
-                          uint32_t* code_start) const {
+                          uint32_t* code_start, bool basis) const {
   const uint64_t stride = draws_per_mvm(m_num, m_specs[b].cols);
   thread_local std::vector<uint64_t> index;
   index.resize(size_t(n));
   for (int v = 0; v < n; ++v) index[size_t(v)] = slots[v] * stride;
   m_arrays[b]->mvm_batch(x, n, ld_x, y, ld_y, m_num, m_noise[b], index.data(), res, codes,
-                         code_start);
+                         code_start, basis);
 }
 
 }  // namespace pcmsim

@@ -46,7 +46,7 @@ class ArrayBank {
   /// for bit those of mvm() one vector at a time.
   void mvm_batch(size_t b, const float* x, int n, int ld_x, float* y, int ld_y,
                  const uint64_t* slots, MvmResult* res, ReadCodes* codes = nullptr,
-                 uint32_t* code_start = nullptr) const;
+                 uint32_t* code_start = nullptr, bool basis = true) const;
 
   size_t size() const { return m_arrays.size(); }
   const MvmResult& compensation_work(size_t b) const { return m_comp_work[b]; }

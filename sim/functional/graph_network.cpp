@@ -37,10 +37,40 @@ GraphAnalogNetwork::GraphAnalogNetwork(const Graph& g, const GraphMapping& map,
       m_last_use(g.values.size(), -1) {
   for (size_t i = 0; i < g.nodes.size(); ++i)
     for (int v : g.nodes[i].inputs) m_last_use[size_t(v)] = int(i);
+  build_gather_tables();
 }
 
 size_t GraphAnalogNetwork::output_size() const {
   return size_t(numel(m_g.values[size_t(m_g.output)].shape));
+}
+
+void GraphAnalogNetwork::build_gather_tables() {
+  // Per array of a convolution, per row: where its input sits relative to the patch's corner
+  // (channel, kernel row and column; dilation), so that gathering a patch is one add per row.
+  m_gather.resize(m_map.blocks.size());
+  for (const GraphLayer& l : m_map.layers) {
+    const GraphNode& n = m_g.nodes[size_t(l.node)];
+    if (n.op != GraphOp::Conv) continue;
+    const Shape& in_shape = m_g.values[size_t(n.inputs[0])].shape;
+    const int64_t H = in_shape[1], W = in_shape[2], cg = in_shape[0] / n.group;
+    const int kh = n.kernel[0], kw = n.kernel[1], kk = kh * kw;
+    for (int bi : l.blocks) {
+      const GraphBlock& blk = m_map.blocks[size_t(bi)];
+      GatherTable& t = m_gather[size_t(bi)];
+      const int rows_g = blk.rows / blk.packed;
+      for (int j = 0; j < blk.packed; ++j) {
+        for (int r = 0; r < rows_g; ++r) {
+          const int row = blk.row0 + r, c = row / kk, i = (row / kw) % kh, jj = row % kw;
+          const int dh = i * n.dilation[0], dw = jj * n.dilation[1];
+          t.offset.push_back((int64_t(blk.group + j) * cg + c) * H * W + int64_t(dh) * W + dw);
+          t.dh.push_back(dh);
+          t.dw.push_back(dw);
+          t.max_dh = std::max(t.max_dh, dh);
+          t.max_dw = std::max(t.max_dw, dw);
+        }
+      }
+    }
+  }
 }
 
 void GraphAnalogNetwork::gather(const GraphLayer& l, const GraphBlock& blk,
@@ -54,18 +84,18 @@ void GraphAnalogNetwork::gather(const GraphLayer& l, const GraphBlock& blk,
   }
   const Shape& in_shape = m_g.values[size_t(n.inputs[0])].shape;
   const Shape& out_shape = m_g.values[size_t(n.output)].shape;
-  const int64_t H = in_shape[1], W = in_shape[2], OW = out_shape[2], cg = in_shape[0] / n.group;
-  const int64_t oh = p / OW, ow = p % OW;
-  const int kh = n.kernel[0], kw = n.kernel[1], kk = kh * kw;
-  const int rows_g = blk.rows / blk.packed;
-  for (int j = 0; j < blk.packed; ++j) {
-    const float* group_in = in.data() + int64_t(blk.group + j) * cg * H * W;
-    for (int r = 0; r < rows_g; ++r) {
-      const int row = blk.row0 + r, c = row / kk, i = (row / kw) % kh, jj = row % kw;
-      const int64_t h = window_input(n, 0, oh, i), w = window_input(n, 1, ow, jj);
-      dst[j * rows_g + r] =
-          (h >= 0 && h < H && w >= 0 && w < W) ? group_in[(c * H + h) * W + w] : 0.0f;
-    }
+  const int64_t H = in_shape[1], W = in_shape[2], OW = out_shape[2];
+  const int64_t h0 = window_input(n, 0, p / OW, 0), w0 = window_input(n, 1, p % OW, 0);
+  const GatherTable& t = m_gather[size_t(&blk - m_map.blocks.data())];
+  const int64_t corner = h0 * W + w0;  // may lie in the padding: an index, not a pointer
+  const size_t rows = t.offset.size();
+  if (h0 >= 0 && w0 >= 0 && h0 + t.max_dh < H && w0 + t.max_dw < W) {  // inside: no padding
+    for (size_t r = 0; r < rows; ++r) dst[r] = in[size_t(corner + t.offset[r])];
+    return;
+  }
+  for (size_t r = 0; r < rows; ++r) {
+    const int64_t h = h0 + t.dh[r], w = w0 + t.dw[r];
+    dst[r] = (h >= 0 && h < H && w >= 0 && w < W) ? in[size_t(corner + t.offset[r])] : 0.0f;
   }
 }
 
@@ -140,7 +170,7 @@ void GraphAnalogNetwork::run_analog(Batch& bt, int li) {
         }
         m_bank.mvm_batch(size_t(blk_index), bt.x.data(), int(m), blk.rows, bt.y.data(), blk.cols,
                          bt.slots.data(), bt.results.data(), keep ? &codes : nullptr,
-                         bt.code_starts.data());
+                         bt.code_starts.data(), keep);
         for (size_t i = 0; i < m; ++i) {
           const size_t b = size_t(bt.item_image[i0 + i]);
           const int64_t p = bt.item_pixel[i0 + i];

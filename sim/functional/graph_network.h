@@ -106,6 +106,14 @@ class GraphAnalogNetwork {
                            uint64_t seed);
   void run_node(Batch& bt, int i);
   void run_analog(Batch& bt, int li);
+  /// Per array of a convolution, per row: the input's offset from the patch's corner (channel,
+  /// kernel row and column) and the row's kernel offsets in height and width.
+  struct GatherTable {
+    std::vector<int64_t> offset;
+    std::vector<int> dh, dw;
+    int max_dh = 0, max_dw = 0;
+  };
+  void build_gather_tables();
   /// Writes the input vector of block @p blk for output pixel @p p of value @p in to @p dst.
   void gather(const GraphLayer& l, const GraphBlock& blk, const std::vector<float>& in, int64_t p,
               float* dst) const;
@@ -123,7 +131,8 @@ class GraphAnalogNetwork {
   std::vector<std::vector<MvmCost>> m_costs;
   std::vector<std::vector<double>> m_basis;
   std::vector<ReadCodes> m_codes;
-  std::vector<int> m_last_use;  ///< per value: the last node that reads it (-1: none)
+  std::vector<GatherTable> m_gather;  ///< per array (empty for dense layers)
+  std::vector<int> m_last_use;        ///< per value: the last node that reads it (-1: none)
   Datapath m_datapath;
   bool m_keep_work = false;
   uint64_t m_psum_saturations = 0, m_activation_clips = 0;  ///< forward_many()'s

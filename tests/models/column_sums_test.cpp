@@ -1,10 +1,12 @@
 // The array kernel against a plain loop written here: whichever instruction-set variant the
-// machine picks must give the same bits as one multiply and one add per term, rows in order.
+// machine picks must give the same bits as one fused multiply-add per term in single precision,
+// rows in order.
 
 #include "models/array/column_sums.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -23,14 +25,15 @@ TEST(ColumnSums, EveryVariantGivesThePlainLoopsBits) {
     x[size_t(i)] = i % 3 == 0 ? 0.0f : float((r.uniform(uint64_t(i)) * 2 - 1) * 1e3);
   for (size_t i = 0; i < g.size(); ++i)
     g[i] = float((r.uniform(1000 + i) * 2 - 1) * (i % 7 == 0 ? 1e-4 : 1.0));
-  std::vector<double> got(cols, 0.5), want(cols, 0.5);
+  std::vector<float> got(cols, 0.5f), want(cols, 0.5f);
   accumulate_columns(x.data(), g.data(), rows, cols, got.data());
   for (int i = 0; i < rows; ++i) {
-    const volatile double xi = x[size_t(i)];  // no vectorization, no contraction
-    if (xi == 0.0) continue;
+    const volatile float xi = x[size_t(i)];  // no vectorization
+    if (xi == 0.0f) continue;
     for (int c = 0; c < cols; ++c) {
-      const volatile double term = xi * double(g[size_t(i) * cols + size_t(c)]);
-      want[size_t(c)] = want[size_t(c)] + term;
+      const volatile float sum =
+          std::fma(float(xi), g[size_t(i) * cols + size_t(c)], want[size_t(c)]);
+      want[size_t(c)] = sum;
     }
   }
   for (int c = 0; c < cols; ++c) EXPECT_EQ(got[size_t(c)], want[size_t(c)]) << "column " << c;
@@ -40,7 +43,7 @@ TEST(ColumnSums, ABatchGivesEachVectorTheBitsOfTheOneVectorLoop) {
   // 1 to 9 vectors (register blocks of 4 and every remainder), 37 rows, and column counts that
   // leave every remainder of the 32-column blocks (5, 131); the inputs of rows 0, 3, 6, .. are
   // zero in every vector (skipped rows), others zero in some vectors only. Each vector's sums
-  // must be those of the plain loop on it alone: one multiply and one add per term, rows in
+  // must be those of the plain loop on it alone: one fused multiply-add per term, rows in
   // order, into sums that start at 0.5.
   const int rows = 37;
   RngStream r(12, DrawKind::Fault, 4, 5);
@@ -55,22 +58,21 @@ TEST(ColumnSums, ABatchGivesEachVectorTheBitsOfTheOneVectorLoop) {
         for (int i = 0; i < rows; ++i)
           if (i % 3 != 0 && (i + v) % 5 != 0)
             x[size_t(v * ld_x + i)] = float((r.uniform(uint64_t(50000 + v * 100 + i)) - 0.5) * 1e3);
-      std::vector<double> got(size_t(n) * size_t(ld_acc), 0.5);
+      std::vector<float> got(size_t(n) * size_t(ld_acc), 0.5f);
       accumulate_columns_batch(x.data(), n, ld_x, g.data(), rows, cols, got.data(), ld_acc);
       for (int v = 0; v < n; ++v) {
         for (int c = 0; c < cols; ++c) {
-          volatile double want = 0.5;
+          volatile float want = 0.5f;
           for (int i = 0; i < rows; ++i) {
-            const volatile double xi = x[size_t(v * ld_x + i)];
-            if (xi == 0.0) continue;
-            const volatile double term = xi * double(g[size_t(i * cols + c)]);
-            want = want + term;
+            const volatile float xi = x[size_t(v * ld_x + i)];
+            if (xi == 0.0f) continue;
+            want = std::fma(float(xi), g[size_t(i * cols + c)], float(want));
           }
           ASSERT_EQ(got[size_t(v * ld_acc + c)], want)
               << n << " vectors, vector " << v << ", column " << c << " of " << cols;
         }
         // The padding between rows of the sums is left alone.
-        EXPECT_EQ(got[size_t(v * ld_acc + cols)], 0.5);
+        EXPECT_EQ(got[size_t(v * ld_acc + cols)], 0.5f);
       }
     }
   }

@@ -72,6 +72,9 @@ class UniformDac : public Dac {
                             .def(0.0);
   }
   float convert(float x) const override { return quantize_symmetric(x, m_bound, m_bits); }
+  void convert_n(const float* x, float scale, float* out, size_t n) const override {
+    quantize_symmetric_n(x, scale, m_bound, m_bits, out, n);
+  }
   int bits() const override { return m_bits; }
   float bound() const override { return m_bound; }
   float step() const override { return quantizer_step(m_bound, m_bits); }

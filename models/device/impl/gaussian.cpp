@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "models/device/device.h"
 #include "sim/base/registry.h"
@@ -41,8 +42,9 @@ class GaussianWeightNoise : public DeviceModel {
     RngStream prog = ctx.key.stream(DrawKind::ProgNoise);
     out.g_prog_uS.resize(n);
     out.nu.clear();
-    for (size_t i = 0; i < n; ++i)
-      out.g_prog_uS[i] = float(target[i] + sigma_dev_uS * prog.normal(i));
+    std::vector<double> z(n);
+    prog.normals(0, n, z.data());
+    for (size_t i = 0; i < n; ++i) out.g_prog_uS[i] = float(target[i] + sigma_dev_uS * z[i]);
   }
   void read(const DeviceState& s, double, const DrawKey&, float* out) const override {
     std::copy(s.g_prog_uS.begin(), s.g_prog_uS.end(), out);

@@ -73,14 +73,17 @@ class PcmDevice : public DeviceModel {
     RngStream faults = ctx.key.stream(DrawKind::Fault);
     out.g_prog_uS.resize(n);
     out.nu.resize(n);
+    std::vector<double> z_prog(n), z_drift(n);
+    prog.normals(0, n, z_prog.data());
+    drift.normals(0, n, z_drift.data());
     for (size_t i = 0; i < n; ++i) {
       double g_t = target[i];
-      double g = g_t + m_prog_scale * sigma_prog_uS(g_t) * prog.normal(i);
+      double g = g_t + m_prog_scale * sigma_prog_uS(g_t) * z_prog[i];
       out.g_prog_uS[i] = float(std::max(0.0, g));
       double g_rel = std::max(g_t / m_g_max_uS, 1e-7);  // aihwkit: max(|g_T/g_max|, 1e-7)
       double mu = std::clamp(-0.0155 * std::log(g_rel) + 0.0244, 0.049, 0.1);
       double sig = std::clamp(-0.0125 * std::log(g_rel) - 0.0059, 0.008, 0.045);
-      out.nu[i] = float(m_drift_scale * std::fabs(mu + sig * drift.normal(i)));
+      out.nu[i] = float(m_drift_scale * std::fabs(mu + sig * z_drift[i]));
       if (m_stuck_set > 0.0 || m_stuck_reset > 0.0) {
         // Stuck devices ignore programming: SET (crystalline) at g_max, RESET at zero; neither
         // drifts.
@@ -102,12 +105,14 @@ class PcmDevice : public DeviceModel {
     // The 1/f integral vanishes (rather than turning negative) for reads shorter than t_read.
     const double read_int =
         std::sqrt(std::max(0.0, std::log((t_s + m_t0_s + m_t_read_s) / (2.0 * m_t_read_s))));
+    std::vector<double> z(m_read_scale > 0.0 ? s.g_prog_uS.size() : 0);
+    noise.normals(0, z.size(), z.data());
     for (size_t i = 0; i < s.g_prog_uS.size(); ++i) {
       double g_prog = s.g_prog_uS[i];
       double g = g_prog * std::exp(-double(s.nu[i]) * log_time);
       if (m_read_scale > 0.0) {
         double q = std::min(0.0088 / std::max(std::pow(g_prog / m_g_max_uS, 0.65), 1e-3), 0.2);
-        g += std::fabs(g) * m_read_scale * q * read_int * noise.normal(i);
+        g += std::fabs(g) * m_read_scale * q * read_int * z[i];
       }
       out[i] = float(std::max(0.0, g));
     }
