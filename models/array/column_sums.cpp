@@ -39,40 +39,42 @@ void batch_generic(const float* x, int n, int ld_x, const float* g, int rows, in
 #define PCMSIM_AVX512 __attribute__((target("avx512f")))
 
 /// NV vectors × (16 × NK) columns from c0, the last chunk masked to the columns left: NV × NK
-/// accumulators of 16 floats stay in registers over all rows. A row whose NV inputs are all
-/// zero adds nothing (as the one-vector loop skips it).
+/// accumulators of 16 floats stay in registers over all rows (named variables: an array of
+/// them is kept in memory by GCC). A zero input adds an exact zero, fma(0, g, a) = a (the sums
+/// are never -0: they start at +0 and an exact cancellation rounds to +0), so every row is
+/// added, as the one-vector loop that skips zero rows would sum.
 template <int NV, int NK>
 PCMSIM_AVX512 void block_avx512(const float* x, int ld_x, const float* g, int rows, int cols,
                                 int c0, int width, float* acc, int ld_acc) {
-  __mmask16 mask[NK];
-  for (int k = 0; k < NK; ++k) {
-    const int left = std::clamp(width - 16 * k, 0, 16);
-    mask[k] = __mmask16((1u << left) - 1u);
-  }
-  __m512 a[NV][NK];
-  for (int v = 0; v < NV; ++v)
-    for (int k = 0; k < NK; ++k)
-      a[v][k] = _mm512_maskz_loadu_ps(mask[k], acc + long(v) * ld_acc + c0 + 16 * k);
+  const __mmask16 last = __mmask16((1u << (width - 16 * (NK - 1))) - 1u);
+  auto mask = [&](int k) { return k + 1 < NK ? __mmask16(0xFFFF) : last; };
+  auto at = [&](int v, int k) { return acc + long(v) * ld_acc + c0 + 16 * k; };
+  __m512 a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33;
+  a00 = a01 = a02 = a03 = a10 = a11 = a12 = a13 = _mm512_setzero_ps();
+  a20 = a21 = a22 = a23 = a30 = a31 = a32 = a33 = _mm512_setzero_ps();
+#define PCMSIM_FOR_EACH(OP)                                                    \
+  OP(0, 0, a00) OP(0, 1, a01) OP(0, 2, a02) OP(0, 3, a03) OP(1, 0, a10)        \
+  OP(1, 1, a11) OP(1, 2, a12) OP(1, 3, a13) OP(2, 0, a20) OP(2, 1, a21)        \
+  OP(2, 2, a22) OP(2, 3, a23) OP(3, 0, a30) OP(3, 1, a31) OP(3, 2, a32) OP(3, 3, a33)
+#define PCMSIM_LOAD(V, K, A) \
+  if constexpr (V < NV && K < NK) A = _mm512_maskz_loadu_ps(mask(K), at(V, K));
+#define PCMSIM_FMA(V, K, A) \
+  if constexpr (V < NV && K < NK) A = _mm512_fmadd_ps(xv[V], gv[K], A);
+#define PCMSIM_STORE(V, K, A) \
+  if constexpr (V < NV && K < NK) _mm512_mask_storeu_ps(at(V, K), mask(K), A);
+  PCMSIM_FOR_EACH(PCMSIM_LOAD)
   for (int r = 0; r < rows; ++r) {
-    float xr[NV];
-    bool any = false;
-    for (int v = 0; v < NV; ++v) {
-      xr[v] = x[long(v) * ld_x + r];
-      any |= xr[v] != 0.0f;
-    }
-    if (!any) continue;
     const float* gr = g + long(r) * cols + c0;
-    __m512 gv[NK];
-    for (int k = 0; k < NK; ++k) gv[k] = _mm512_maskz_loadu_ps(mask[k], gr + 16 * k);
-    for (int v = 0; v < NV; ++v) {
-      if (xr[v] == 0.0f) continue;  // fma(0, g, a) = a: the one-vector loop skips the row
-      const __m512 xv = _mm512_set1_ps(xr[v]);
-      for (int k = 0; k < NK; ++k) a[v][k] = _mm512_fmadd_ps(xv, gv[k], a[v][k]);
-    }
+    __m512 gv[4], xv[4];
+    for (int k = 0; k < NK; ++k) gv[k] = _mm512_maskz_loadu_ps(mask(k), gr + 16 * k);
+    for (int v = 0; v < NV; ++v) xv[v] = _mm512_set1_ps(x[long(v) * ld_x + r]);
+    PCMSIM_FOR_EACH(PCMSIM_FMA)
   }
-  for (int v = 0; v < NV; ++v)
-    for (int k = 0; k < NK; ++k)
-      _mm512_mask_storeu_ps(acc + long(v) * ld_acc + c0 + 16 * k, mask[k], a[v][k]);
+  PCMSIM_FOR_EACH(PCMSIM_STORE)
+#undef PCMSIM_FOR_EACH
+#undef PCMSIM_LOAD
+#undef PCMSIM_FMA
+#undef PCMSIM_STORE
 }
 
 template <int NV>
