@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 
 #include "models/array/column_sums.h"
@@ -139,24 +140,52 @@ struct MvmScratch {
   std::vector<int> active, next;        ///< vectors read in this pass, in the next
   std::vector<ReadCodes> vector_codes;  ///< per vector: its reads' codes
 };
-/// One read through the ADC: v = acc × unit (+ sigma × z), rounded to the step, clipped at
-/// ±bound; whether any clipped.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
     !defined(__SANITIZE_ADDRESS__)
-__attribute__((target_clones("arch=x86-64-v3", "default")))
+#define PCMSIM_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define PCMSIM_CLONES
 #endif
+
+/// One read through the ADC: v = acc × unit (+ sigma × z), rounded to the step, clipped at
+/// ±bound; whether any clipped. (Two loops, so that neither adds a term the other lacks.)
+PCMSIM_CLONES
 bool adc_read(const float* acc, float unit, float sigma, const double* z, float step, float bound,
               float* y, size_t n) {
-  bool clipped = false;
-  for (size_t c = 0; c < n; ++c) {
-    float v = acc[c] * unit;
-    if (z) v += sigma * float(z[c]);
-    float q = std::nearbyint(v / step) * step;
-    const bool clip = std::fabs(q) > bound;
-    clipped |= clip;
-    y[c] = clip ? std::copysign(bound, q) : q;
+  int clips = 0;
+  if (z) {
+    for (size_t c = 0; c < n; ++c) {
+      const float v = acc[c] * unit + sigma * float(z[c]);
+      const float q = std::nearbyint(v / step) * step;
+      const bool clip = std::fabs(q) > bound;
+      clips += clip;
+      y[c] = clip ? std::copysign(bound, q) : q;
+    }
+  } else {
+    for (size_t c = 0; c < n; ++c) {
+      const float v = acc[c] * unit;
+      const float q = std::nearbyint(v / step) * step;
+      const bool clip = std::fabs(q) > bound;
+      clips += clip;
+      y[c] = clip ? std::copysign(bound, q) : q;
+    }
   }
-  return clipped;
+  return clips > 0;
+}
+
+/// The largest |x[i]|: the magnitudes' bit patterns (sign cleared) order as the magnitudes do.
+PCMSIM_CLONES
+float abs_max(const float* x, size_t n) {
+  uint32_t m = 0;
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t b;
+    std::memcpy(&b, &x[i], sizeof b);
+    b &= 0x7FFFFFFFu;
+    m = b > m ? b : m;
+  }
+  float f;
+  std::memcpy(&f, &m, sizeof f);
+  return f;
 }
 
 MvmScratch& scratch() {
@@ -217,9 +246,7 @@ void ProgrammedArray::run_batch(const float* x, int n, int ld_x, float* y, int l
     res[v] = MvmResult{};
     // 1. Noise management: scale the input vector by its absolute maximum.
     if (num.noise_management) {
-      const float* xv = x + size_t(v) * size_t(ld_x);
-      float amax = 0.0f;
-      for (size_t r = 0; r < rows; ++r) amax = std::max(amax, std::fabs(xv[r]));
+      const float amax = abs_max(x + size_t(v) * size_t(ld_x), rows);
       if (amax == 0.0f) {  // the array runs on zero inputs and reads zeros
         float* yv = y + size_t(v) * size_t(ld_y);
         std::fill(yv, yv + cols, 0.0f);
@@ -328,12 +355,14 @@ void ProgrammedArray::draw_output_noise(const MvmNumerics& num, const RngStream&
     for (int ph = 0; ph < phases; ++ph, ++range) {
       const uint64_t first =
           noise_index[v] + (uint64_t(pass) * uint64_t(phases) + uint64_t(ph)) * cols;
-      const size_t b0 = s.range_block[range];
+      const double* even = s.even.data() + s.range_block[range];
+      const double* odd = s.odd.data() + s.range_block[range];
       double* out = s.noise.data() + range * size_t(cols);
-      for (uint64_t c = 0; c < cols; ++c) {
-        const uint64_t d = first + c;
-        const size_t k = b0 + size_t((d >> 1) - (first >> 1));
-        out[c] = (d & 1) ? s.odd[k] : s.even[k];
+      // Draw first + c is block (first + c) / 2: its even or odd draw.
+      if ((first & 1) == 0) {
+        for (uint64_t c = 0; c < cols; ++c) out[c] = (c & 1) ? odd[c >> 1] : even[c >> 1];
+      } else {
+        for (uint64_t c = 0; c < cols; ++c) out[c] = (c & 1) ? even[(c + 1) >> 1] : odd[c >> 1];
       }
     }
   }

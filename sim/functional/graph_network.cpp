@@ -184,10 +184,17 @@ void GraphAnalogNetwork::run_analog(Batch& bt, int li) {
           std::vector<float>& out = bt.values[b][size_t(n.output)];
           const float* partial = bt.y.data() + i * size_t(blk.cols);
           for (int j = 0; j < blk.packed; ++j) {
+            const size_t at0 = size_t((int64_t(blk.group + j) * l.cols + blk.col0) * l.pixels + p);
+            const size_t stride = size_t(l.pixels);
+            const float* pj = partial + j * cols_g;
+            if (!fmt.quantized()) {  // FP32 partial sums
+              float* o = out.data() + at0;
+              for (int c = 0; c < cols_g; ++c) o[size_t(c) * stride] += pj[c];
+              continue;
+            }
             for (int c = 0; c < cols_g; ++c) {
-              const size_t at =
-                  size_t((int64_t(blk.group + j) * l.cols + blk.col0 + c) * l.pixels + p);
-              add_psum(bt, fmt, b * size + at, partial[j * cols_g + c], out[at]);
+              const size_t at = at0 + size_t(c) * stride;
+              add_psum(bt, fmt, b * size + at, pj[c], out[at]);
             }
           }
         }
