@@ -38,14 +38,22 @@ void conv(const GraphNode& n, const Shape& in, const Shape& out, const Buf& x, B
       for (int64_t i = 0; i < kh; ++i) {
         for (int64_t j = 0; j < kw; ++j) {
           const double w = n.weight.data[size_t(((m * cg + c) * kh + i) * kw + j)];
+          // The output columns whose input column ow x stride - pad + j x dilation lies in
+          // [0, W): ow in [lo, hi).
+          const int64_t sw = n.stride[1], v0 = window_input(n, 1, 0, j);
+          const int64_t lo = v0 >= 0 ? 0 : (-v0 + sw - 1) / sw;
+          const int64_t hi = W - v0 <= 0 ? 0 : std::min(OW, (W - v0 + sw - 1) / sw);
+          if (lo >= hi) continue;
           for (int64_t oh = 0; oh < OH; ++oh) {
             const int64_t h = window_input(n, 0, oh, i);
             if (h < 0 || h >= H) continue;
-            const float* row = xc + h * W;
+            const int64_t base = h * W + v0;  // input column v(ow) at xc[base + ow x sw]
             double* a = acc.data() + oh * OW;
-            for (int64_t ow = 0; ow < OW; ++ow) {
-              const int64_t v = window_input(n, 1, ow, j);
-              if (v >= 0 && v < W) a[ow] += w * double(row[v]);
+            if (sw == 1) {
+              const float* row = xc + base + lo;
+              for (int64_t ow = lo; ow < hi; ++ow) a[ow] += w * double(row[ow - lo]);
+            } else {
+              for (int64_t ow = lo; ow < hi; ++ow) a[ow] += w * double(xc[base + ow * sw]);
             }
           }
         }

@@ -154,12 +154,21 @@ std::vector<float> block_weights(const Graph& g, const GraphMapping& m, const Gr
   const GraphLayer& l = m.layers[size_t(b.layer)];
   const int rows_g = b.rows / b.packed, cols_g = b.cols / b.packed;
   std::vector<float> w(size_t(b.rows) * size_t(b.cols), 0.0f);
+  // Element (row, col) of group j's layer_matrix(), read from the weights in place (building
+  // the layer's matrix for each of its arrays made mapping quadratic in the layer's size).
+  const GraphNode& n = g.nodes[size_t(l.node)];
+  const bool dense = n.op == GraphOp::Dense;
   for (int j = 0; j < b.packed; ++j) {
-    const std::vector<float> mat = layer_matrix(g, l, b.group + j);
-    for (int r = 0; r < rows_g; ++r)
-      for (int c = 0; c < cols_g; ++c)
-        w[size_t(j * rows_g + r) * size_t(b.cols) + size_t(j * cols_g + c)] =
-            mat[size_t(b.row0 + r) * size_t(l.cols) + size_t(b.col0 + c)];
+    const int64_t m0 = int64_t(b.group + j) * l.cols;  // the group's first output channel
+    for (int r = 0; r < rows_g; ++r) {
+      const int64_t row = b.row0 + r;
+      float* dst = w.data() + size_t(j * rows_g + r) * size_t(b.cols) + size_t(j * cols_g);
+      for (int c = 0; c < cols_g; ++c) {
+        const int64_t col = b.col0 + c;
+        dst[c] = dense ? n.weight.data[size_t(row * l.cols + col)]
+                       : n.weight.data[size_t((m0 + col) * l.rows + row)];
+      }
+    }
   }
   return w;
 }

@@ -173,8 +173,9 @@ void benchmark(const RunOptions& o, int evaluations) {
             << r.chip->steps().size() << " steps, " << r.map.blocks.size() << " arrays, "
             << fmt(macs, 0) << " MACs per image)\n";
   std::cout << "  build (config, import, map, program)  " << fmt(build_s, 3) << " s\n";
-  std::cout << "  functional (" << (o.threads > 0 ? std::to_string(o.threads) : std::string("all"))
-            << " threads): " << evaluations << " x " << n << " images in " << fmt(func_s, 3)
+  const int threads = default_threads();
+  std::cout << "  functional (" << threads << (threads == 1 ? " thread" : " threads")
+            << "): " << evaluations << " x " << n << " images in " << fmt(func_s, 3)
             << " s: " << rate(double(evaluations) * double(n) / func_s) << " images/s, "
             << fmt(double(evaluations) * double(n) * macs / func_s * 1e-9, 3) << " GMAC/s (top-1 "
             << fmt(100.0 * double(correct) / double(n), 2) << " %)\n";
