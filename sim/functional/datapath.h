@@ -50,5 +50,7 @@ Datapath make_datapath(const Graph& g, const GraphMapping& map, const ValueRange
 
 /// @brief @p x in format @p f: the nearest code (ties to even), clipped; @p clips counts a clip.
 float to_format(float x, const FixedFormat& f, uint64_t& clips);
+/// @brief to_format() on each of @p n values in place (vectorized); returns the clips.
+uint64_t to_format_n(float* x, size_t n, const FixedFormat& f);
 
 }  // namespace pcmsim

@@ -172,7 +172,6 @@ void GraphAnalogNetwork::run_analog(Batch& bt, int li) {
                          bt.slots.data(), bt.results.data(), keep ? &codes : nullptr,
                          bt.code_starts.data(), keep);
         for (size_t i = 0; i < m; ++i) {
-          const size_t b = size_t(bt.item_image[i0 + i]);
           const int64_t p = bt.item_pixel[i0 + i];
           const MvmResult& res = bt.results[i];
           bt.mvms[size_t(li)] += uint64_t(res.passes);
@@ -181,20 +180,22 @@ void GraphAnalogNetwork::run_analog(Batch& bt, int li) {
                                                        bt.code_starts[i]};
             basis[k * size_t(l.pixels) + size_t(p)] = res.read_basis;
           }
-          std::vector<float>& out = bt.values[b][size_t(n.output)];
-          const float* partial = bt.y.data() + i * size_t(blk.cols);
-          for (int j = 0; j < blk.packed; ++j) {
-            const size_t at0 = size_t((int64_t(blk.group + j) * l.cols + blk.col0) * l.pixels + p);
-            const size_t stride = size_t(l.pixels);
-            const float* pj = partial + j * cols_g;
-            if (!fmt.quantized()) {  // FP32 partial sums
-              float* o = out.data() + at0;
-              for (int c = 0; c < cols_g; ++c) o[size_t(c) * stride] += pj[c];
-              continue;
-            }
-            for (int c = 0; c < cols_g; ++c) {
-              const size_t at = at0 + size_t(c) * stride;
-              add_psum(bt, fmt, b * size + at, pj[c], out[at]);
+        }
+        // Output channel by channel over the items (consecutive pixels: consecutive places).
+        const size_t stride = size_t(l.pixels);
+        for (int j = 0; j < blk.packed; ++j) {
+          for (int c = 0; c < cols_g; ++c) {
+            const size_t at0 = size_t((int64_t(blk.group + j) * l.cols + blk.col0 + c)) * stride;
+            const float* yc = bt.y.data() + size_t(j * cols_g + c);
+            for (size_t i = 0; i < m; ++i) {
+              const size_t b = size_t(bt.item_image[i0 + i]);
+              const size_t at = at0 + size_t(bt.item_pixel[i0 + i]);
+              const float v = yc[i * size_t(blk.cols)];
+              std::vector<float>& out = bt.values[b][size_t(n.output)];
+              if (fmt.quantized())
+                add_psum(bt, fmt, b * size + at, v, out[at]);
+              else
+                out[at] += v;  // FP32 partial sums
             }
           }
         }
