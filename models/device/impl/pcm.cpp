@@ -2,13 +2,68 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "models/device/device.h"
+#include "sim/base/detmath.h"
 #include "sim/base/registry.h"
 
 namespace pcmsim {
 
 namespace {
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__)
+#define PCMSIM_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define PCMSIM_CLONES
+#endif
+
+/// Programming of n devices (the formulas below; the project's own ln, decision 57): their
+/// conductances and drift exponents from the targets and the two normal draws of each.
+PCMSIM_CLONES
+void program_devices(const float* target, size_t n, const double* z_prog, const double* z_drift,
+                     double g_max, double prog_scale, double drift_scale, float* g_prog,
+                     float* nu) {
+  // Coefficients: aihwkit PCMLikeNoiseModel prog_coeff (Nandakumar et al. 2019).
+  constexpr double c0 = 0.26348, c1 = 1.9650, c2 = -1.1731;
+  for (size_t i = 0; i < n; ++i) {
+    const double g_t = target[i], r = g_t / g_max;
+    const double sigma = (c0 + c1 * r + c2 * r * r) * (g_max / 25.0);
+    const double g = g_t + prog_scale * sigma * z_prog[i];
+    g_prog[i] = float(g > 0.0 ? g : 0.0);
+    const double ln_rel = det::log(r > 1e-7 ? r : 1e-7);  // aihwkit: max(|g_T/g_max|, 1e-7)
+    const double mu0 = -0.0155 * ln_rel + 0.0244, sig0 = -0.0125 * ln_rel - 0.0059;
+    const double mu = mu0 < 0.049 ? 0.049 : mu0 > 0.1 ? 0.1 : mu0;          // clamp
+    const double sig = sig0 < 0.008 ? 0.008 : sig0 > 0.045 ? 0.045 : sig0;  // clamp
+    nu[i] = float(drift_scale * std::fabs(mu + sig * z_drift[i]));
+  }
+}
+
+/// Reads of n devices at log((t + t0) / t0) = @p log_time: drift, then 1/f read noise of
+/// relative size read * q (read = read_noise_scale x the 1/f integral; z null: none).
+PCMSIM_CLONES
+void read_devices(const float* g_prog, const float* nu, size_t n, const double* z, double log_time,
+                  double read, double g_max, float* out) {
+  if (!z) {
+    for (size_t i = 0; i < n; ++i) {
+      const double g = double(g_prog[i]) * det::exp(-double(nu[i]) * log_time);
+      out[i] = float(g > 0.0 ? g : 0.0);
+    }
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const double gp = g_prog[i];
+    double g = gp * det::exp(-double(nu[i]) * log_time);
+    // (g_prog / g_max)^0.65 below 1e-3 does not matter (the max): the floor keeps ln finite.
+    const double rel = gp / g_max;
+    const double p = det::pow(rel > 1e-30 ? rel : 1e-30, 0.65);
+    const double q0 = 0.0088 / (p > 1e-3 ? p : 1e-3);
+    const double q = q0 < 0.2 ? q0 : 0.2;
+    g = g + std::fabs(g) * read * q * z[i];
+    out[i] = float(g > 0.0 ? g : 0.0);
+  }
+}
 
 /// PCM as fitted by Nandakumar et al. (ICECS 2019) on ~1M IBM PCM devices and used by aihwkit's
 /// PCMLikeNoiseModel (Joshi et al., Nat. Commun. 2020). With g_rel = g_T / g_max:
@@ -76,18 +131,13 @@ class PcmDevice : public DeviceModel {
     std::vector<double> z_prog(n), z_drift(n);
     prog.normals(0, n, z_prog.data());
     drift.normals(0, n, z_drift.data());
-    for (size_t i = 0; i < n; ++i) {
-      double g_t = target[i];
-      double g = g_t + m_prog_scale * sigma_prog_uS(g_t) * z_prog[i];
-      out.g_prog_uS[i] = float(std::max(0.0, g));
-      double g_rel = std::max(g_t / m_g_max_uS, 1e-7);  // aihwkit: max(|g_T/g_max|, 1e-7)
-      double mu = std::clamp(-0.0155 * std::log(g_rel) + 0.0244, 0.049, 0.1);
-      double sig = std::clamp(-0.0125 * std::log(g_rel) - 0.0059, 0.008, 0.045);
-      out.nu[i] = float(m_drift_scale * std::fabs(mu + sig * z_drift[i]));
-      if (m_stuck_set > 0.0 || m_stuck_reset > 0.0) {
-        // Stuck devices ignore programming: SET (crystalline) at g_max, RESET at zero; neither
-        // drifts.
-        double u = faults.uniform(i);
+    program_devices(target, n, z_prog.data(), z_drift.data(), m_g_max_uS, m_prog_scale,
+                    m_drift_scale, out.g_prog_uS.data(), out.nu.data());
+    if (m_stuck_set > 0.0 || m_stuck_reset > 0.0) {
+      // Stuck devices ignore programming: SET (crystalline) at g_max, RESET at zero; neither
+      // drifts.
+      for (size_t i = 0; i < n; ++i) {
+        const double u = faults.uniform(i);
         if (u < m_stuck_set) {
           out.g_prog_uS[i] = float(m_g_max_uS);
           out.nu[i] = 0.0f;
@@ -107,23 +157,9 @@ class PcmDevice : public DeviceModel {
         std::sqrt(std::max(0.0, std::log((t_s + m_t0_s + m_t_read_s) / (2.0 * m_t_read_s))));
     std::vector<double> z(m_read_scale > 0.0 ? s.g_prog_uS.size() : 0);
     noise.normals(0, z.size(), z.data());
-    for (size_t i = 0; i < s.g_prog_uS.size(); ++i) {
-      double g_prog = s.g_prog_uS[i];
-      double g = g_prog * std::exp(-double(s.nu[i]) * log_time);
-      if (m_read_scale > 0.0) {
-        double q = std::min(0.0088 / std::max(std::pow(g_prog / m_g_max_uS, 0.65), 1e-3), 0.2);
-        g += std::fabs(g) * m_read_scale * q * read_int * z[i];
-      }
-      out[i] = float(std::max(0.0, g));
-    }
-  }
-
-  /// Standard deviation of programming noise at target @p g_uS (before prog_noise_scale), uS.
-  double sigma_prog_uS(double g_uS) const {
-    // Coefficients: aihwkit PCMLikeNoiseModel prog_coeff (Nandakumar et al. 2019).
-    constexpr double c0 = 0.26348, c1 = 1.9650, c2 = -1.1731;
-    double g_rel = g_uS / m_g_max_uS;
-    return (c0 + c1 * g_rel + c2 * g_rel * g_rel) * (m_g_max_uS / 25.0);
+    read_devices(s.g_prog_uS.data(), s.nu.data(), s.g_prog_uS.size(),
+                 z.empty() ? nullptr : z.data(), log_time, m_read_scale * read_int, m_g_max_uS,
+                 out);
   }
 
  private:
