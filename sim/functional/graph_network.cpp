@@ -99,6 +99,18 @@ void GraphAnalogNetwork::gather(const GraphLayer& l, const GraphBlock& blk,
   }
 }
 
+namespace {
+/// std::nearbyint in round-to-nearest-even without a library call: below 2^52 in magnitude,
+/// adding and subtracting 2^52 leaves the nearest integer (ties to even); larger values are
+/// integers already.
+inline double round_to_even(double x) {
+  constexpr double k2p52 = 4503599627370496.0;
+  const double a = std::fabs(x);
+  const double r = (a + k2p52) - k2p52;
+  return a < k2p52 ? std::copysign(r, x) : x;
+}
+}  // namespace
+
 void GraphAnalogNetwork::add_psum(Batch& bt, const FixedFormat& f, size_t acc_index, float v,
                                   float& out) const {
   // Partial sums add up in the layer's fixed-point format, saturating (float without one).
@@ -107,7 +119,7 @@ void GraphAnalogNetwork::add_psum(Batch& bt, const FixedFormat& f, size_t acc_in
     return;
   }
   int64_t& acc = bt.psum_acc[acc_index];
-  acc += int64_t(std::nearbyint(double(v) / f.lsb));
+  acc += int64_t(round_to_even(double(v) / f.lsb));
   if (acc > f.hi || acc < f.lo) {
     acc = std::clamp(acc, f.lo, f.hi);
     ++bt.psum_saturations;
@@ -258,8 +270,10 @@ void GraphAnalogNetwork::quantize_output(Batch& bt, int v) const {
   if (m_datapath.activations.empty()) return;
   const FixedFormat& f = m_datapath.activations[size_t(v)];
   if (!f.quantized()) return;
-  for (size_t b = 0; b < bt.images.size(); ++b)
-    for (float& x : bt.values[b][size_t(v)]) x = to_format(x, f, bt.activation_clips);
+  for (size_t b = 0; b < bt.images.size(); ++b) {
+    std::vector<float>& x = bt.values[b][size_t(v)];
+    bt.activation_clips += to_format_n(x.data(), x.size(), f);
+  }
 }
 
 void GraphAnalogNetwork::forward(const float* x, int64_t image, std::vector<float>& out) {
