@@ -3,19 +3,14 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/base/clones.h"
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define PCMSIM_X86 1
 #endif
 
 namespace pcmsim {
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__SANITIZE_ADDRESS__)
-#define PCMSIM_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define PCMSIM_CLONES
-#endif
 
 PCMSIM_CLONES
 void accumulate_columns(const float* x, const float* g, int rows, int cols, float* acc) {
@@ -52,10 +47,11 @@ PCMSIM_AVX512 void block_avx512(const float* x, int ld_x, const float* g, int ro
   __m512 a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33;
   a00 = a01 = a02 = a03 = a10 = a11 = a12 = a13 = _mm512_setzero_ps();
   a20 = a21 = a22 = a23 = a30 = a31 = a32 = a33 = _mm512_setzero_ps();
-#define PCMSIM_FOR_EACH(OP)                                                    \
-  OP(0, 0, a00) OP(0, 1, a01) OP(0, 2, a02) OP(0, 3, a03) OP(1, 0, a10)        \
-  OP(1, 1, a11) OP(1, 2, a12) OP(1, 3, a13) OP(2, 0, a20) OP(2, 1, a21)        \
-  OP(2, 2, a22) OP(2, 3, a23) OP(3, 0, a30) OP(3, 1, a31) OP(3, 2, a32) OP(3, 3, a33)
+#define PCMSIM_FOR_EACH(OP)                                                               \
+  OP(0, 0, a00)                                                                           \
+  OP(0, 1, a01) OP(0, 2, a02) OP(0, 3, a03) OP(1, 0, a10) OP(1, 1, a11) OP(1, 2, a12)     \
+      OP(1, 3, a13) OP(2, 0, a20) OP(2, 1, a21) OP(2, 2, a22) OP(2, 3, a23) OP(3, 0, a30) \
+          OP(3, 1, a31) OP(3, 2, a32) OP(3, 3, a33)
 #define PCMSIM_LOAD(V, K, A) \
   if constexpr (V < NV && K < NK) A = _mm512_maskz_loadu_ps(mask(K), at(V, K));
 #define PCMSIM_FMA(V, K, A) \

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "models/array/column_sums.h"
+#include "sim/base/clones.h"
 
 namespace pcmsim {
 
@@ -140,12 +141,6 @@ struct MvmScratch {
   std::vector<int> active, next;        ///< vectors read in this pass, in the next
   std::vector<ReadCodes> vector_codes;  ///< per vector: its reads' codes
 };
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__SANITIZE_ADDRESS__)
-#define PCMSIM_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define PCMSIM_CLONES
-#endif
 
 /// One read through the ADC: v = acc × unit (+ sigma × z), rounded to the step, clipped at
 /// ±bound; whether any clipped. (Two loops, so that neither adds a term the other lacks.)

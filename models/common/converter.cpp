@@ -4,6 +4,7 @@
 
 #include "models/adc/adc.h"
 #include "models/dac/dac.h"
+#include "sim/base/clones.h"
 
 namespace pcmsim {
 
@@ -16,10 +17,7 @@ float quantize_symmetric(float x, float bound, int bits) {
   return q < -bound ? -bound : q > bound ? bound : q;
 }
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__SANITIZE_ADDRESS__)
-__attribute__((target_clones("arch=x86-64-v3", "default")))
-#endif
+PCMSIM_CLONES
 void quantize_symmetric_n(const float* x, float scale, float bound, int bits, float* out,
                           size_t n) {
   const float step = quantizer_step(bound, bits);

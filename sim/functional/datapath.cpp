@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/base/clones.h"
+
 namespace pcmsim {
 
 ValueRanges calibrate(const Graph& g, const GraphMapping& map, const float* inputs, int64_t n,
@@ -76,12 +78,8 @@ float to_format(float x, const FixedFormat& f, uint64_t& clips) {
   return float(c * f.lsb);
 }
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__SANITIZE_ADDRESS__)
-__attribute__((target_clones("arch=x86-64-v3", "default")))
-#endif
-uint64_t
-to_format_n(float* x, size_t n, const FixedFormat& f) {
+PCMSIM_CLONES
+uint64_t to_format_n(float* x, size_t n, const FixedFormat& f) {
   // to_format() on each value, branch-free so that it vectorizes.
   const double lsb = f.lsb, hi = double(f.hi), lo = double(f.lo);
   uint64_t clips = 0;

@@ -5,19 +5,13 @@
 #include <vector>
 
 #include "models/device/device.h"
+#include "sim/base/clones.h"
 #include "sim/base/detmath.h"
 #include "sim/base/registry.h"
 
 namespace pcmsim {
 
 namespace {
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__SANITIZE_ADDRESS__)
-#define PCMSIM_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define PCMSIM_CLONES
-#endif
 
 /// Programming of n devices (the formulas below; the project's own ln, decision 57): their
 /// conductances and drift exponents from the targets and the two normal draws of each.
