@@ -5,6 +5,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "sim/base/parallel.h"
+
 namespace pcmsim {
 
 int64_t numel(const Shape& s) {
@@ -25,42 +27,52 @@ using Buf = std::vector<float>;
 
 void conv(const GraphNode& n, const Shape& in, const Shape& out, const Buf& x, Buf& y) {
   // Per output channel: the bias, then each input channel and kernel tap added over the output
-  // plane (rows and columns whose input falls in the padding skipped), in double.
+  // plane (rows and columns whose input falls in the padding skipped), in double. Output
+  // channels are independent: they run on the default threads (the same sums on any number).
   const int64_t C = in[0], H = in[1], W = in[2], M = out[0], OH = out[1], OW = out[2];
   const int64_t cg = C / n.group, mg = M / n.group, kh = n.kernel[0], kw = n.kernel[1];
   y.assign(size_t(M * OH * OW), 0.0f);
-  std::vector<double> acc(size_t(OH * OW));
-  for (int64_t m = 0; m < M; ++m) {
-    const int64_t g = m / mg;
-    std::fill(acc.begin(), acc.end(), n.bias.data.empty() ? 0.0 : double(n.bias.data[size_t(m)]));
-    for (int64_t c = 0; c < cg; ++c) {
-      const float* xc = x.data() + (g * cg + c) * H * W;
-      for (int64_t i = 0; i < kh; ++i) {
-        for (int64_t j = 0; j < kw; ++j) {
-          const double w = n.weight.data[size_t(((m * cg + c) * kh + i) * kw + j)];
-          // The output columns whose input column ow x stride - pad + j x dilation lies in
-          // [0, W): ow in [lo, hi).
-          const int64_t sw = n.stride[1], v0 = window_input(n, 1, 0, j);
-          const int64_t lo = v0 >= 0 ? 0 : (-v0 + sw - 1) / sw;
-          const int64_t hi = W - v0 <= 0 ? 0 : std::min(OW, (W - v0 + sw - 1) / sw);
-          if (lo >= hi) continue;
-          for (int64_t oh = 0; oh < OH; ++oh) {
-            const int64_t h = window_input(n, 0, oh, i);
-            if (h < 0 || h >= H) continue;
-            const int64_t base = h * W + v0;  // input column v(ow) at xc[base + ow x sw]
-            double* a = acc.data() + oh * OW;
-            if (sw == 1) {
-              const float* row = xc + base + lo;
-              for (int64_t ow = lo; ow < hi; ++ow) a[ow] += w * double(row[ow - lo]);
-            } else {
-              for (int64_t ow = lo; ow < hi; ++ow) a[ow] += w * double(xc[base + ow * sw]);
+  // Small layers stay on the calling thread (starting threads would cost more).
+  const int threads = M * OH * OW * cg * kh * kw < (int64_t(1) << 22) ? 1 : 0;
+  std::vector<std::vector<double>> accs(size_t(worker_count(size_t(M), threads)));
+  parallel_for(
+      size_t(M),
+      [&](size_t mi, int worker) {
+        const int64_t m = int64_t(mi);
+        std::vector<double>& acc = accs[size_t(worker)];
+        acc.resize(size_t(OH * OW));
+        const int64_t g = m / mg;
+        std::fill(acc.begin(), acc.end(),
+                  n.bias.data.empty() ? 0.0 : double(n.bias.data[size_t(m)]));
+        for (int64_t c = 0; c < cg; ++c) {
+          const float* xc = x.data() + (g * cg + c) * H * W;
+          for (int64_t i = 0; i < kh; ++i) {
+            for (int64_t j = 0; j < kw; ++j) {
+              const double w = n.weight.data[size_t(((m * cg + c) * kh + i) * kw + j)];
+              // The output columns whose input column ow x stride - pad + j x dilation lies in
+              // [0, W): ow in [lo, hi).
+              const int64_t sw = n.stride[1], v0 = window_input(n, 1, 0, j);
+              const int64_t lo = v0 >= 0 ? 0 : (-v0 + sw - 1) / sw;
+              const int64_t hi = W - v0 <= 0 ? 0 : std::min(OW, (W - v0 + sw - 1) / sw);
+              if (lo >= hi) continue;
+              for (int64_t oh = 0; oh < OH; ++oh) {
+                const int64_t h = window_input(n, 0, oh, i);
+                if (h < 0 || h >= H) continue;
+                const int64_t base = h * W + v0;  // input column v(ow) at xc[base + ow x sw]
+                double* a = acc.data() + oh * OW;
+                if (sw == 1) {
+                  const float* row = xc + base + lo;
+                  for (int64_t ow = lo; ow < hi; ++ow) a[ow] += w * double(row[ow - lo]);
+                } else {
+                  for (int64_t ow = lo; ow < hi; ++ow) a[ow] += w * double(xc[base + ow * sw]);
+                }
+              }
             }
           }
         }
-      }
-    }
-    for (int64_t k = 0; k < OH * OW; ++k) y[size_t(m * OH * OW + k)] = float(acc[size_t(k)]);
-  }
+        for (int64_t k = 0; k < OH * OW; ++k) y[size_t(m * OH * OW + k)] = float(acc[size_t(k)]);
+      },
+      threads);
 }
 
 void pool(const GraphNode& n, const Shape& in, const Shape& out, const Buf& x, Buf& y) {
