@@ -36,7 +36,7 @@ constexpr double kTwoM53 = 1.0 / 9007199254740992.0;  // 2^-53
 // ln 2 in two parts: the high part has 32 significant bits, so e * kLn2Hi is exact for any
 // exponent of a double (fdlibm's split).
 constexpr double kLn2Hi = 6.93147180369123816490e-01, kLn2Lo = 1.90821492927058770002e-10;
-constexpr double kSqrtHalf = 0.70710678118654752440, kSqrt2 = 1.41421356237309504880;
+constexpr double kSqrt2 = 1.41421356237309504880;
 constexpr double kHalfPi = 1.57079632679489661923;
 
 // Taylor coefficients: ln m = 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.1716 for m in
