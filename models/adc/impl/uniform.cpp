@@ -18,7 +18,10 @@ class UniformAdc : public Adc {
   UniformAdc(Params& p, Kind kind) {
     m_bits = p.get<int>("bits").desc("ADC resolution").unit("bit").range(2, 16).def(8);
     m_bound = p.get<double>("range")
-                  .desc("output range +-range in normalized units")
+                  .desc(
+                      "output range +-range, in the units chip.tile.core.weight_scaling sets (max: "
+                      "the array's "
+                      "full scale; none: raw weights)")
                   .range(1e-6, 1e6)
                   .def(12.0);
     // ISAAC's 8-bit SAR runs at 1.28 GS/s (Shafiee et al., ISCA 2016): one conversion per cycle
@@ -61,7 +64,7 @@ class UniformAdc : public Adc {
     // aihwkit's inference default is out_noise = 0.06 (IOParameters); 0 here, presets set it.
     m_out_noise =
         float(p.get<double>("out_noise")
-                  .desc("std of analog output noise added before conversion, normalized units")
+                  .desc("std of analog output noise added before conversion, in the units of range")
                   .range(0.0, 1e6)
                   .def(0.0));
   }
