@@ -174,14 +174,38 @@ TEST(Cli, NoisyRunIsLowerAndRepeatable) {
   EXPECT_NE(slurp(d.path("a/stats.json")), slurp(d.path("c/stats.json")));
 }
 
+TEST(Cli, TheThreadCountChangesNoOutput) {
+  // configs/drift.yaml on 300 images: programming, drift and read noise, compensation readouts,
+  // the accuracy-over-time table over 3 programmings, all on 1, 2 and 3 threads: the output
+  // files must be byte for byte the same (every draw is keyed, each image's and array's results
+  // go to their own place). A bad thread count is a usage error (exit status 2).
+  TempDir d;
+  const std::string common =
+      "run configs/drift.yaml --no-progress -p simulation.images=300 -p inference.images=300 ";
+  for (const char* t : {"1", "2", "3"}) {
+    Result r = run(common + "--threads " + t + " --out " + d.path(std::string("t") + t));
+    ASSERT_EQ(r.rc, 0) << r.out;
+  }
+  for (const char* f : {"stats.json", "layers.csv", "report.txt"}) {
+    EXPECT_EQ(slurp(d.path("t1/") + f), slurp(d.path("t2/") + f)) << f;
+    EXPECT_EQ(slurp(d.path("t1/") + f), slurp(d.path("t3/") + f)) << f;
+  }
+  EXPECT_FALSE(stats(d.path("t1"))["inference"].empty());
+  Result bad = run("run --no-progress --threads -1 --out " + d.path("bad"));
+  EXPECT_EQ(bad.rc, 2) << bad.out;  // a usage error
+  EXPECT_NE(bad.out.find("--threads must be 0 (one per core) or more"), std::string::npos)
+      << bad.out;
+  EXPECT_FALSE(fs::exists(d.path("bad")));
+}
+
 TEST(Cli, TheDatapathsPrecisionMovesAccuracyAndFloatSwitchesItOff) {
   // The default chip on 1000 images: 4-bit activations (16 levels over the calibrated range)
   // cost accuracy against 16-bit ones, and count clips; a float datapath quantizes nothing and
   // agrees with a 32-bit one (a 2^-31 relative rounding moves no prediction here).
   TempDir d;
   auto go = [&](const std::string& name, const std::string& args) {
-    Result r = run("run --no-progress -p simulation.images=1000 " + args + " --out " +
-                   d.path(name));
+    Result r =
+        run("run --no-progress -p simulation.images=1000 " + args + " --out " + d.path(name));
     EXPECT_EQ(r.rc, 0) << r.out;
     return stats(d.path(name));
   };
