@@ -94,9 +94,10 @@ def pcmsim_speed(binary: str, net: str, images: int, evaluations: int) -> dict:
 
 
 def pcmsim_accuracy(binary: str, net: str, images: int, programmings: int,
-                    times: List[str]) -> List[dict]:
+                    times: List[str], seed: int) -> List[dict]:
     with tempfile.TemporaryDirectory(prefix="torch_vs_pcmsim_") as out_dir:
-        pcmsim(binary, ["run", CONFIG, "-p", f"inference.times=[{','.join(times)}]",
+        pcmsim(binary, ["run", CONFIG, "-p", f"simulation.seed={seed}",
+                        "-p", f"inference.times=[{','.join(times)}]",
                         "-p", "inference.compensation=[none,global]",
                         "-p", f"inference.repeats={programmings}", "-p", "simulation.images=100",
                         "--out", out_dir, "--threads", "1", "--no-progress"]
@@ -161,7 +162,8 @@ def compare_network(args: argparse.Namespace, net: str) -> dict:
         res["pcmsim_speed"], res["torch_speed"] = best_p, best_t
     if args.programmings > 0:
         t0 = time.perf_counter()
-        pc = pcmsim_accuracy(args.pcmsim, net, args.images, args.programmings, args.times)
+        pc = pcmsim_accuracy(args.pcmsim, net, args.images, args.programmings, args.times,
+                             args.seed)
         t1 = time.perf_counter()
         tc = tr.evaluate_over_time(peer, x, labels, [tr.parse_time(s) for s in args.times],
                                    ["none", "global"], args.programmings, batch, args.seed)
@@ -226,7 +228,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=0, help="torch images per pass (0: auto)")
     ap.add_argument("--float64", action="store_true",
                     help="torch column sums in double (pcmsim's sums before decision 56)")
-    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=1,
+                    help="seed of the programmings: pcmsim's simulation.seed and the peer's")
     ap.add_argument("--pcmsim", default=os.path.join(tr.REPO, "build/pcmsim"))
     ap.add_argument("--no-accuracy", action="store_true")
     ap.add_argument("--noiseless", action="store_true",
