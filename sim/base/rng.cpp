@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "sim/base/detmath.h"
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define PCMSIM_X86 1
@@ -33,66 +35,20 @@ inline uint64_t bits53(uint32_t hi, uint32_t lo) {
 }
 constexpr double kTwoM53 = 1.0 / 9007199254740992.0;  // 2^-53
 
-// ln 2 in two parts: the high part has 32 significant bits, so e * kLn2Hi is exact for any
-// exponent of a double (fdlibm's split).
-constexpr double kLn2Hi = 6.93147180369123816490e-01, kLn2Lo = 1.90821492927058770002e-10;
-constexpr double kSqrt2 = 1.41421356237309504880;
 constexpr double kHalfPi = 1.57079632679489661923;
-
-// Taylor coefficients: ln m = 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.1716 for m in
-// [sqrt(1/2), sqrt(2)]: 2 (s + s^3/3 + ... + s^19/19), truncation below 2e-17 relative.
-constexpr double kAtanh[] = {2.0 / 19, 2.0 / 17, 2.0 / 15, 2.0 / 13, 2.0 / 11,
-                             2.0 / 9,  2.0 / 7,  2.0 / 5,  2.0 / 3,  2.0};
-// sin x = x (1 - x^2/3! + ... - x^18/19!), cos x = 1 - x^2/2! + ... + x^20/20! for |x| <= pi/4:
-// truncation below 1e-19.
-constexpr double kSin[] = {-1.0 / 121645100408832000.0,
-                           1.0 / 355687428096000.0,
-                           -1.0 / 1307674368000.0,
-                           1.0 / 6227020800.0,
-                           -1.0 / 39916800.0,
-                           1.0 / 362880.0,
-                           -1.0 / 5040.0,
-                           1.0 / 120.0,
-                           -1.0 / 6.0,
-                           1.0};
-constexpr double kCos[] = {1.0 / 2432902008176640000.0,
-                           -1.0 / 6402373705728000.0,
-                           1.0 / 20922789888000.0,
-                           -1.0 / 87178291200.0,
-                           1.0 / 479001600.0,
-                           -1.0 / 3628800.0,
-                           1.0 / 40320.0,
-                           -1.0 / 720.0,
-                           1.0 / 24.0,
-                           -1.0 / 2.0,
-                           1.0};
 
 /// Box-Muller on one Philox block: (r cos 2 pi u2, r sin 2 pi u2), r = sqrt(-2 ln u1).
 inline void box_muller(const std::array<uint32_t, 4>& r, double* z0, double* z1) {
   const double u1 = 1.0 - double(bits53(r[0], r[1])) * kTwoM53;  // (0, 1]: ln stays finite
   const double u2 = double(bits53(r[2], r[3])) * kTwoM53;        // [0, 1)
-  // ln u1: u1 = m 2^e, m in [sqrt(1/2), sqrt(2)).
-  int e2;
-  double m = std::frexp(u1, &e2) * 2.0;  // [1, 2), exact
-  double e = double(e2 - 1);
-  if (m > kSqrt2) {
-    m = m * 0.5;
-    e = e + 1.0;
-  }
-  const double s = (m - 1.0) / (m + 1.0), s2 = s * s;
-  double p = kAtanh[0];
-  for (int k = 1; k < 10; ++k) p = std::fma(p, s2, kAtanh[k]);
-  const double ln = std::fma(e, kLn2Hi, std::fma(e, kLn2Lo, s * p));
+  const double ln = det::log(u1);
   const double radius = std::sqrt(-2.0 * ln);
   // The angle 2 pi u2 = (q + f) pi / 2: quadrant q, f in [0, 1) (both exact); x in [0, pi/4].
   const double t = u2 * 4.0;
   const double q = std::floor(t), f = t - q;
   const bool upper = f > 0.5;
   const double x = (upper ? 1.0 - f : f) * kHalfPi, x2 = x * x;
-  double ps = kSin[0], pc = kCos[0];
-  for (int k = 1; k < 10; ++k) ps = std::fma(ps, x2, kSin[k]);
-  for (int k = 1; k < 11; ++k) pc = std::fma(pc, x2, kCos[k]);
-  const double sx = x * ps;
+  const double sx = x * det::horner(det::kSinSeries, x2), pc = det::horner(det::kCosSeries, x2);
   double c = upper ? sx : pc, sn = upper ? pc : sx;  // cos and sin of f pi / 2
   const int quadrant = int(q);
   if (quadrant == 1) {
@@ -126,9 +82,11 @@ bool has_avx512() {
   return yes;
 }
 
-PCMSIM_AVX512 inline __m512d horner(const double* c, int n, __m512d x) {
+/// det::horner on eight lanes.
+template <size_t N>
+PCMSIM_AVX512 inline __m512d horner(const double (&c)[N], __m512d x) {
   __m512d p = _mm512_set1_pd(c[0]);
-  for (int k = 1; k < n; ++k) p = _mm512_fmadd_pd(p, x, _mm512_set1_pd(c[k]));
+  for (size_t k = 1; k < N; ++k) p = _mm512_fmadd_pd(p, x, _mm512_set1_pd(c[k]));
   return p;
 }
 
@@ -161,16 +119,17 @@ PCMSIM_AVX512 void box_muller8(const uint64_t* blocks, uint32_t array, uint32_t 
   }
   const __m512d one = _mm512_set1_pd(1.0);
   const __m512d u1 = _mm512_sub_pd(one, unit53(c0, c1)), u2 = unit53(c2, c3);
-  // ln u1: getmant gives m in [1, 2) and getexp e, exactly as frexp.
+  // ln u1 as det::log: getmant gives m in [1, 2) and getexp e, as its exponent bits do.
   __m512d m = _mm512_getmant_pd(u1, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src);
   __m512d e = _mm512_getexp_pd(u1);
-  const __mmask8 big = _mm512_cmp_pd_mask(m, _mm512_set1_pd(kSqrt2), _CMP_GT_OQ);
+  const __mmask8 big = _mm512_cmp_pd_mask(m, _mm512_set1_pd(det::kSqrt2), _CMP_GT_OQ);
   m = _mm512_mask_mul_pd(m, big, m, _mm512_set1_pd(0.5));
   e = _mm512_mask_add_pd(e, big, e, one);
   const __m512d s = _mm512_div_pd(_mm512_sub_pd(m, one), _mm512_add_pd(m, one));
-  const __m512d p = horner(kAtanh, 10, _mm512_mul_pd(s, s));
-  const __m512d ln = _mm512_fmadd_pd(
-      e, _mm512_set1_pd(kLn2Hi), _mm512_fmadd_pd(e, _mm512_set1_pd(kLn2Lo), _mm512_mul_pd(s, p)));
+  const __m512d p = horner(det::kLogSeries, _mm512_mul_pd(s, s));
+  const __m512d ln =
+      _mm512_fmadd_pd(e, _mm512_set1_pd(det::kLn2Hi),
+                      _mm512_fmadd_pd(e, _mm512_set1_pd(det::kLn2Lo), _mm512_mul_pd(s, p)));
   const __m512d radius = _mm512_sqrt_pd(_mm512_mul_pd(_mm512_set1_pd(-2.0), ln));
   const __m512d t = _mm512_mul_pd(u2, _mm512_set1_pd(4.0));
   const __m512d q = _mm512_roundscale_pd(t, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
@@ -178,7 +137,8 @@ PCMSIM_AVX512 void box_muller8(const uint64_t* blocks, uint32_t array, uint32_t 
   const __mmask8 upper = _mm512_cmp_pd_mask(f, _mm512_set1_pd(0.5), _CMP_GT_OQ);
   const __m512d x = _mm512_mul_pd(_mm512_mask_sub_pd(f, upper, one, f), _mm512_set1_pd(kHalfPi));
   const __m512d x2 = _mm512_mul_pd(x, x);
-  const __m512d sx = _mm512_mul_pd(x, horner(kSin, 10, x2)), cx = horner(kCos, 11, x2);
+  const __m512d sx = _mm512_mul_pd(x, horner(det::kSinSeries, x2)),
+                cx = horner(det::kCosSeries, x2);
   __m512d c = _mm512_mask_blend_pd(upper, cx, sx), sn = _mm512_mask_blend_pd(upper, sx, cx);
   // Quadrants 1 and 3 swap cosine and sine; 1 and 2 negate the cosine, 2 and 3 the sine.
   const __m512i qi = _mm512_cvttpd_epi64(q);
