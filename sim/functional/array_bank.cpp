@@ -104,12 +104,6 @@ uint64_t draws_per_mvm(const MvmNumerics& num, int cols) {
 }
 }  // namespace
 
-MvmResult ArrayBank::mvm(size_t b, const float* x, float* y, uint64_t slot,
-                         ReadCodes* codes) const {
-  const uint64_t stride = draws_per_mvm(m_num, m_specs[b].cols);
-  return m_arrays[b]->mvm(x, y, m_num, m_noise[b], slot * stride, codes);
-}
-
 void ArrayBank::mvm_batch(size_t b, const float* x, int n, int ld_x, float* y, int ld_y,
                           const uint64_t* slots, MvmResult* res, ReadCodes* codes,
                           uint32_t* code_start, bool basis) const {

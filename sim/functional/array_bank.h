@@ -35,15 +35,10 @@ class ArrayBank {
   /// compensation; read noise and output noise keyed by @p eval_seed. Records the MVM work of
   /// the compensation readouts per array.
   void prepare(double t_s, Compensation comp, uint64_t eval_seed);
-  /// @brief One MVM of array @p b: @p x its rows' inputs, @p y its columns' outputs. @p slot
-  /// numbers the MVM (image, pixel) for the output-noise draws; its reads' codes go to @p codes
-  /// when the numerics record them.
-  MvmResult mvm(size_t b, const float* x, float* y, uint64_t slot,
-                ReadCodes* codes = nullptr) const;
-
-  /// @brief mvm() on @p n vectors at once (ProgrammedArray::mvm_batch): vector v has inputs
-  /// x[v * ld_x ..], outputs y[v * ld_y ..], numbers its MVM @p slots[v]; the results are bit
-  /// for bit those of mvm() one vector at a time.
+  /// @brief MVMs of array @p b on @p n vectors at once (ProgrammedArray::mvm_batch): vector v
+  /// has inputs x[v * ld_x ..], outputs y[v * ld_y ..], and numbers its MVM (image, pixel)
+  /// @p slots[v] for the output-noise draws; its reads' codes go to @p codes when the numerics
+  /// record them. The results are bit for bit those of each vector alone.
   void mvm_batch(size_t b, const float* x, int n, int ld_x, float* y, int ld_y,
                  const uint64_t* slots, MvmResult* res, ReadCodes* codes = nullptr,
                  uint32_t* code_start = nullptr, bool basis = true) const;
