@@ -150,19 +150,15 @@ bool adc_read(const float* acc, float unit, float sigma, const double* z, float 
   int clips = 0;
   if (z) {
     for (size_t c = 0; c < n; ++c) {
-      const float v = acc[c] * unit + sigma * float(z[c]);
-      const float q = std::nearbyint(v / step) * step;
-      const bool clip = std::fabs(q) > bound;
-      clips += clip;
-      y[c] = clip ? std::copysign(bound, q) : q;
+      const float q = round_to_step(acc[c] * unit + sigma * float(z[c]), step);
+      clips += std::fabs(q) > bound;
+      y[c] = clip_to(q, bound);
     }
   } else {
     for (size_t c = 0; c < n; ++c) {
-      const float v = acc[c] * unit;
-      const float q = std::nearbyint(v / step) * step;
-      const bool clip = std::fabs(q) > bound;
-      clips += clip;
-      y[c] = clip ? std::copysign(bound, q) : q;
+      const float q = round_to_step(acc[c] * unit, step);
+      clips += std::fabs(q) > bound;
+      y[c] = clip_to(q, bound);
     }
   }
   return clips > 0;

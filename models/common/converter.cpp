@@ -13,8 +13,7 @@ float quantizer_step(float bound, int bits) {
 }
 
 float quantize_symmetric(float x, float bound, int bits) {
-  const float q = std::nearbyint(x / quantizer_step(bound, bits)) * quantizer_step(bound, bits);
-  return q < -bound ? -bound : q > bound ? bound : q;
+  return clip_to(round_to_step(x, quantizer_step(bound, bits)), bound);
 }
 
 PCMSIM_CLONES
@@ -22,8 +21,7 @@ void quantize_symmetric_n(const float* x, float scale, float bound, int bits, fl
                           size_t n) {
   const float step = quantizer_step(bound, bits);
   for (size_t i = 0; i < n; ++i) {
-    const float q = std::nearbyint(x[i] * scale / step) * step;
-    out[i] = q < -bound ? -bound : q > bound ? bound : q;  // as quantize_symmetric()
+    out[i] = clip_to(round_to_step(x[i] * scale, step), bound);  // as quantize_symmetric()
   }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // What every converter (DAC, ADC) shares: its cost figures and the symmetric uniform quantizer.
 
+#include <cmath>
 #include <cstddef>
 
 #include "sim/base/cycles.h"
@@ -21,6 +22,11 @@ struct ConverterCost {
 /// @brief Step of a symmetric uniform quantizer over [-bound, bound] with 2^bits - 1 levels,
 /// zero included: 2*bound / (2^bits - 2), as aihwkit's inp_res/out_res.
 float quantizer_step(float bound, int bits);
+/// @brief @p x rounded to the nearest multiple of @p step (ties to even): every converter's
+/// rounding.
+inline float round_to_step(float x, float step) { return std::nearbyint(x / step) * step; }
+/// @brief @p q clipped to [-bound, bound].
+inline float clip_to(float q, float bound) { return q < -bound ? -bound : q > bound ? bound : q; }
 
 /// @brief Rounds @p x to the nearest multiple of @p step (ties to even), then clips to +-bound.
 float quantize_symmetric(float x, float bound, int bits);
