@@ -67,20 +67,13 @@ Datapath make_datapath(const Graph& g, const GraphMapping& map, const ValueRange
 }
 
 float to_format(float x, const FixedFormat& f, uint64_t& clips) {
-  double c = std::nearbyint(double(x) / f.lsb);
-  if (c > double(f.hi)) {
-    c = double(f.hi);
-    ++clips;
-  } else if (c < double(f.lo)) {
-    c = double(f.lo);
-    ++clips;
-  }
-  return float(c * f.lsb);
+  clips += to_format_n(&x, 1, f);
+  return x;
 }
 
 PCMSIM_CLONES
 uint64_t to_format_n(float* x, size_t n, const FixedFormat& f) {
-  // to_format() on each value, branch-free so that it vectorizes.
+  // The nearest code (ties to even), clipped and counted; branch-free so that it vectorizes.
   const double lsb = f.lsb, hi = double(f.hi), lo = double(f.lo);
   uint64_t clips = 0;
   for (size_t i = 0; i < n; ++i) {
