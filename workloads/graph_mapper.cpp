@@ -137,37 +137,38 @@ GraphMapping map_graph(const Graph& g, const ChipShape& chip, const MappingOptio
   return m;
 }
 
+namespace {
+/// Element (row, col) of group @p group's matrix of layer @p l (rows = inputs, columns =
+/// outputs), read from the node's weights in place. Dense weights are inputs x outputs
+/// already; conv weight [M, C/g, kh, kw]: row (c, i, j) -> c * kh * kw + i * kw + j, column m
+/// of the group.
+float layer_weight(const GraphNode& n, const GraphLayer& l, int group, int64_t row, int64_t col) {
+  if (n.op == GraphOp::Dense) return n.weight.data[size_t(row * l.cols + col)];
+  return n.weight.data[size_t((int64_t(group) * l.cols + col) * l.rows + row)];
+}
+}  // namespace
+
 std::vector<float> layer_matrix(const Graph& g, const GraphLayer& l, int group) {
   const GraphNode& n = g.nodes[size_t(l.node)];
-  if (n.op == GraphOp::Dense) return n.weight.data;  // already inputs x outputs
-  // Conv weight [M, C/g, kh, kw]: row (c, i, j) -> c * kh * kw + i * kw + j, column m.
   std::vector<float> w(size_t(l.rows * l.cols));
-  for (int64_t mm = 0; mm < l.cols; ++mm) {
-    const int64_t m = int64_t(group) * l.cols + mm;
-    for (int64_t r = 0; r < l.rows; ++r)
-      w[size_t(r * l.cols + mm)] = n.weight.data[size_t(m * l.rows + r)];
-  }
+  for (int64_t r = 0; r < l.rows; ++r)
+    for (int64_t c = 0; c < l.cols; ++c)
+      w[size_t(r * l.cols + c)] = layer_weight(n, l, group, r, c);
   return w;
 }
 
 std::vector<float> block_weights(const Graph& g, const GraphMapping& m, const GraphBlock& b) {
+  // Each array reads its elements in place (building the layer's matrix for each of its arrays
+  // made mapping quadratic in the layer's size).
   const GraphLayer& l = m.layers[size_t(b.layer)];
+  const GraphNode& n = g.nodes[size_t(l.node)];
   const int rows_g = b.rows / b.packed, cols_g = b.cols / b.packed;
   std::vector<float> w(size_t(b.rows) * size_t(b.cols), 0.0f);
-  // Element (row, col) of group j's layer_matrix(), read from the weights in place (building
-  // the layer's matrix for each of its arrays made mapping quadratic in the layer's size).
-  const GraphNode& n = g.nodes[size_t(l.node)];
-  const bool dense = n.op == GraphOp::Dense;
   for (int j = 0; j < b.packed; ++j) {
-    const int64_t m0 = int64_t(b.group + j) * l.cols;  // the group's first output channel
     for (int r = 0; r < rows_g; ++r) {
-      const int64_t row = b.row0 + r;
       float* dst = w.data() + size_t(j * rows_g + r) * size_t(b.cols) + size_t(j * cols_g);
-      for (int c = 0; c < cols_g; ++c) {
-        const int64_t col = b.col0 + c;
-        dst[c] = dense ? n.weight.data[size_t(row * l.cols + col)]
-                       : n.weight.data[size_t((m0 + col) * l.rows + row)];
-      }
+      for (int c = 0; c < cols_g; ++c)
+        dst[c] = layer_weight(n, l, b.group + j, b.row0 + r, b.col0 + c);
     }
   }
   return w;
