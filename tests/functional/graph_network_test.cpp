@@ -111,6 +111,23 @@ TEST(GraphNetwork, Lenet5IdealAccuracyEqualsPytorch) {
   EXPECT_EQ(map.layers[1].rows, 6 * 5 * 5);
 }
 
+/// LeNet-5 on 4 x 16 arrays of 256 x 256 with PCM devices, a 7-bit DAC, a 9-bit ADC over +-12
+/// with output noise 0.06 and bound management up to 5 passes.
+struct NoisyLenet {
+  Graph g = import_onnx_graph(kModels + "lenet5_fmnist.onnx");
+  GraphMapping map = map_graph(g, {4, 16, 256, 256, 1});
+  std::unique_ptr<DeviceModel> device = make<DeviceModel>("  impl: pcm\n");
+  std::unique_ptr<Dac> dac = make<Dac>("  impl: uniform\n  bits: 7\n");
+  std::unique_ptr<Adc> adc = make<Adc>("  impl: sar\n  bits: 9\n  range: 12\n  out_noise: 0.06\n");
+  MvmNumerics num = [this] {
+    MvmNumerics n;
+    n.dac = dac.get();
+    n.adc = adc.get();
+    n.max_passes = 5;
+    return n;
+  }();
+};
+
 TEST(GraphNetwork, ForwardManyIsBitIdenticalForAnyThreadCountAndBatchSize) {
   // LeNet-5 on noisy PCM (programming noise, drift and read noise at 1 day, global drift
   // compensation, output noise, bound management) with a narrow datapath (6-bit activations,
@@ -118,19 +135,13 @@ TEST(GraphNetwork, ForwardManyIsBitIdenticalForAnyThreadCountAndBatchSize) {
   // reference is forward() one image at a time; forward_many() over 300 images must give the
   // same bits and the same clip and saturation counts on 1, 2 and 7 threads and in batches of
   // 1, 13 and 256 images, and on a range that starts at image 100.
-  Graph g = import_onnx_graph(kModels + "lenet5_fmnist.onnx");
-  GraphMapping map = map_graph(g, {4, 16, 256, 256, 1});
-  auto device = make<DeviceModel>("  impl: pcm\n");
-  auto dac = make<Dac>("  impl: uniform\n  bits: 7\n");
-  auto adc = make<Adc>("  impl: sar\n  bits: 9\n  range: 12\n  out_noise: 0.06\n");
-  MvmNumerics num;
-  num.dac = dac.get();
-  num.adc = adc.get();
-  num.max_passes = 5;
+  NoisyLenet f;
+  const Graph& g = f.g;
+  const GraphMapping& map = f.map;
   const int64_t n = 300;
   Dataset d = fmnist(n);
   const ValueRanges ranges = calibrate(g, map, d.images.data(), 32, d.sample_size);
-  GraphAnalogNetwork a(g, map, *device, num, WeightEncoding{}, 7);
+  GraphAnalogNetwork a(g, map, *f.device, f.num, WeightEncoding{}, 7);
   a.set_datapath(make_datapath(g, map, ranges, std::vector<char>(g.values.size(), 1), 6, 10));
   a.prepare(86400.0, Compensation::Global, 8);
   std::vector<float> want, y;
@@ -157,18 +168,12 @@ TEST(GraphNetwork, ForwardManyIsBitIdenticalForAnyThreadCountAndBatchSize) {
 }
 
 TEST(GraphNetwork, Lenet5OnNoisyPcmIsDeterministicAndLowerThanExact) {
-  Graph g = import_onnx_graph(kModels + "lenet5_fmnist.onnx");
-  GraphMapping map = map_graph(g, {4, 16, 256, 256, 1});
-  auto device = make<DeviceModel>("  impl: pcm\n");
-  auto dac = make<Dac>("  impl: uniform\n  bits: 7\n");
-  auto adc = make<Adc>("  impl: sar\n  bits: 9\n  range: 12\n  out_noise: 0.06\n");
-  MvmNumerics num;
-  num.dac = dac.get();
-  num.adc = adc.get();
-  num.max_passes = 5;
+  NoisyLenet f;
+  const Graph& g = f.g;
+  const GraphMapping& map = f.map;
   Dataset d = fmnist(1000);
-  GraphAnalogNetwork a(g, map, *device, num, WeightEncoding{}, 7),
-      b(g, map, *device, num, WeightEncoding{}, 7);
+  GraphAnalogNetwork a(g, map, *f.device, f.num, WeightEncoding{}, 7),
+      b(g, map, *f.device, f.num, WeightEncoding{}, 7);
   a.prepare(86400.0, Compensation::Global, 8);
   b.prepare(86400.0, Compensation::Global, 8);
   std::vector<float> ya, yb;
