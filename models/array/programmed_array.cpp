@@ -135,6 +135,7 @@ struct MvmScratch {
   std::vector<double> phase_sum;        ///< converted outputs summed over phases
   std::vector<double> noise;            ///< output-noise draws of a pass, a row per read
   std::vector<uint64_t> blocks;         ///< their Philox blocks
+  std::vector<uint64_t> range_first;    ///< per read: its first draw
   std::vector<size_t> range_block;      ///< per read: where its blocks start
   std::vector<double> even, odd;        ///< the blocks' two draws
   std::vector<float> nm, red;           ///< per vector: noise-management and bound scales
@@ -205,14 +206,10 @@ void ProgrammedArray::record_read(const MvmNumerics& num, const float* xq, const
                                   ReadCodes& codes) const {
   // The largest input code sets a duration-coded read's pulse; each round of the ADC bank takes
   // as long as its largest output code's conversion.
-  float amax = 0.0f;
-  for (int r = 0; r < m_rows; ++r) amax = std::max(amax, std::fabs(xq[r]));
-  codes.push_back(uint16_t(num.dac->code_of(amax)));
+  codes.push_back(uint16_t(num.dac->code_of(abs_max(xq, size_t(m_rows)))));
   const float max_code = float(num.adc->max_code()), step = num.adc->step();
   for (int r0 = 0; r0 < m_cols; r0 += num.adcs) {
-    float cmax = 0.0f;
-    for (int c = r0; c < std::min(m_cols, r0 + num.adcs); ++c)
-      cmax = std::max(cmax, std::fabs(y[c]));
+    const float cmax = abs_max(y + r0, size_t(std::min(m_cols - r0, num.adcs)));
     codes.push_back(uint16_t(std::min(max_code, std::nearbyint(cmax / step))));
   }
 }
@@ -328,11 +325,13 @@ void ProgrammedArray::draw_output_noise(const MvmNumerics& num, const RngStream&
   const int phases = std::max(1, num.phases);
   const uint64_t cols = uint64_t(m_cols);
   s.blocks.clear();
+  s.range_first.clear();
   s.range_block.clear();
   for (int v : s.active) {
     for (int ph = 0; ph < phases; ++ph) {
       const uint64_t first =
           noise_index[v] + (uint64_t(pass) * uint64_t(phases) + uint64_t(ph)) * cols;
+      s.range_first.push_back(first);
       s.range_block.push_back(s.blocks.size());
       for (uint64_t b = first >> 1; b <= (first + cols - 1) >> 1; ++b) s.blocks.push_back(b);
     }
@@ -340,21 +339,16 @@ void ProgrammedArray::draw_output_noise(const MvmNumerics& num, const RngStream&
   s.even.resize(s.blocks.size());
   s.odd.resize(s.blocks.size());
   noise.normal_pairs(s.blocks.data(), s.blocks.size(), s.even.data(), s.odd.data());
-  s.noise.resize(s.range_block.size() * size_t(cols));
-  size_t range = 0;
-  for (int v : s.active) {
-    for (int ph = 0; ph < phases; ++ph, ++range) {
-      const uint64_t first =
-          noise_index[v] + (uint64_t(pass) * uint64_t(phases) + uint64_t(ph)) * cols;
-      const double* even = s.even.data() + s.range_block[range];
-      const double* odd = s.odd.data() + s.range_block[range];
-      double* out = s.noise.data() + range * size_t(cols);
-      // Draw first + c is block (first + c) / 2: its even or odd draw.
-      if ((first & 1) == 0) {
-        for (uint64_t c = 0; c < cols; ++c) out[c] = (c & 1) ? odd[c >> 1] : even[c >> 1];
-      } else {
-        for (uint64_t c = 0; c < cols; ++c) out[c] = (c & 1) ? even[(c + 1) >> 1] : odd[c >> 1];
-      }
+  s.noise.resize(s.range_first.size() * size_t(cols));
+  for (size_t range = 0; range < s.range_first.size(); ++range) {
+    const double* even = s.even.data() + s.range_block[range];
+    const double* odd = s.odd.data() + s.range_block[range];
+    double* out = s.noise.data() + range * size_t(cols);
+    // Draw first + c is block (first + c) / 2: its even or odd draw.
+    if ((s.range_first[range] & 1) == 0) {
+      for (uint64_t c = 0; c < cols; ++c) out[c] = (c & 1) ? odd[c >> 1] : even[c >> 1];
+    } else {
+      for (uint64_t c = 0; c < cols; ++c) out[c] = (c & 1) ? even[(c + 1) >> 1] : odd[c >> 1];
     }
   }
 }
