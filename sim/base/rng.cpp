@@ -9,13 +9,9 @@
 #define PCMSIM_X86 1
 #endif
 
-// Every operation below is an IEEE basic operation (+, -, *, /, sqrt, fma) written out: no
-// contraction of a multiply and an add into a fused one, so scalar and vector code round alike.
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+// Every operation below is an IEEE basic operation (+, -, *, /, sqrt, fma) written out, and the
+// project is built without contraction into fused multiply-adds (-ffp-contract=off), so scalar
+// and vector code round alike.
 
 namespace pcmsim {
 
