@@ -98,6 +98,7 @@ void Chip::set_readouts() {
     j.codes = m_numerics.record_codes ? m_analog->compensation_codes(int(b)).data() : nullptr;
     j.basis = w.read_basis;
     m_tiles[size_t(blk.tile)]->core(blk.core).set_readouts(j);
+    m_tiles[size_t(blk.tile)]->core(blk.core).start();
   }
 }
 
@@ -288,6 +289,7 @@ void Chip::make_analog_engines(const Step& st) {
           return job_of(slot, s, pos, pixel);
         });
         cores[j]->set_done([comb](int slot, int64_t pixel) { comb->core_done(slot, pixel); });
+        cores[j]->start();
         m_step_cores[size_t(st.index)].push_back(cores[j]);
       }
     }

@@ -1,6 +1,9 @@
+#define SC_INCLUDE_DYNAMIC_PROCESSES
 #include "sim/arch/core/adc_bank.h"
 
 #include <string>
+
+#include "sim/arch/common/hierarchy.h"
 
 namespace pcmsim {
 
@@ -34,7 +37,10 @@ AdcBank::AdcBank(sc_core::sc_module_name name, TimeBase& tb, SampleHold& sh, Adc
   ledger.leakage(path, m_adc.cost().leakage_mw * m_adcs + pe.sample_hold.leakage_mw * cols +
                            pe.shift_add.leakage_mw * pe.shift_add_units +
                            pe.output_register.leakage_mw);
-  SC_THREAD(run);
+}
+
+void AdcBank::start() {
+  within(*this, [this] { sc_core::sc_spawn(sc_bind(&AdcBank::run, this), "run"); });
 }
 
 Cycles AdcBank::convert(int cols, const uint16_t* codes, const Clock& clock) const {

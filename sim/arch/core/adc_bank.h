@@ -40,6 +40,8 @@ class AdcBank : public sc_core::sc_module {
   SC_HAS_PROCESS(AdcBank);
   AdcBank(sc_core::sc_module_name name, TimeBase& tb, SampleHold& sh, AdcClient& client,
           const CoreSetup& s, StatGroup& parent, EnergyLedger& ledger);
+  /// @brief Creates its process (Core::start calls it for a mapped core).
+  void start();
   /// @brief Cycles to convert one read of @p cols columns whose rounds' largest codes are
   /// @p codes (null: fixed-time conversions).
   Cycles convert(int cols, const uint16_t* codes, const Clock& clock) const;

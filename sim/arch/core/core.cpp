@@ -1,6 +1,9 @@
+#define SC_INCLUDE_DYNAMIC_PROCESSES
 #include "sim/arch/core/core.h"
 
 #include <algorithm>
+
+#include "sim/arch/common/hierarchy.h"
 
 namespace pcmsim {
 
@@ -23,7 +26,13 @@ Core::Core(sc_core::sc_module_name name, TimeBase& tb, const CoreSetup& s, StatG
   m_array = std::make_unique<ArrayUnit>("array", s, *m_stats, ledger);
   m_adc = std::make_unique<AdcBank>("adc", tb, m_sh, static_cast<AdcClient&>(*this), s, *m_stats,
                                     ledger);
-  SC_THREAD(front);
+}
+
+void Core::start() {
+  if (m_started) return;
+  m_started = true;
+  within(*this, [this] { sc_core::sc_spawn(sc_bind(&Core::front, this), "front"); });
+  m_adc->start();
 }
 
 void Core::put_input(int slot, int64_t pixel, Counter* stall, int tag) {

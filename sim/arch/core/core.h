@@ -39,6 +39,9 @@ class Core : public sc_core::sc_module, private AdcClient {
   /// @brief Where finished MVMs go (the tile's combiner for this core's copy).
   using Done = std::function<void(int slot, int64_t pixel)>;
   void set_done(Done done) { m_done = std::move(done); }
+  /// @brief Creates its processes (front and ADC bank): a core no step uses has none, so a chip
+  /// of many cores (the ISAAC-like one's 16,128) holds only its mapped cores' stacks. Idempotent.
+  void start();
   /// @brief Drift-compensation readouts to run before any image.
   void set_readouts(const MvmJob& job) {
     m_readout = job;
@@ -50,7 +53,8 @@ class Core : public sc_core::sc_module, private AdcClient {
   void put_input(int slot, int64_t pixel, Counter* stall, int tag);
   /// @brief The output register: the combiner takes the oldest result out.
   void take_output();
-  bool readouts_done() const { return m_readouts_done; }
+  /// @brief Whether its drift-compensation readouts are done (a core never started has none).
+  bool readouts_done() const { return !m_started || m_readouts_done; }
   sc_core::sc_event& readouts_event() { return m_readouts_ev; }
   StatGroup& stats() { return *m_stats; }
   /// @brief Its busy cycles (DACs, array or ADCs working), attributed to steps.
@@ -70,6 +74,7 @@ class Core : public sc_core::sc_module, private AdcClient {
 
   TimeBase& m_tb;
   CoreSetup m_set;
+  bool m_started = false;
   std::unique_ptr<StatGroup> m_stats;
   SampleHold m_sh;
   std::unique_ptr<DacBank> m_dac;
