@@ -49,6 +49,22 @@ TEST(TechTable, TheShipped45nmTableHoldsTheBuiltInDefaults) {
       EXPECT_NEAR(e(shipped, p, k), e(built_in, p, k), 1e-12) << p << " " << op_kind_name(k);
 }
 
+TEST(TechTable, TheShipped14nmTableIsThe45nmTableScaledByStillmakerAndBaas) {
+  // Stillmaker & Baas 2017, Table 5 energy polynomials, by hand:
+  // E_HP45(0.9 V) = 1.018 x 0.81 - 0.3107 x 0.9 + 0.1539 = 0.698853;
+  // E_HP14(0.8 V) = 0.2363 x 0.64 - 0.09675 x 0.8 + 0.02239 = 0.096222; ratio 0.137686.
+  // Horowitz's 45 nm 8-bit add 0.03 pJ -> 0.004131 pJ; 32-bit float multiply 3.7 -> 0.5094 pJ.
+  auto root = load_config(std::string(PCMSIM_SOURCE_DIR) + "/configs/tech/14nm.yaml");
+  Params top(root.get(), "", std::make_shared<ParamContext>());
+  const TechTable t(top.child("chip").child("tech"));
+  EXPECT_EQ(t.node(), "14nm");
+  // The table keeps four significant digits.
+  EXPECT_NEAR(e(t, "int8", OpKind::Add), 0.004131, 5e-7);
+  EXPECT_NEAR(e(t, "fp32", OpKind::Mul), 0.5094, 5e-5);
+  EXPECT_NEAR(e(t, "int32", OpKind::Mul), 3.1 * 0.137686, 5e-5);
+  EXPECT_NEAR(e(t, "int8", OpKind::Exp), 5 * (0.2 + 0.03) * 0.137686, 5e-5);
+}
+
 TEST(TechTable, ComposedDefaultsFollowTheConfiguredAddAndMultiply) {
   const TechTable t = table("tech: {node: 7nm, int8: {add: 0.01pJ, mul: 0.05pJ, exp: 2pJ}}\n");
   EXPECT_EQ(t.node(), "7nm");
