@@ -37,6 +37,9 @@ class Adc {
   /// CCO). A round of an ADC bank (all its ADCs converting at once) lasts as long as its largest
   /// code's conversion.
   virtual Cycles conversion_cycles(uint32_t code, const Clock& clock) const;
+  /// @brief Whether the ADC converts while the array integrates (a CCO counting the column
+  /// current): it then needs one ADC per column and adds only its latency after the read.
+  virtual bool integrating() const { return false; }
   /// @brief Whether conversion time depends on the code (the numerics then record the codes).
   virtual bool value_dependent() const { return m_cost.ns_per_lsb > 0; }
 

@@ -63,6 +63,11 @@ void Chip::build_components(Params& p, const ChipOptions& opt) {
   m_adcs = m_cs.adcs > 0 ? m_cs.adcs : m_array->cols();
   if (m_adcs > m_array->cols())
     cp.fail("adcs", "more ADCs than array columns (" + std::to_string(m_array->cols()) + ")");
+  if (m_adc->integrating() && m_adcs != m_array->cols())
+    cp.fail("adcs",
+            "an ADC counting while the array integrates (adc.counting: during) needs one "
+            "ADC per column (adcs: 0 or " +
+                std::to_string(m_array->cols()) + ")");
   m_numerics.dac = m_dac.get();
   m_numerics.adc = m_adc.get();
   m_numerics.noise_management = m_cs.noise_management;

@@ -1,10 +1,26 @@
 #include "sim/arch/chip_settings.h"
 
+#include "sim/base/energy.h"
 #include "sim/base/registry.h"
 
 namespace pcmsim {
 
 namespace {
+
+void read_peak_scope(Params& p, PeakScope& ps) {
+  ps.set = p.has("peak_scope");
+  Params sp = p.child("peak_scope");
+  const std::vector<std::string>& classes = energy_classes();
+  for (const Params::Item& it :
+       sp.get_list("power", "energy classes the chip's published peak power counts", "", classes))
+    ps.power.push_back(sp.item_choice("power", it, classes));
+  for (const Params::Item& it :
+       sp.get_list("area", "energy classes the chip's published area counts", "", classes))
+    ps.area.push_back(sp.item_choice("area", it, classes));
+  ps.source = sp.get<std::string>("source")
+                  .desc("where the chip's published efficiency and its scope are stated")
+                  .def("");
+}
 
 void read_encoding(Params& cp, WeightEncoding& e) {
   Params ep = cp.child("encoding");
@@ -210,6 +226,7 @@ ChipSettings read_chip_settings(Params& p) {
                               .range(1, 1 << 20)
                               .def(4);
   cs.tech = TechTable(p.child("tech"));
+  read_peak_scope(p, cs.peak_scope);
   return cs;
 }
 

@@ -3,6 +3,7 @@
 // analog cores' peripheral numerics. Plain C++, so that `pcmsim describe chip` can list them.
 
 #include <string>
+#include <vector>
 
 #include "models/encoding/encoding.h"
 #include "models/tech/tech_table.h"
@@ -29,6 +30,16 @@ struct CorePeriphery {
   int output_vectors = 2;          ///< output register depth, in vectors
 };
 
+/// @brief What a chip's published peak efficiency counts (chip.peak_scope): the energy classes
+/// of its power and of its area, at pcmsim's full activity (Chip::peak_power). Papers differ:
+/// HERMES counts its cores' arrays, ADCs and input drivers; ISAAC its whole chip.
+struct PeakScope {
+  bool set = false;                ///< the preset states a scope (the report prints its line)
+  std::vector<std::string> power;  ///< energy classes in the power
+  std::vector<std::string> area;   ///< energy classes in the area
+  std::string source;              ///< where the scope is stated
+};
+
 struct ChipSettings {
   std::string name;
   double clock_ghz = 1.0;
@@ -48,6 +59,7 @@ struct ChipSettings {
   int accumulator_window = 4;           ///< pixels a copy's home tile accumulates at once
   PeripheralCost tile_output_register;  ///< whole register; energy per activation byte out
   TechTable tech;                       ///< digital energies per operation (chip.tech)
+  PeakScope peak_scope;
 };
 
 /// @brief Reads the chip's settings from the `chip:` map (chip.*, chip.tech, chip.tile.cores,

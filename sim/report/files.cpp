@@ -74,6 +74,12 @@ Summary summarize(const Run& r, int64_t correct) {
   s.area_mm2 = r.ledger.total_area_um2() * 1e-6;
   s.peak = r.chip->peak_power();
   for (const auto& kv : r.chip->tile_area_um2()) s.tile_area_mm2 += kv.second * 1e-6;
+  const PeakScope& scope = r.chip->settings().peak_scope;
+  const std::map<std::string, double> area = r.ledger.area_by_class_um2();
+  for (const std::string& cls : scope.power)
+    if (s.peak.chip.count(cls)) s.scoped_peak_mw += s.peak.chip.at(cls);
+  for (const std::string& cls : scope.area)
+    if (area.count(cls)) s.scoped_area_mm2 += area.at(cls) * 1e-6;
   s.macs_per_image = double(r.map.macs_per_image);
   double ops = 2.0 * s.macs_per_image * double(s.images);
   s.tops = 2.0 * s.macs_per_image * s.throughput * 1e-12;
@@ -133,6 +139,18 @@ nlohmann::ordered_json stats_json(const Run& r, const Summary& s) {
   nlohmann::ordered_json a;
   for (const auto& kv : r.ledger.area_by_class_um2()) a[kv.first] = kv.second;
   j["area_by_class_um2"] = a;
+  const PeakScope& scope = r.chip->settings().peak_scope;
+  if (scope.set) {
+    j["peak_as_published"] = {
+        {"tops", s.peak.peak_tops},
+        {"power_mw", s.scoped_peak_mw},
+        {"tops_per_w", s.scoped_peak_mw > 0 ? s.peak.peak_tops / (s.scoped_peak_mw * 1e-3) : 0.0},
+        {"area_mm2", s.scoped_area_mm2},
+        {"tops_per_mm2", s.scoped_area_mm2 > 0 ? s.peak.peak_tops / s.scoped_area_mm2 : 0.0},
+        {"power_classes", scope.power},
+        {"area_classes", scope.area},
+        {"source", scope.source}};
+  }
   nlohmann::ordered_json pc, pt;
   for (const auto& kv : s.peak.chip) pc[kv.first] = kv.second;
   for (const auto& kv : s.peak.per_tile) pt[kv.first] = kv.second;

@@ -105,6 +105,20 @@ void report_energy(std::ostream& os, const Run& r, const Summary& s) {
      << " W: " << fmt(pk.chip_mw > 0 ? pk.peak_tops / (pk.chip_mw * 1e-3) : 0.0, 3) << " TOPS/W, "
      << fmt(s.area_mm2 > 0 ? pk.peak_tops / s.area_mm2 : 0.0, 3) << " TOPS/mm2; a tile "
      << fmt(pk.tile_mw, 2) << " mW, " << fmt(s.tile_area_mm2, 4) << " mm2\n";
+  // The same peak over what the chip's papers count (chip.peak_scope).
+  const PeakScope& scope = r.chip->settings().peak_scope;
+  if (!scope.set) return;
+  auto names = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const std::string& x : v) out += (out.empty() ? "" : ", ") + x;
+    return out;
+  };
+  os << "  as published: " << fmt(pk.peak_tops, 2) << " TOPS, " << fmt(s.scoped_peak_mw / 1000.0, 3)
+     << " W of " << names(scope.power) << ": "
+     << fmt(s.scoped_peak_mw > 0 ? pk.peak_tops / (s.scoped_peak_mw * 1e-3) : 0.0, 3) << " TOPS/W; "
+     << fmt(s.scoped_area_mm2 > 0 ? pk.peak_tops / s.scoped_area_mm2 : 0.0, 3) << " TOPS/mm2 of "
+     << fmt(s.scoped_area_mm2, 3) << " mm2 of " << names(scope.area)
+     << (scope.source.empty() ? std::string() : " (" + scope.source + ")") << "\n";
 }
 
 /// Busy fractions of each kind of resource.

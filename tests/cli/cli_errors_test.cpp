@@ -64,6 +64,17 @@ TEST(CliErrors, ADatapathWithoutAMagnitudeBit) {
   p.expect("-p override: chip.psum_bits = 1: not in [2, 64] bit");
 }
 
+TEST(CliErrors, ACountingCcoSharedByColumns) {
+  // The default chip's CCOs count while the array integrates: one per column, no sharing.
+  BadRun b("-p chip.tile.core.adcs=64");
+  b.expect("chip.tile.core.adcs = 64: an ADC counting while the array integrates");
+}
+
+TEST(CliErrors, APeakScopeClassThatDoesNotExist) {
+  BadRun b("-p chip.peak_scope.power=[array,adcs]");
+  b.expect("chip.peak_scope.power");
+}
+
 TEST(CliErrors, ValueOutOfRangeInThePreset) {
   TempDir d;
   std::string cfg =

@@ -39,10 +39,24 @@ class UniformAdc : public Adc {
       // CCO: 300 ps per LSB (Khaddam-Aljameh et al., HERMES core, IEEE JSSC 2022). Ramp:
       // assumed 1 ns per LSB (a 1 GHz counter).
       m_cost.ns_per_lsb = p.get<double>("lsb_time")
-                              .desc("conversion time per output LSB")
+                              .desc("conversion time per output LSB (counting: after)")
                               .unit("ns")
                               .range(1e-6, 1e6)
                               .def(kind == Kind::Cco ? 0.3 : 1.0);
+    }
+    if (kind == Kind::Cco) {
+      // HERMES' CCOs are driven by the bit-line currents and count while the array integrates
+      // (Khaddam-Aljameh et al., JSSC 2022): the count is ready one latch after the longest
+      // input pulse, whatever its value.
+      m_integrating = std::string(p.get<std::string>("counting")
+                                      .desc("after: the count starts once the array has "
+                                            "integrated (lsb_time per output LSB); during: the "
+                                            "oscillator counts the column current while the "
+                                            "array integrates, `latency` cycles after it "
+                                            "(one ADC per column)")
+                                      .choices({"after", "during"})
+                                      .def("after")) == "during";
+      if (m_integrating) m_cost.ns_per_lsb = 0;
     }
     // Walden FOM = E / 2^bits. ISAAC's ADC: 2 mW at 1.28 GS/s, 8 bit -> 1.5625 pJ / 256
     // = 6.1 fJ per conversion step (Shafiee et al., ISCA 2016, IMA component table). The same
@@ -73,8 +87,10 @@ class UniformAdc : public Adc {
   float bound() const override { return m_bound; }
   float step() const override { return quantizer_step(m_bound, m_bits); }
   float out_noise() const override { return m_out_noise; }
+  bool integrating() const override { return m_integrating; }
 
  private:
+  bool m_integrating = false;
   int m_bits;
   float m_bound;
   float m_out_noise;
