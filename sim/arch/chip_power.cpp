@@ -63,7 +63,7 @@ Chip::PeakPower Chip::peak_power() const {
   // 3. The chip: its tiles, the global buffer and the off-chip port.
   for (const auto& kv : tile) pp.chip[kv.first] = kv.second * m_cs.tiles;
   pp.chip["buffer"] += m_gbuf->peak_mw(f);
-  pp.chip["interconnect"] += m_io->peak_mw(f);
+  pp.chip["io"] += m_io->peak_mw(f);
   for (const auto& kv : tile) pp.tile_mw += kv.second;
   for (const auto& kv : pp.chip) pp.chip_mw += kv.second;
   pp.mvm_ns = mvm_ns;

@@ -7,8 +7,8 @@
 namespace pcmsim {
 
 const std::vector<std::string>& energy_classes() {
-  static const std::vector<std::string> c = {"array",   "dac",          "adc",    "periphery",
-                                             "digital", "interconnect", "buffer", "leakage"};
+  static const std::vector<std::string> c = {
+      "array", "dac", "adc", "periphery", "digital", "interconnect", "io", "buffer", "leakage"};
   return c;
 }
 

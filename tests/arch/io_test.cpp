@@ -69,6 +69,11 @@ TEST(OffChipLink, AReadAndAWriteThatOverlapEachFinishAtTheirOwnTime) {
   EXPECT_EQ(host.in_done, Cycles(28));
   EXPECT_EQ(host.out_done, Cycles(30));
   EXPECT_EQ(stats.find("io.bytes")->value(), 80.0);
+  // 80 B at the link's default 20 pJ per byte, in its own energy class (papers often leave
+  // off-chip I/O out of their efficiency), none of it in the on-chip interconnect's.
+  const EnergyBreakdown e = ledger.evaluate(30.0);
+  EXPECT_DOUBLE_EQ(e.by_class_pj.at("io"), 80.0 * 20.0);
+  EXPECT_DOUBLE_EQ(e.by_class_pj.at("interconnect"), 0.0);
 }
 
 }  // namespace

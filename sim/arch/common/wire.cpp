@@ -2,10 +2,11 @@
 
 namespace pcmsim {
 
-void Wire::bind(EnergyLedger& ledger, const std::string& path, const Counter& bytes) const {
-  ledger.bind(path, "interconnect", bytes, pj_per_byte);
+void Wire::bind(EnergyLedger& ledger, const std::string& path, const Counter& bytes,
+                const std::string& cls) const {
+  ledger.bind(path, cls, bytes, pj_per_byte);
   ledger.leakage(path, leakage_mw);
-  ledger.area(path, "interconnect", area_um2);
+  ledger.area(path, cls, area_um2);
 }
 
 Wire read_wire(Params& p, const Wire& defaults, const std::string& what) {

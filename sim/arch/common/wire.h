@@ -22,8 +22,10 @@ struct Wire {
   Cycles busy(uint64_t bytes) const { return Cycles(ceil_div(bytes, uint64_t(width))); }
   /// @brief Power moving `width` bytes every cycle at @p ghz, static power included.
   double peak_mw(double ghz) const { return double(width) * ghz * pj_per_byte + leakage_mw; }
-  /// @brief Charges @p bytes at `pj_per_byte` and books area and leakage under @p path.
-  void bind(EnergyLedger& ledger, const std::string& path, const Counter& bytes) const;
+  /// @brief Charges @p bytes at `pj_per_byte` and books area and leakage under @p path, in
+  /// energy class @p cls (the off-chip link's is "io").
+  void bind(EnergyLedger& ledger, const std::string& path, const Counter& bytes,
+            const std::string& cls = "interconnect") const;
 };
 
 /// @brief Reads width, latency, energy_per_byte, area and leakage from @p p; @p defaults gives

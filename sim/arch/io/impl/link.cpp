@@ -36,7 +36,7 @@ class Link : public OffChipIo {
     m_stats->formula("wait_cycles", "cycles", "cycles transfers waited for the port",
                      [this] { return double(m_arb->core().waited()); });
     const std::string path = m_stats->full_name();
-    m_wire.bind(ledger, path, *s_bytes);
+    m_wire.bind(ledger, path, *s_bytes, "io");
   }
   double peak_mw(double ghz) const override { return m_wire.peak_mw(ghz); }
   std::vector<uint64_t> link_busy() const override { return {m_arb->core().busy()[0]}; }
