@@ -80,11 +80,14 @@ Summary summarize(const Run& r, int64_t correct) {
     if (s.peak.chip.count(cls)) s.scoped_peak_mw += s.peak.chip.at(cls);
   for (const std::string& cls : scope.area)
     if (area.count(cls)) s.scoped_area_mm2 += area.at(cls) * 1e-6;
+  double scoped_pj = 0;
+  for (const std::string& cls : scope.power) scoped_pj += s.energy.by_class_pj.at(cls);
   s.macs_per_image = double(r.map.macs_per_image);
   double ops = 2.0 * s.macs_per_image * double(s.images);
   s.tops = 2.0 * s.macs_per_image * s.throughput * 1e-12;
   s.tops_per_w = s.energy.total_pj > 0 ? ops / (s.energy.total_pj * 1e-12) * 1e-12 : 0.0;
   s.tops_per_mm2 = s.area_mm2 > 0 ? s.tops / s.area_mm2 : 0.0;
+  s.scoped_tops_per_w = scoped_pj > 0 ? ops / scoped_pj : 0.0;  // ops / pJ = TOPS/W
   return s;
 }
 
@@ -149,6 +152,7 @@ nlohmann::ordered_json stats_json(const Run& r, const Summary& s) {
         {"tops_per_mm2", s.scoped_area_mm2 > 0 ? s.peak.peak_tops / s.scoped_area_mm2 : 0.0},
         {"power_classes", scope.power},
         {"area_classes", scope.area},
+        {"run_tops_per_w", s.scoped_tops_per_w},
         {"source", scope.source}};
   }
   nlohmann::ordered_json pc, pt;
