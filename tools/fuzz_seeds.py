@@ -101,7 +101,7 @@ def text_seeds():
         f.write("preprocessing:\n  channel_mean: [0.4914, 0.4822, 0.4465]\n"
                 "  channel_std: [0.2470, 0.2435, 0.2616]\n")
     src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "configs", "chips")
-    for name in ("hermes", "isaac", "pcm_small", "aihwkit_tiles"):
+    for name in ("hermes", "isaac", "ibm_speech", "pcm_small", "aihwkit_tiles"):
         with open(os.path.join(src, name + ".yaml")) as f:
             text = f.read()
         # Includes of other presets are relative to configs/chips; the target reads its input
