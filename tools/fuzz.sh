@@ -11,7 +11,7 @@ root=$PWD
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DPCMSIM_FUZZ=ON \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-fuzz -j"$(nproc)"
-targets=(onnx config idx cifar sidecar)
+targets=(onnx config idx cifar sidecar sweep)
 rm -rf fuzz-out && mkdir -p fuzz-out
 run_one() {
   local t=$1 dict=()

@@ -109,10 +109,23 @@ def text_seeds():
         lines = [l for l in text.splitlines() if not l.startswith("include:")]
         with open(os.path.join(ROOT, "config", name + ".yaml"), "w") as f:
             f.write("\n".join(lines) + "\n")
+    # Sweep specs: the shipped studies without their base (the spec is then its own base), and
+    # one that uses every feature.
+    sweeps = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "configs", "sweeps")
+    for name in sorted(os.listdir(sweeps)):
+        with open(os.path.join(sweeps, name)) as f:
+            lines = [l for l in f.read().splitlines() if not l.strip().startswith("base:")]
+        with open(os.path.join(ROOT, "sweep", name), "w") as f:
+            f.write("\n".join(lines) + "\n")
+    with open(os.path.join(ROOT, "sweep", "features.yaml"), "w") as f:
+        f.write("sweep:\n  axes:\n    a.b: {range: [1, 9, 2]}\n    c: {logspace: [0.1, 10, 4]}\n"
+                "    d: [x, 'y', \"z\"]\n    e: [1, 2, 3]\n  zip: [[d, e]]\n"
+                "  constraints: ['a.b * 2 >= c and (d == \"x\" or not e > 2)', 'a.b % 3 != 1']\n"
+                "  sample: {points: 5, seed: 7}\n  objectives: {latency: min, run.tops_per_w: max}\n")
 
 
 if __name__ == "__main__":
-    for d in ("onnx", "idx", "cifar", "sidecar", "config"):
+    for d in ("onnx", "idx", "cifar", "sidecar", "config", "sweep"):
         os.makedirs(os.path.join(ROOT, d), exist_ok=True)
     onnx_seeds()
     dataset_seeds()

@@ -12,6 +12,7 @@ PACKAGES=(
   libgtest-dev              # GoogleTest 1.12
   libonnx-dev libprotobuf-dev protobuf-compiler
   nlohmann-json3-dev        # stats.json writer
+  libsqlite3-dev            # pcmsim sweep collect: the results database
   zlib1g-dev                # IDX .gz reader
   libopenblas-dev           # BLAS for the functional path
   dataset-fashion-mnist     # /usr/share/datasets/fashion-mnist

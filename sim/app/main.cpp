@@ -1,4 +1,4 @@
-// pcmsim command line: run, validate, bench, list, describe.
+// pcmsim command line: run, validate, bench, sweep, list, describe.
 
 #include <boost/program_options.hpp>
 #include <cstdlib>
@@ -11,6 +11,7 @@
 #include "sim/base/error.h"
 #include "sim/base/registry.h"
 #include "sim/base/version.h"
+#include "sim/sweep/runner.h"
 
 namespace po = boost::program_options;
 
@@ -27,6 +28,9 @@ const char* kUsage =
     "  pcmsim validate CONFIG [-p key.path=value]...\n"
     "  pcmsim bench CONFIG [-p key.path=value]... [--evaluations N] [--threads N]\n"
     "                                 speed of the functional and cycle-level paths\n"
+    "  pcmsim sweep run SPEC [-j N] [--out DIR] [--threads N] [--no-progress]\n"
+    "  pcmsim sweep list SPEC | pcmsim sweep collect DIR\n"
+    "                                 design-space sweeps (docs/sweeps.md)\n"
     "  pcmsim list                    registered implementations\n"
     "  pcmsim describe NAME           parameters of an implementation (e.g. sar, adc/sar)\n"
     "  pcmsim --version               the version\n"
@@ -50,6 +54,14 @@ std::string usage_of(const std::string& cmd) {
            "  times the functional path (N passes, default 3, on --threads threads, default 1)\n"
            "  and the cycle-level path on this machine, with MVMs, flits or transfers and\n"
            "  SystemC events per image\n";
+  if (cmd == "sweep")
+    return "usage: pcmsim sweep run SPEC [-j N] [--out DIR] [--threads N] [--no-progress]\n"
+           "       pcmsim sweep list SPEC\n"
+           "       pcmsim sweep collect DIR\n"
+           "  run: every point of SPEC's sweep not done yet in DIR (default out/sweeps/<SPEC\n"
+           "  name>), N at a time (default 1), each in its own process on --threads threads\n"
+           "  (default 1); exit status 1 if a point failed. list: the points with their hashes.\n"
+           "  collect: DIR's points into DIR/results.sqlite and DIR/results.csv\n";
   if (cmd == "list") return "usage: pcmsim list\n  registered implementations, by interface\n";
   if (cmd == "describe")
     return "usage: pcmsim describe NAME\n"
@@ -63,7 +75,41 @@ bool asks_help(const std::vector<std::string>& args) {
   return false;
 }
 
+int sweep_command(std::vector<std::string> args) {
+  if (args.empty()) throw po::error("needs a subcommand: run, list or collect");
+  const std::string sub = args.front();
+  args.erase(args.begin());
+  if (sub == "list" || sub == "collect") {
+    if (args.size() != 1)
+      throw po::error(sub + " takes one " + (sub == "list" ? "spec file" : "sweep folder"));
+    std::cout << (sub == "list" ? pcmsim::list_sweep(args[0]) : pcmsim::collect_sweep(args[0]));
+    return 0;
+  }
+  if (sub != "run")
+    throw po::error("unknown subcommand '" + sub + "' (expected run, list or collect)");
+  pcmsim::SweepOptions o;
+  std::vector<std::string> positional;
+  po::options_description desc("options");
+  desc.add_options()("jobs,j", po::value<int>(&o.jobs)->default_value(1), "points run at once")(
+      "out", po::value<std::string>(&o.out_dir), "sweep folder (default out/sweeps/<spec name>)")(
+      "threads", po::value<int>(&o.threads)->default_value(1), "threads of each point")(
+      "no-progress", "no progress line")("spec", po::value<std::vector<std::string>>(&positional),
+                                         "sweep spec");
+  po::positional_options_description pos;
+  pos.add("spec", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+  po::notify(vm);
+  if (positional.size() != 1) throw po::error("run takes one spec file");
+  if (o.jobs < 1) throw po::error("-j must be at least 1");
+  if (o.threads < 0) throw po::error("--threads must be 0 (one per core) or more");
+  o.spec = positional[0];
+  o.progress = !vm.count("no-progress");
+  return pcmsim::run_sweep(o) > 0 ? 1 : 0;
+}
+
 int run_command(const std::string& cmd, std::vector<std::string> args) {
+  if (cmd == "sweep") return sweep_command(args);
   if (cmd == "list") {
     if (!args.empty()) throw po::error("takes no arguments");
     std::cout << pcmsim::list_registry();
@@ -136,9 +182,10 @@ int run_cli(int argc, char** argv) {
     std::cout << (args.empty() ? std::string(kUsage) : usage_of(args.front()));
     return 0;
   }
-  if (cmd != "run" && cmd != "validate" && cmd != "bench" && cmd != "list" && cmd != "describe") {
+  if (cmd != "run" && cmd != "validate" && cmd != "bench" && cmd != "sweep" && cmd != "list" &&
+      cmd != "describe") {
     throw po::error("unknown command '" + cmd +
-                    "' (expected run, validate, bench, list or describe)");
+                    "' (expected run, validate, bench, sweep, list or describe)");
   }
   if (asks_help(args)) {
     std::cout << usage_of(cmd);

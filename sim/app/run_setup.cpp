@@ -323,6 +323,8 @@ void build(Run& r, const RunOptions& o) {
   r.config_path = o.config;
   r.root = load_config(o.config);
   for (const std::string& a : o.overrides) apply_override(*r.root, a);
+  // A run config may carry the sweep over it (pcmsim sweep); a run reads none of it.
+  if (ConfigNode* sweep = r.root->find("sweep")) mark_used(*sweep);
   Params top(r.root.get(), "", r.ctx);
   read_simulation(r, top);
   read_inference(r, top);

@@ -269,4 +269,10 @@ void write_config_yaml(const ConfigNode& root, std::ostream& os) {
   os << out.c_str() << "\n";
 }
 
+void mark_used(ConfigNode& node) {
+  node.used = true;
+  for (auto& e : node.map) mark_used(*e.value);
+  for (auto& v : node.seq) mark_used(*v);
+}
+
 }  // namespace pcmsim

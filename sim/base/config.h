@@ -58,6 +58,10 @@ void apply_override(ConfigNode& root, const std::string& assignment);
 /// @brief Overlays @p over onto @p base with the merge rule of load_config.
 void merge_config(ConfigNode& base, const ConfigNode& over);
 
+/// @brief Marks @p node and everything under it as read (a section a run does not use, such as
+/// a run config's `sweep:`).
+void mark_used(ConfigNode& node);
+
 /// @brief Writes the tree as YAML (values as written, defaults filled in by the components).
 void write_config_yaml(const ConfigNode& root, std::ostream& os);
 

@@ -16,7 +16,8 @@ enum class DrawKind : uint32_t {
   ReadNoise = 3,
   OutputNoise = 4,
   Fault = 5,
-  Input = 6  ///< synthetic dataset inputs
+  Input = 6,  ///< synthetic dataset inputs
+  Sample = 7  ///< a sweep's random sample of its points
 };
 
 /// @brief Philox4x32 with 10 rounds: 128-bit counter, 64-bit key -> 128 random bits.

@@ -1,0 +1,311 @@
+#include "sim/sweep/runner.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "sim/base/error.h"
+#include "sim/base/sha256.h"
+#include "sim/base/version.h"
+
+namespace fs = std::filesystem;
+
+namespace pcmsim {
+
+namespace {
+
+/// The input files a run reads, by key path (relative paths against the file that set them).
+const char* const kInputKeys[] = {"workload.onnx", "workload.sidecar", "workload.dataset.images",
+                                  "workload.dataset.labels", "workload.calibration.images"};
+
+const ConfigNode* find_path(const ConfigNode& root, const std::string& path) {
+  const ConfigNode* n = &root;
+  std::stringstream ss(path);
+  for (std::string k; n && std::getline(ss, k, '.');) n = n->find(k);
+  return n;
+}
+
+std::string resolve(const ConfigNode& n) {
+  fs::path p(n.scalar);
+  if (p.is_relative() && !n.src.file.empty() && n.src.file != "-p")
+    p = fs::path(n.src.file).parent_path() / p;
+  return fs::absolute(p).lexically_normal().string();
+}
+
+/// Writes @p text to @p path through a temporary file and a rename.
+void write_atomic(const fs::path& path, const std::string& text) {
+  fs::path tmp = path;
+  tmp += ".tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream f(tmp, std::ios::binary);
+    f << text;
+    f.flush();
+    if (!f) throw Error("cannot write " + path.string());
+  }
+  fs::rename(tmp, path);
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+/// The error a failed point's output ends with: its "pcmsim: error:" lines, or its last line.
+std::string error_of(const std::string& log, int status) {
+  std::string msg, last;
+  std::istringstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("pcmsim: error: ", 0) == 0) msg += (msg.empty() ? "" : "\n") + line.substr(15);
+    if (!line.empty()) last = line;
+  }
+  if (msg.empty()) msg = last.empty() ? "no output" : last;
+  return msg + " (" +
+         (WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status))
+                              : "exit status " + std::to_string(WEXITSTATUS(status))) +
+         ")";
+}
+
+/// Starts @p args with stdout and stderr to @p log; the child dies with this process.
+pid_t spawn(const std::vector<std::string>& args, const std::string& log) {
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) throw Error("cannot start a point: fork failed");
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+      ::close(fd);
+    }
+    std::vector<char*> argv;
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    std::fprintf(stderr, "pcmsim: error: cannot run %s\n", argv[0]);
+    ::_exit(127);
+  }
+  return pid;
+}
+
+std::string exe_of(const SweepOptions& o) {
+  if (!o.exe.empty()) return fs::absolute(o.exe).string();
+  return fs::read_symlink("/proc/self/exe").string();
+}
+
+std::vector<std::string> point_args(const std::string& exe, const std::string& cmd,
+                                    const SweepSpec& spec, const SweepPoint& p) {
+  std::vector<std::string> a = {exe, cmd, spec.base};
+  for (const std::string& o : spec.overrides(p)) {
+    a.push_back("-p");
+    a.push_back(o);
+  }
+  return a;
+}
+
+std::string clock_text(double s) {
+  const long t = long(s + 0.5);
+  char buf[32];
+  if (t >= 3600)
+    std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%ld:%02ld", t / 60, t % 60);
+  return buf;
+}
+
+}  // namespace
+
+std::string point_hash(const SweepSpec& spec, const SweepPoint& p) {
+  std::unique_ptr<ConfigNode> root = load_config(spec.base);
+  for (const std::string& o : spec.overrides(p)) apply_override(*root, o);
+  root->map.erase(std::remove_if(root->map.begin(), root->map.end(),
+                                 [](const ConfigNode::Entry& e) { return e.key == "sweep"; }),
+                  root->map.end());
+  std::ostringstream text;
+  write_config_yaml(*root, text);
+  Sha256 h;
+  h.update(std::string("pcmsim ") + version() + "\n" + text.str());
+  // The input files by content (a model's sidecar defaults to its .yaml beside it).
+  static std::map<std::string, std::string> cache;  // path -> hash, for the process's life
+  for (const char* key : kInputKeys) {
+    std::string path;
+    if (const ConfigNode* n = find_path(*root, key);
+        n && n->kind == ConfigNode::Kind::Scalar && !n->scalar.empty()) {
+      path = resolve(*n);
+    } else if (std::string(key) == "workload.sidecar") {
+      if (const ConfigNode* m = find_path(*root, "workload.onnx");
+          m && m->kind == ConfigNode::Kind::Scalar && !m->scalar.empty())
+        path = fs::path(resolve(*m)).replace_extension(".yaml").string();
+    }
+    if (path.empty() || !fs::is_regular_file(path)) continue;
+    auto it = cache.find(path);
+    if (it == cache.end()) it = cache.emplace(path, sha256_file_hex(path)).first;
+    h.update(std::string(key) + " " + it->second + "\n");
+  }
+  return h.hex().substr(0, 16);
+}
+
+std::string sweep_dir(const SweepOptions& o) {
+  if (!o.out_dir.empty()) return o.out_dir;
+  return (fs::path("out") / "sweeps" / fs::path(o.spec).stem()).string();
+}
+
+std::string list_sweep(const std::string& spec_path) {
+  const SweepSpec spec = load_sweep(spec_path);
+  std::ostringstream os;
+  os << "# " << spec.points.size() << " points of " << spec_path << " over " << spec.base << "\n";
+  os << "index hash";
+  for (const SweepAxis& a : spec.axes) os << " " << a.key;
+  os << "\n";
+  for (const SweepPoint& p : spec.points) {
+    os << p.index << " " << point_hash(spec, p);
+    for (const std::string& v : p.values) os << " " << v;
+    os << "\n";
+  }
+  return os.str();
+}
+
+int run_sweep(const SweepOptions& o) {
+  const SweepSpec spec = load_sweep(o.spec);
+  const std::string exe = exe_of(o);
+  std::vector<std::string> hashes;
+  for (const SweepPoint& p : spec.points) hashes.push_back(point_hash(spec, p));
+
+  // The first point's config must build: an axis naming no parameter, or a bad base config,
+  // stops the sweep before anything is written, with the spec's place for an axis' error.
+  {
+    char tmpl[] = "/tmp/pcmsim-sweep-check-XXXXXX";
+    const int fd = ::mkstemp(tmpl);
+    if (fd < 0) throw Error("cannot create a temporary file");
+    ::close(fd);
+    const pid_t pid = spawn(point_args(exe, "validate", spec, spec.points[0]), tmpl);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    const std::string log = slurp(tmpl);
+    fs::remove(tmpl);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      std::string msg = error_of(log, status);
+      msg = msg.substr(0, msg.rfind(" ("));
+      for (const SweepAxis& a : spec.axes) {
+        const std::string tag = "-p override: " + a.key;
+        const size_t at = msg.find(tag);
+        if (at != std::string::npos) msg.replace(at, 13, a.src.describe() + ": sweep axis ");
+      }
+      throw Error(o.spec + ": the sweep's first point does not build: " + msg);
+    }
+  }
+
+  const fs::path dir = sweep_dir(o);
+  fs::create_directories(dir / "points");
+  fs::create_directories(dir / "errors");
+  fs::create_directories(dir / "logs");
+  nlohmann::ordered_json pj;
+  pj["spec"] = fs::absolute(o.spec).lexically_normal().string();
+  pj["base"] = spec.base;
+  pj["pcmsim_version"] = std::string(version());
+  pj["axes"] = nlohmann::ordered_json::array();
+  for (const SweepAxis& a : spec.axes) pj["axes"].push_back(a.key);
+  pj["objectives"] = nlohmann::ordered_json::array();
+  for (const Objective& ob : spec.objectives)
+    pj["objectives"].push_back(
+        {{"name", ob.name}, {"path", ob.path}, {"sense", ob.minimize ? "min" : "max"}});
+  pj["points"] = nlohmann::ordered_json::array();
+  for (const SweepPoint& p : spec.points) {
+    nlohmann::ordered_json v;
+    for (size_t a = 0; a < spec.axes.size(); ++a) v[spec.axes[a].key] = p.values[a];
+    pj["points"].push_back({{"index", p.index}, {"hash", hashes[size_t(p.index)]}, {"values", v}});
+  }
+  write_atomic(dir / "points.json", pj.dump(1) + "\n");
+  // What a killed run left half-written goes.
+  for (const auto& e : fs::directory_iterator(dir / "points"))
+    if (e.path().filename().string().find(".tmp-") != std::string::npos) fs::remove_all(e.path());
+
+  // The points to run: those without a finished folder, each hash once.
+  std::vector<int> todo;
+  std::map<std::string, int> seen;
+  int already = 0;
+  for (const SweepPoint& p : spec.points) {
+    const std::string& h = hashes[size_t(p.index)];
+    if (seen.count(h)) continue;
+    seen[h] = p.index;
+    if (fs::exists(dir / "points" / h / "stats.json"))
+      ++already;
+    else
+      todo.push_back(p.index);
+  }
+  const bool tty = o.progress && ::isatty(2);
+  const auto t0 = std::chrono::steady_clock::now();
+  std::map<pid_t, int> running;
+  size_t next = 0;
+  int done = 0, failed = 0;
+  const int total = int(seen.size());
+  auto progress = [&](bool final_line) {
+    if (!o.progress) return;
+    const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const int finished = done + failed;
+    const int left = int(todo.size()) - finished;
+    std::string eta = "-";
+    if (finished > 0 && left > 0)
+      eta = clock_text(el / finished * left / std::max(1, std::min(o.jobs, left)));
+    std::ostringstream line;
+    line << "sweep: " << (already + done) << "/" << total << " done, " << failed << " failed, "
+         << running.size() << " running, "
+         << (left > 0 ? "ETA " + eta : "elapsed " + clock_text(el));
+    if (tty)
+      std::cerr << "\r" << line.str() << "   " << (final_line ? "\n" : "") << std::flush;
+    else if (final_line ? finished == 0 : finished > 0)  // a line per finished point
+      std::cerr << line.str() << "\n";
+  };
+  while (next < todo.size() || !running.empty()) {
+    while (next < todo.size() && int(running.size()) < std::max(1, o.jobs)) {
+      const SweepPoint& p = spec.points[size_t(todo[next++])];
+      const std::string& h = hashes[size_t(p.index)];
+      std::vector<std::string> args = point_args(exe, "run", spec, p);
+      for (const char* a : {"--no-progress", "--threads"}) args.push_back(a);
+      args.push_back(std::to_string(o.threads));
+      args.push_back("--out");
+      args.push_back((dir / "points" / h).string());
+      running[spawn(args, (dir / "logs" / (h + ".log")).string())] = p.index;
+    }
+    if (tty) progress(false);
+    int status = 0;
+    const pid_t pid = ::waitpid(-1, &status, 0);
+    if (pid < 0) break;
+    auto it = running.find(pid);
+    if (it == running.end()) continue;
+    const std::string& h = hashes[size_t(it->second)];
+    running.erase(it);
+    const fs::path err = dir / "errors" / (h + ".txt");
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+        fs::exists(dir / "points" / h / "stats.json")) {
+      ++done;
+      fs::remove(err);
+    } else {
+      ++failed;
+      write_atomic(err, error_of(slurp(dir / "logs" / (h + ".log")), status) + "\n");
+    }
+    if (!tty) progress(false);
+  }
+  progress(true);
+  if (failed > 0)
+    std::cerr << "sweep: " << failed << " of " << total << " points failed; their errors are in "
+              << (dir / "errors").string() << "/\n";
+  return failed;
+}
+
+}  // namespace pcmsim
