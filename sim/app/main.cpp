@@ -29,6 +29,7 @@ const char* kUsage =
     "  pcmsim bench CONFIG [-p key.path=value]... [--evaluations N] [--threads N]\n"
     "                                 speed of the functional and cycle-level paths\n"
     "  pcmsim sweep run SPEC [-j N] [--out DIR] [--threads N] [--no-progress]\n"
+    "  pcmsim sweep submit SPEC --backend slurm [--partition P] [--max-parallel K] [--out DIR]\n"
     "  pcmsim sweep list SPEC | pcmsim sweep collect DIR\n"
     "                                 design-space sweeps (docs/sweeps.md)\n"
     "  pcmsim list                    registered implementations\n"
@@ -56,11 +57,16 @@ std::string usage_of(const std::string& cmd) {
            "  SystemC events per image\n";
   if (cmd == "sweep")
     return "usage: pcmsim sweep run SPEC [-j N] [--out DIR] [--threads N] [--no-progress]\n"
+           "       pcmsim sweep submit SPEC --backend slurm [--partition P] [--max-parallel K]\n"
+           "                           [--max-array-size N] [--no-submit] [--out DIR] [--threads "
+           "N]\n"
            "       pcmsim sweep list SPEC\n"
            "       pcmsim sweep collect DIR\n"
            "  run: every point of SPEC's sweep not done yet in DIR (default out/sweeps/<SPEC\n"
            "  name>), N at a time (default 1), each in its own process on --threads threads\n"
            "  (default 1); exit status 1 if a point failed. list: the points with their hashes.\n"
+           "  submit: the points not done yet as a Slurm job array (chunked beyond the cluster's\n"
+           "  array limit) and a collect job after it; --no-submit writes the scripts only.\n"
            "  collect: DIR's points into DIR/results.sqlite and DIR/results.csv\n";
   if (cmd == "list") return "usage: pcmsim list\n  registered implementations, by interface\n";
   if (cmd == "describe")
@@ -85,11 +91,21 @@ int sweep_command(std::vector<std::string> args) {
     std::cout << (sub == "list" ? pcmsim::list_sweep(args[0]) : pcmsim::collect_sweep(args[0]));
     return 0;
   }
-  if (sub != "run")
-    throw po::error("unknown subcommand '" + sub + "' (expected run, list or collect)");
+  if (sub != "run" && sub != "submit" && sub != "task")
+    throw po::error("unknown subcommand '" + sub + "' (expected run, submit, list or collect)");
   pcmsim::SweepOptions o;
+  pcmsim::SlurmOptions so;
+  std::string backend;
   std::vector<std::string> positional;
   po::options_description desc("options");
+  if (sub == "submit")
+    desc.add_options()("backend", po::value<std::string>(&backend), "slurm")(
+        "partition", po::value<std::string>(&so.partition), "Slurm partition")(
+        "max-parallel", po::value<int>(&so.max_parallel)->default_value(0),
+        "array tasks at once (0: no limit)")("max-array-size",
+                                             po::value<int>(&so.max_array_size)->default_value(0),
+                                             "tasks per array (0: the cluster's MaxArraySize)")(
+        "no-submit", "write the scripts, submit nothing");
   desc.add_options()("jobs,j", po::value<int>(&o.jobs)->default_value(1), "points run at once")(
       "out", po::value<std::string>(&o.out_dir), "sweep folder (default out/sweeps/<spec name>)")(
       "threads", po::value<int>(&o.threads)->default_value(1), "threads of each point")(
@@ -100,11 +116,28 @@ int sweep_command(std::vector<std::string> args) {
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
   po::notify(vm);
-  if (positional.size() != 1) throw po::error("run takes one spec file");
   if (o.jobs < 1) throw po::error("-j must be at least 1");
   if (o.threads < 0) throw po::error("--threads must be 0 (one per core) or more");
+  if (sub == "task") {
+    // A Slurm array task: DIR LIST TASK_ID (written by submit).
+    if (positional.size() != 3)
+      throw po::error("task takes a sweep folder, a task list and a task id");
+    return pcmsim::run_task(positional[0], positional[1], std::stoi(positional[2]), o.threads, "") >
+                   0
+               ? 1
+               : 0;
+  }
+  if (positional.size() != 1) throw po::error(sub + " takes one spec file");
   o.spec = positional[0];
   o.progress = !vm.count("no-progress");
+  if (sub == "submit") {
+    if (backend != "slurm") throw po::error("submit needs --backend slurm (the one backend)");
+    if (so.max_parallel < 0 || so.max_array_size < 0)
+      throw po::error("--max-parallel and --max-array-size must be 0 or more");
+    so.no_submit = vm.count("no-submit") > 0;
+    std::cout << pcmsim::submit_sweep(o, so);
+    return 0;
+  }
   return pcmsim::run_sweep(o) > 0 ? 1 : 0;
 }
 

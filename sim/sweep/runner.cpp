@@ -180,12 +180,54 @@ std::string list_sweep(const std::string& spec_path) {
   return os.str();
 }
 
-int run_sweep(const SweepOptions& o) {
+namespace {
+
+/// What running needs of a sweep, from its spec or its points.json.
+struct Plan {
+  std::string base;
+  std::vector<std::string> axes;
+  std::vector<int> index;
+  std::vector<std::string> hash;
+  std::vector<std::vector<std::string>> values;
+  std::vector<std::string> overrides(size_t i) const {
+    std::vector<std::string> out;
+    for (size_t a = 0; a < axes.size(); ++a) out.push_back(axes[a] + "=" + values[i][a]);
+    return out;
+  }
+};
+
+Plan read_plan(const fs::path& dir) {
+  const fs::path pj_path = dir / "points.json";
+  if (!fs::exists(pj_path))
+    throw Error(dir.string() +
+                ": not a sweep folder (no points.json; `pcmsim sweep run` or "
+                "`submit` writes it)");
+  nlohmann::ordered_json pj;
+  try {
+    pj = nlohmann::ordered_json::parse(slurp(pj_path));
+  } catch (const std::exception& e) {
+    throw Error(pj_path.string() + ": " + e.what());
+  }
+  Plan plan;
+  plan.base = pj.at("base").get<std::string>();
+  for (const auto& a : pj.at("axes")) plan.axes.push_back(a.get<std::string>());
+  for (const auto& p : pj.at("points")) {
+    plan.index.push_back(p.at("index").get<int>());
+    plan.hash.push_back(p.at("hash").get<std::string>());
+    std::vector<std::string> v;
+    for (const std::string& a : plan.axes) v.push_back(p.at("values").at(a).get<std::string>());
+    plan.values.push_back(std::move(v));
+  }
+  return plan;
+}
+
+/// Loads the spec, names its points, checks that the first one builds, and writes points.json
+/// and the folders: everything `run` and `submit` do before running. Nothing is written when
+/// the spec or the first point is bad.
+Plan prepare(const SweepOptions& o, const std::string& exe) {
   const SweepSpec spec = load_sweep(o.spec);
-  const std::string exe = exe_of(o);
   std::vector<std::string> hashes;
   for (const SweepPoint& p : spec.points) hashes.push_back(point_hash(spec, p));
-
   // The first point's config must build: an axis naming no parameter, or a bad base config,
   // stops the sweep before anything is written, with the spec's place for an axis' error.
   {
@@ -209,7 +251,6 @@ int run_sweep(const SweepOptions& o) {
       throw Error(o.spec + ": the sweep's first point does not build: " + msg);
     }
   }
-
   const fs::path dir = sweep_dir(o);
   fs::create_directories(dir / "points");
   fs::create_directories(dir / "errors");
@@ -231,37 +272,47 @@ int run_sweep(const SweepOptions& o) {
     pj["points"].push_back({{"index", p.index}, {"hash", hashes[size_t(p.index)]}, {"values", v}});
   }
   write_atomic(dir / "points.json", pj.dump(1) + "\n");
+  return read_plan(dir);
+}
+
+/// The points to run: one per hash, those without a finished folder; @p already counts the
+/// others.
+std::vector<size_t> missing(const Plan& plan, const fs::path& dir, int& already, int& total) {
+  std::vector<size_t> todo;
+  std::map<std::string, int> seen;
+  already = 0;
+  for (size_t i = 0; i < plan.hash.size(); ++i) {
+    if (seen.count(plan.hash[i])) continue;
+    seen[plan.hash[i]] = int(i);
+    if (fs::exists(dir / "points" / plan.hash[i] / "stats.json"))
+      ++already;
+    else
+      todo.push_back(i);
+  }
+  total = int(seen.size());
+  return todo;
+}
+
+/// Runs the points @p todo of @p plan, @p jobs at a time, recording each one's outcome;
+/// returns how many failed.
+int run_points(const Plan& plan, const fs::path& dir, const std::vector<size_t>& todo, int jobs,
+               int threads, const std::string& exe, bool show, int already, int total) {
   // What a killed run left half-written goes.
   for (const auto& e : fs::directory_iterator(dir / "points"))
     if (e.path().filename().string().find(".tmp-") != std::string::npos) fs::remove_all(e.path());
-
-  // The points to run: those without a finished folder, each hash once.
-  std::vector<int> todo;
-  std::map<std::string, int> seen;
-  int already = 0;
-  for (const SweepPoint& p : spec.points) {
-    const std::string& h = hashes[size_t(p.index)];
-    if (seen.count(h)) continue;
-    seen[h] = p.index;
-    if (fs::exists(dir / "points" / h / "stats.json"))
-      ++already;
-    else
-      todo.push_back(p.index);
-  }
-  const bool tty = o.progress && ::isatty(2);
+  const bool tty = show && ::isatty(2);
   const auto t0 = std::chrono::steady_clock::now();
-  std::map<pid_t, int> running;
+  std::map<pid_t, size_t> running;
   size_t next = 0;
   int done = 0, failed = 0;
-  const int total = int(seen.size());
   auto progress = [&](bool final_line) {
-    if (!o.progress) return;
+    if (!show) return;
     const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const int finished = done + failed;
     const int left = int(todo.size()) - finished;
     std::string eta = "-";
     if (finished > 0 && left > 0)
-      eta = clock_text(el / finished * left / std::max(1, std::min(o.jobs, left)));
+      eta = clock_text(el / finished * left / std::max(1, std::min(jobs, left)));
     std::ostringstream line;
     line << "sweep: " << (already + done) << "/" << total << " done, " << failed << " failed, "
          << running.size() << " running, "
@@ -272,15 +323,19 @@ int run_sweep(const SweepOptions& o) {
       std::cerr << line.str() << "\n";
   };
   while (next < todo.size() || !running.empty()) {
-    while (next < todo.size() && int(running.size()) < std::max(1, o.jobs)) {
-      const SweepPoint& p = spec.points[size_t(todo[next++])];
-      const std::string& h = hashes[size_t(p.index)];
-      std::vector<std::string> args = point_args(exe, "run", spec, p);
+    while (next < todo.size() && int(running.size()) < std::max(1, jobs)) {
+      const size_t i = todo[next++];
+      const std::string& h = plan.hash[i];
+      std::vector<std::string> args = {exe, "run", plan.base};
+      for (const std::string& ov : plan.overrides(i)) {
+        args.push_back("-p");
+        args.push_back(ov);
+      }
       for (const char* a : {"--no-progress", "--threads"}) args.push_back(a);
-      args.push_back(std::to_string(o.threads));
+      args.push_back(std::to_string(threads));
       args.push_back("--out");
       args.push_back((dir / "points" / h).string());
-      running[spawn(args, (dir / "logs" / (h + ".log")).string())] = p.index;
+      running[spawn(args, (dir / "logs" / (h + ".log")).string())] = i;
     }
     if (tty) progress(false);
     int status = 0;
@@ -288,7 +343,7 @@ int run_sweep(const SweepOptions& o) {
     if (pid < 0) break;
     auto it = running.find(pid);
     if (it == running.end()) continue;
-    const std::string& h = hashes[size_t(it->second)];
+    const std::string& h = plan.hash[it->second];
     running.erase(it);
     const fs::path err = dir / "errors" / (h + ".txt");
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
@@ -302,10 +357,142 @@ int run_sweep(const SweepOptions& o) {
     if (!tty) progress(false);
   }
   progress(true);
+  return failed;
+}
+
+/// Runs @p cmd through the shell; its stdout, or Error with its output.
+std::string shell(const std::string& cmd) {
+  std::string out;
+  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) throw Error("cannot run: " + cmd);
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  const int status = ::pclose(p);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw Error(cmd + " failed: " + out);
+  return out;
+}
+
+std::string quoted(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+}  // namespace
+
+int run_sweep(const SweepOptions& o) {
+  const std::string exe = exe_of(o);
+  const Plan plan = prepare(o, exe);
+  const fs::path dir = sweep_dir(o);
+  int already = 0, total = 0;
+  const std::vector<size_t> todo = missing(plan, dir, already, total);
+  const int failed =
+      run_points(plan, dir, todo, o.jobs, o.threads, exe, o.progress, already, total);
   if (failed > 0)
     std::cerr << "sweep: " << failed << " of " << total << " points failed; their errors are in "
               << (dir / "errors").string() << "/\n";
   return failed;
+}
+
+std::string submit_sweep(const SweepOptions& o, const SlurmOptions& so) {
+  const std::string exe = exe_of(o);
+  const Plan plan = prepare(o, exe);
+  const fs::path dir = fs::absolute(sweep_dir(o)).lexically_normal();
+  int already = 0, total = 0;
+  const std::vector<size_t> todo = missing(plan, dir, already, total);
+  const fs::path sdir = dir / "slurm";
+  fs::create_directories(sdir);
+  std::ostringstream os;
+  if (todo.empty()) {
+    os << "all " << total << " points of " << dir.string()
+       << " are done; nothing to submit (`pcmsim sweep collect " << dir.string() << "`)\n";
+    return os.str();
+  }
+  // The array: at most the cluster's array limit of tasks, each a chunk of points.
+  int limit = so.max_array_size;
+  if (limit <= 0 && !so.no_submit) {
+    limit = 1001;  // Slurm's default MaxArraySize
+    try {
+      std::istringstream conf(shell("scontrol show config"));
+      for (std::string line; std::getline(conf, line);)
+        if (line.rfind("MaxArraySize", 0) == 0) limit = std::stoi(line.substr(line.find('=') + 1));
+    } catch (const std::exception&) {
+    }
+  }
+  if (limit <= 0) limit = 1001;
+  const size_t tasks = std::min(todo.size(), size_t(limit));
+  const size_t chunk = (todo.size() + tasks - 1) / tasks;
+  const size_t used = (todo.size() + chunk - 1) / chunk;
+  // The points of each task, one line per task (indices into points.json).
+  std::ostringstream list;
+  for (size_t t = 0; t < used; ++t) {
+    for (size_t k = t * chunk; k < std::min(todo.size(), (t + 1) * chunk); ++k)
+      list << (k > t * chunk ? " " : "") << plan.index[todo[k]];
+    list << "\n";
+  }
+  const std::string tag = std::to_string(::getpid());
+  const fs::path list_path = sdir / ("tasks-" + tag + ".txt");
+  write_atomic(list_path, list.str());
+  const std::string name = fs::path(o.spec).stem().string();
+  std::ostringstream array;
+  array << "#!/bin/bash\n"
+        << "# pcmsim sweep submit: " << todo.size() << " points of " << dir.string() << " in "
+        << used << " array tasks of up to " << chunk << "\n"
+        << "#SBATCH --job-name=pcmsim-" << name << "\n"
+        << "#SBATCH --array=0-" << used - 1;
+  if (so.max_parallel > 0) array << "%" << so.max_parallel;
+  array << "\n#SBATCH --output=" << (sdir / "task-%A_%a.out").string() << "\n"
+        << "#SBATCH --cpus-per-task=" << std::max(1, o.threads) << "\n";
+  if (!so.partition.empty()) array << "#SBATCH --partition=" << so.partition << "\n";
+  array << "exec " << quoted(exe) << " sweep task " << quoted(dir.string()) << " "
+        << quoted(list_path.string()) << " \"$SLURM_ARRAY_TASK_ID\" --threads "
+        << std::max(1, o.threads) << "\n";
+  std::ostringstream collect;
+  collect << "#!/bin/bash\n"
+          << "#SBATCH --job-name=pcmsim-" << name << "-collect\n"
+          << "#SBATCH --output=" << (sdir / "collect-%j.out").string() << "\n";
+  if (!so.partition.empty()) collect << "#SBATCH --partition=" << so.partition << "\n";
+  collect << "exec " << quoted(exe) << " sweep collect " << quoted(dir.string()) << "\n";
+  const fs::path array_path = sdir / ("array-" + tag + ".sbatch");
+  const fs::path collect_path = sdir / ("collect-" + tag + ".sbatch");
+  write_atomic(array_path, array.str());
+  write_atomic(collect_path, collect.str());
+  os << todo.size() << " of " << total << " points to run (" << already << " done) in " << used
+     << " array tasks of up to " << chunk << " points: " << array_path.string() << ", "
+     << collect_path.string() << "\n";
+  if (so.no_submit) return os.str();
+  std::string job = shell("sbatch --parsable " + quoted(array_path.string()));
+  job = job.substr(0, job.find_first_of(";\n"));
+  std::string cjob =
+      shell("sbatch --parsable --dependency=afterany:" + job + " " + quoted(collect_path.string()));
+  cjob = cjob.substr(0, cjob.find_first_of(";\n"));
+  os << "submitted job " << job << " (array) and job " << cjob << " (collect, after " << job
+     << ")\n";
+  return os.str();
+}
+
+int run_task(const std::string& dir_text, const std::string& list, int task, int threads,
+             const std::string& exe_path) {
+  const fs::path dir(dir_text);
+  const Plan plan = read_plan(dir);
+  std::ifstream f(list);
+  if (!f) throw Error(list + ": cannot read the task list");
+  std::string line;
+  for (int t = 0; t <= task; ++t)
+    if (!std::getline(f, line)) throw Error(list + ": no line for task " + std::to_string(task));
+  std::vector<size_t> todo;
+  std::istringstream ss(line);
+  for (int idx; ss >> idx;) {
+    auto it = std::find(plan.index.begin(), plan.index.end(), idx);
+    if (it == plan.index.end())
+      throw Error(list + ": point " + std::to_string(idx) + " is not in points.json");
+    const size_t i = size_t(it - plan.index.begin());
+    if (!fs::exists(dir / "points" / plan.hash[i] / "stats.json")) todo.push_back(i);
+  }
+  SweepOptions o;
+  o.exe = exe_path;
+  return run_points(plan, dir, todo, 1, threads, exe_of(o), false, 0, int(todo.size()));
 }
 
 }  // namespace pcmsim

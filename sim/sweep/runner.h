@@ -40,6 +40,24 @@ std::string sweep_dir(const SweepOptions& o);
 /// @return the number of points that failed
 int run_sweep(const SweepOptions& o);
 
+struct SlurmOptions {
+  std::string partition;   ///< empty: the cluster's default
+  int max_parallel = 0;    ///< array tasks at once (0: no limit)
+  int max_array_size = 0;  ///< tasks per array (0: the cluster's MaxArraySize)
+  bool no_submit = false;  ///< write the scripts, submit nothing
+};
+
+/// @brief `pcmsim sweep submit --backend slurm`: writes points.json, the points not done yet
+/// split into array tasks (chunks when they outnumber the cluster's array limit), an sbatch
+/// script for the job array and one for a collect job that depends on it, and submits both.
+/// Resubmitting submits only the points still missing. Returns what it did.
+std::string submit_sweep(const SweepOptions& o, const SlurmOptions& so);
+
+/// @brief `pcmsim sweep task DIR LIST TASK`: runs the points on line TASK of LIST (one array
+/// task's share) that are not done yet, one at a time. Returns how many failed.
+int run_task(const std::string& dir, const std::string& list, int task, int threads,
+             const std::string& exe);
+
 /// @brief `pcmsim sweep list`: the points of the spec, one per line: index, hash, values.
 std::string list_sweep(const std::string& spec);
 

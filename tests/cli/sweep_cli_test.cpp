@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -200,6 +201,63 @@ TEST(Sweep, ABadSpecStopsBeforeAnythingIsWritten) {
   Result n = run("sweep collect " + d.path("nothing"));
   EXPECT_EQ(n.rc, 1) << n.out;
   EXPECT_NE(n.out.find("not a sweep folder (no points.json"), std::string::npos) << n.out;
+}
+
+/// Whether a Slurm controller answers (tools/slurm_local.sh start runs one; CI does).
+bool slurm_up() { return std::system("sinfo -h > /dev/null 2>&1") == 0; }
+
+TEST(Sweep, SlurmGivesTheSameRowsAsTheLocalBackend) {
+  if (!slurm_up()) {
+    // CI starts a single-node Slurm (tools/slurm_local.sh); elsewhere the test needs one.
+    if (std::getenv("CI"))
+      FAIL() << "CI without a Slurm controller: run tools/slurm_local.sh start";
+    GTEST_SKIP() << "no Slurm controller (tools/slurm_local.sh start runs one)";
+  }
+  TempDir d;
+  const std::string spec =
+      sweep_spec(d, "    chip.tile.core.adc.bits: [6, 7, 8, 9]\n    simulation.seed: [1, 2]\n",
+                 "  objectives: {latency: min, energy: min, accuracy: max}\n");
+  Result a = run("sweep run " + spec + " -j 2 --no-progress --out " + d.path("local"));
+  ASSERT_EQ(a.rc, 0) << a.out;
+  ASSERT_EQ(run("sweep collect " + d.path("local")).rc, 0);
+  // Eight points in array tasks of at most 3 (an array limit of 3 forces chunks), 2 at a time,
+  // then the collect job after them.
+  Result s = run("sweep submit " + spec +
+                 " --backend slurm --max-array-size 3 --max-parallel 2 --out " + d.path("slurm"));
+  ASSERT_EQ(s.rc, 0) << s.out;
+  EXPECT_NE(s.out.find("8 of 8 points to run (0 done) in 3 array tasks of up to 3 points"),
+            std::string::npos)
+      << s.out;
+  ASSERT_NE(s.out.find("submitted job"), std::string::npos) << s.out;
+  const auto start = std::chrono::steady_clock::now();
+  while (!fs::exists(d.path("slurm/results.sqlite")) &&
+         std::chrono::steady_clock::now() - start < std::chrono::seconds(300))
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_TRUE(fs::exists(d.path("slurm/results.sqlite"))) << "the collect job did not finish";
+  EXPECT_EQ(finished_points(d.path("slurm")), 8);
+  for (const char* sql :
+       {"SELECT * FROM points ORDER BY id", "SELECT * FROM params ORDER BY point_id, key",
+        "SELECT * FROM metrics ORDER BY point_id, name",
+        "SELECT * FROM layers ORDER BY point_id, position"}) {
+    const auto local = query(d.path("local/results.sqlite"), sql);
+    EXPECT_FALSE(local.empty()) << sql;
+    EXPECT_EQ(query(d.path("slurm/results.sqlite"), sql), local) << sql;
+  }
+  EXPECT_EQ(slurp(d.path("slurm/results.csv")), slurp(d.path("local/results.csv")));
+  // Resubmitting after a point was lost submits that point alone.
+  const auto hash = query(d.path("slurm/results.sqlite"), "SELECT hash FROM points WHERE id = 3");
+  ASSERT_EQ(hash.size(), 1u);
+  fs::remove_all(d.path("slurm/points/") + hash[0]);
+  Result r = run("sweep submit " + spec + " --backend slurm --no-submit --out " + d.path("slurm"));
+  ASSERT_EQ(r.rc, 0) << r.out;
+  EXPECT_NE(r.out.find("1 of 8 points to run (7 done) in 1 array tasks of up to 1 points"),
+            std::string::npos)
+      << r.out;
+  bool found = false;
+  for (const auto& e : fs::directory_iterator(d.path("slurm/slurm")))
+    if (e.path().filename().string().rfind("tasks-", 0) == 0 && slurp(e.path().string()) == "3\n")
+      found = true;
+  EXPECT_TRUE(found) << "no task list holding point 3 alone";
 }
 
 TEST(Sweep, ListShowsThePointsAndTheirHashes) {
