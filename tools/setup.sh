@@ -18,6 +18,8 @@ PACKAGES=(
   dataset-fashion-mnist     # /usr/share/datasets/fashion-mnist
   libonnx-testdata          # ONNX's backend test cases, for the importer conformance tests
   python3-torch python3-torchvision python3-numpy python3-onnx   # tools/train_*.py, export
+  python3-matplotlib        # pcmsim report: the HTML pages' charts
+  chromium                  # the report pages' test in a headless browser
 )
 
 missing=()

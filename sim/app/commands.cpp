@@ -1,5 +1,6 @@
 #include "sim/app/commands.h"
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -25,6 +26,32 @@ std::string default_config_path() {
   if (const char* home = std::getenv("PCMSIM_HOME"))
     return std::string(home) + "/configs/default.yaml";
   return std::string(PCMSIM_SOURCE_DIR) + "/configs/default.yaml";
+}
+
+int make_report(const std::string& dir, const std::string& out) {
+  const char* home = std::getenv("PCMSIM_HOME");
+  const std::string script = std::string(home ? home : PCMSIM_SOURCE_DIR) + "/tools/report.py";
+  if (!std::filesystem::exists(script)) throw Error(script + ": the report tool is missing");
+  std::vector<std::string> args = {"/usr/bin/python3", script, dir};
+  if (!out.empty()) {
+    args.push_back("--out");
+    args.push_back(out);
+  }
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::cout.flush();
+  const pid_t pid = ::fork();
+  if (pid < 0) throw Error("cannot start the report tool");
+  if (pid == 0) {
+    ::execv(argv[0], argv.data());
+    std::fprintf(stderr,
+                 "pcmsim: error: cannot run /usr/bin/python3 (tools/setup.sh installs it)\n");
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
 namespace {

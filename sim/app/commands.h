@@ -35,6 +35,10 @@ std::string list_registry();
 /// @brief `pcmsim describe NAME`: the parameter table of the implementations named NAME.
 std::string describe_impl(const std::string& name);
 
+/// @brief `pcmsim report DIR`: the HTML page of a run or sweep folder (tools/report.py, with
+/// Debian's matplotlib); its exit status.
+int make_report(const std::string& dir, const std::string& out);
+
 /// @brief The shipped default run config.
 std::string default_config_path();
 

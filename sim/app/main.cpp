@@ -32,6 +32,7 @@ const char* kUsage =
     "  pcmsim sweep submit SPEC --backend slurm [--partition P] [--max-parallel K] [--out DIR]\n"
     "  pcmsim sweep list SPEC | pcmsim sweep collect DIR\n"
     "                                 design-space sweeps (docs/sweeps.md)\n"
+    "  pcmsim report DIR [--out FILE]  an HTML page of a run or sweep folder\n"
     "  pcmsim list                    registered implementations\n"
     "  pcmsim describe NAME           parameters of an implementation (e.g. sar, adc/sar)\n"
     "  pcmsim --version               the version\n"
@@ -68,6 +69,11 @@ std::string usage_of(const std::string& cmd) {
            "  submit: the points not done yet as a Slurm job array (chunked beyond the cluster's\n"
            "  array limit) and a collect job after it; --no-submit writes the scripts only.\n"
            "  collect: DIR's points into DIR/results.sqlite and DIR/results.csv\n";
+  if (cmd == "report")
+    return "usage: pcmsim report DIR [--out FILE]\n"
+           "  one static, offline HTML page (default DIR/report.html) of a run folder (energy,\n"
+           "  latency, utilization, accuracy over time, area) or of a collected sweep folder\n"
+           "  (the Pareto front, each objective against each axis)\n";
   if (cmd == "list") return "usage: pcmsim list\n  registered implementations, by interface\n";
   if (cmd == "describe")
     return "usage: pcmsim describe NAME\n"
@@ -143,6 +149,20 @@ int sweep_command(std::vector<std::string> args) {
 
 int run_command(const std::string& cmd, std::vector<std::string> args) {
   if (cmd == "sweep") return sweep_command(args);
+  if (cmd == "report") {
+    std::string out;
+    std::vector<std::string> rest;
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (args[i] == "--out") {
+        if (i + 1 >= args.size()) throw po::error("--out needs a file");
+        out = args[++i];
+      } else {
+        rest.push_back(args[i]);
+      }
+    }
+    if (rest.size() != 1) throw po::error("takes one run or sweep folder");
+    return pcmsim::make_report(rest[0], out);
+  }
   if (cmd == "list") {
     if (!args.empty()) throw po::error("takes no arguments");
     std::cout << pcmsim::list_registry();
@@ -215,10 +235,10 @@ int run_cli(int argc, char** argv) {
     std::cout << (args.empty() ? std::string(kUsage) : usage_of(args.front()));
     return 0;
   }
-  if (cmd != "run" && cmd != "validate" && cmd != "bench" && cmd != "sweep" && cmd != "list" &&
-      cmd != "describe") {
+  if (cmd != "run" && cmd != "validate" && cmd != "bench" && cmd != "sweep" && cmd != "report" &&
+      cmd != "list" && cmd != "describe") {
     throw po::error("unknown command '" + cmd +
-                    "' (expected run, validate, bench, sweep, list or describe)");
+                    "' (expected run, validate, bench, sweep, report, list or describe)");
   }
   if (asks_help(args)) {
     std::cout << usage_of(cmd);
