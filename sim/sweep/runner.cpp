@@ -169,12 +169,12 @@ std::string list_sweep(const std::string& spec_path) {
   const SweepSpec spec = load_sweep(spec_path);
   std::ostringstream os;
   os << "# " << spec.points.size() << " points of " << spec_path << " over " << spec.base << "\n";
-  os << "index hash";
-  for (const SweepAxis& a : spec.axes) os << " " << a.key;
+  os << "index\thash";
+  for (const SweepAxis& a : spec.axes) os << "\t" << a.key;
   os << "\n";
   for (const SweepPoint& p : spec.points) {
-    os << p.index << " " << point_hash(spec, p);
-    for (const std::string& v : p.values) os << " " << v;
+    os << p.index << "\t" << point_hash(spec, p);
+    for (const std::string& v : p.values) os << "\t" << v;
     os << "\n";
   }
   return os.str();

@@ -58,7 +58,8 @@ std::string submit_sweep(const SweepOptions& o, const SlurmOptions& so);
 int run_task(const std::string& dir, const std::string& list, int task, int threads,
              const std::string& exe);
 
-/// @brief `pcmsim sweep list`: the points of the spec, one per line: index, hash, values.
+/// @brief `pcmsim sweep list`: the points of the spec, one per line: index, hash, values
+/// (tab-separated).
 std::string list_sweep(const std::string& spec);
 
 /// @brief `pcmsim sweep collect DIR`: gathers the point folders into DIR/results.sqlite and

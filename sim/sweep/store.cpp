@@ -217,7 +217,14 @@ std::string collect_sweep(const std::string& dir_text) {
         if (st.contains(sec)) flatten(st[sec], sec, c.metrics);
       for (const auto& kv : c.metrics) c.by_name[kv.first] = kv.second;
       if (st.contains("inference"))
-        for (const auto& cell : st["inference"]) acc_rows.push_back({c.index, cell});
+        for (const auto& cell : st["inference"]) {
+          acc_rows.push_back({c.index, cell});
+          // As metrics too, so that an objective can name one: inference.1y.global.mean.
+          const std::string key = "inference." + cell.at("time").get<std::string>() + "." +
+                                  cell.at("compensation").get<std::string>();
+          c.metrics.emplace_back(key + ".mean", cell.at("mean").get<double>());
+          c.metrics.emplace_back(key + ".std", cell.at("std").get<double>());
+        }
       std::istringstream csv(slurp(folder / "layers.csv"));
       std::string line;
       if (std::getline(csv, line)) {

@@ -268,9 +268,9 @@ TEST(Sweep, ListShowsThePointsAndTheirHashes) {
   ASSERT_EQ(r.rc, 0) << r.out;
   // images 20 and seeds 1, 3: two points.
   EXPECT_NE(r.out.find("# 2 points of"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("index hash simulation.images simulation.seed\n0 "), std::string::npos)
+  EXPECT_NE(r.out.find("index\thash\tsimulation.images\tsimulation.seed\n0\t"), std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find(" 20 3\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\t20\t3\n"), std::string::npos) << r.out;
 }
 
 }  // namespace
