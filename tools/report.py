@@ -105,6 +105,14 @@ pre { background: #f7f7f7; padding: 10px; font-size: 11px; overflow-x: auto; }
 """ % (html.escape(title), html.escape(title), html.escape(subtitle), body)
 
 
+def shown_path(p):
+    """A path as the page shows it: relative to the working directory when it lies inside."""
+    if not p:
+        return p
+    rel = os.path.relpath(p)
+    return rel if not rel.startswith("..") else p
+
+
 def read_csv(path):
     with open(path, newline="") as f:
         return list(csv.DictReader(f))
@@ -258,7 +266,7 @@ def run_report(d):
     with open(os.path.join(d, "report.txt")) as f:
         parts.append("<h2>The text report</h2><pre>%s</pre>" % html.escape(f.read()))
     title = "pcmsim run: " + os.path.basename(os.path.normpath(d))
-    sub = "pcmsim %s, %s, seed %s" % (run.get("pcmsim_version", ""), run.get("config", ""),
+    sub = "pcmsim %s, %s, seed %s" % (run.get("pcmsim_version", ""), shown_path(run.get("config", "")),
                                       run.get("seed", ""))
     return page(title, sub, "\n".join(parts))
 
@@ -339,8 +347,10 @@ def sweep_report(d):
                [fmt(num(r["objective." + o["name"]])) if num(r["objective." + o["name"]]) is not None
                 else "" for o in objectives] + [r["pareto"]] for r in rows]) + "</div>")
     title = "pcmsim sweep: " + os.path.basename(os.path.normpath(d))
-    return page(title, "pcmsim %s, %s over %s" % (pj.get("pcmsim_version", ""), pj.get("spec", ""),
-                                                  pj.get("base", "")), "\n".join(parts))
+    return page(title, "pcmsim %s, %s over %s" % (pj.get("pcmsim_version", ""),
+                                                  shown_path(pj.get("spec", "")),
+                                                  shown_path(pj.get("base", ""))),
+                "\n".join(parts))
 
 
 def main(argv):

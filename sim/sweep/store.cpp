@@ -215,7 +215,6 @@ std::string collect_sweep(const std::string& dir_text) {
       }
       for (const char* sec : kMetricSections)
         if (st.contains(sec)) flatten(st[sec], sec, c.metrics);
-      for (const auto& kv : c.metrics) c.by_name[kv.first] = kv.second;
       if (st.contains("inference"))
         for (const auto& cell : st["inference"]) {
           acc_rows.push_back({c.index, cell});
@@ -225,6 +224,7 @@ std::string collect_sweep(const std::string& dir_text) {
           c.metrics.emplace_back(key + ".mean", cell.at("mean").get<double>());
           c.metrics.emplace_back(key + ".std", cell.at("std").get<double>());
         }
+      for (const auto& kv : c.metrics) c.by_name[kv.first] = kv.second;
       std::istringstream csv(slurp(folder / "layers.csv"));
       std::string line;
       if (std::getline(csv, line)) {

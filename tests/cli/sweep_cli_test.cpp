@@ -132,8 +132,9 @@ TEST(Sweep, AKilledSweepResumesToTheResultsOfAnUninterruptedOne) {
     std::getline(ss, en, '|');
     std::getline(ss, acc, '|');
     auto st = stats(d.path("a/points/") + hash);
-    EXPECT_DOUBLE_EQ(std::stod(lat), st["run"]["latency_ns"].get<double>());
-    EXPECT_DOUBLE_EQ(std::stod(acc), st["run"]["accuracy"].get<double>());
+    // SQLite prints a REAL with 15 significant digits.
+    EXPECT_NEAR(std::stod(lat), st["run"]["latency_ns"].get<double>(), 1e-9);
+    EXPECT_NEAR(std::stod(acc), st["run"]["accuracy"].get<double>(), 1e-14);
     score.push_back({std::stod(lat), std::stod(en), -std::stod(acc)});
     flag.push_back(std::stoi(pareto));
   }
@@ -258,6 +259,57 @@ TEST(Sweep, SlurmGivesTheSameRowsAsTheLocalBackend) {
     if (e.path().filename().string().rfind("tasks-", 0) == 0 && slurp(e.path().string()) == "3\n")
       found = true;
   EXPECT_TRUE(found) << "no task list holding point 3 alone";
+}
+
+TEST(Sweep, AnAccuracyOverTimeCellIsAMetricAndAnObjective) {
+  TempDir d;
+  const std::string spec = d.file(
+      "spec.yaml", "sweep:\n  base: " + kSrc +
+                       "/configs/drift.yaml\n  axes:\n    simulation.images: [10]\n"
+                       "    inference.images: [200]\n    inference.repeats: [2]\n"
+                       "    inference.times: ['[1s, 1y]']\n    inference.compensation: ['[none]']\n"
+                       "    simulation.seed: [1, 2, 3]\n"
+                       "  objectives: {inference.1y.none.mean: max, inference.1s.none.std: min}\n");
+  Result r = run("sweep run " + spec + " -j 2 --no-progress --out " + d.path("s"));
+  ASSERT_EQ(r.rc, 0) << r.out;
+  ASSERT_EQ(run("sweep collect " + d.path("s")).rc, 0);
+  const std::string db = d.path("s/results.sqlite");
+  // Two cells a point (1 s and 1 y, no compensation), two programmings each.
+  EXPECT_EQ(query(db, "SELECT count(*), min(repeats), max(repeats) FROM accuracy"),
+            std::vector<std::string>{"6|2|2"});
+  std::vector<std::array<double, 2>> score;
+  std::vector<int> flag;
+  for (const std::string& row : query(db, "SELECT hash, pareto FROM points ORDER BY id")) {
+    const std::string hash = row.substr(0, row.find('|'));
+    flag.push_back(std::stoi(row.substr(row.find('|') + 1)));
+    // The metrics are the stats.json cells.
+    auto st = stats(d.path("s/points/") + hash);
+    double mean_1y = 0, std_1s = 0;
+    for (const auto& c : st["inference"]) {
+      if (c["time"] == "1y") mean_1y = c["mean"].get<double>();
+      if (c["time"] == "1s") std_1s = c["std"].get<double>();
+    }
+    const auto m = query(db,
+                         "SELECT m.value FROM metrics m JOIN points p ON p.id = m.point_id "
+                         "WHERE p.hash = '" +
+                             hash +
+                             "' AND m.name IN "
+                             "('inference.1s.none.std', 'inference.1y.none.mean') ORDER BY m.name");
+    ASSERT_EQ(m.size(), 2u);
+    // SQLite prints a REAL with 15 significant digits.
+    EXPECT_NEAR(std::stod(m[0]), std_1s, 1e-14);
+    EXPECT_NEAR(std::stod(m[1]), mean_1y, 1e-14);
+    score.push_back({-mean_1y, std_1s});
+  }
+  ASSERT_EQ(score.size(), 3u);
+  // The front by hand over (1 y mean, max; 1 s spread, min).
+  for (size_t i = 0; i < 3; ++i) {
+    bool dominated = false;
+    for (size_t j = 0; j < 3; ++j)
+      dominated = dominated || (score[j][0] <= score[i][0] && score[j][1] <= score[i][1] &&
+                                (score[j][0] < score[i][0] || score[j][1] < score[i][1]));
+    EXPECT_EQ(flag[i], dominated ? 0 : 1) << i;
+  }
 }
 
 TEST(Sweep, ListShowsThePointsAndTheirHashes) {
