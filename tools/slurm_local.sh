@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A single-node Slurm on this machine, for testing `pcmsim sweep submit` (CI starts it; run as
 # root). Installs Debian's slurm-wlm and munge if missing, writes /etc/slurm/slurm.conf for this
-# host (no cgroup plugins: proctrack/pgid, task/none), and starts munged, slurmctld and slurmd.
+# host (no cgroup plugins: proctrack/pgid, task/none; daemons on 127.0.0.1, so the host name
+# need not resolve), and starts munged, slurmctld and slurmd.
 #   tools/slurm_local.sh start | stop | status
 set -euo pipefail
 cmd=${1:-status}
@@ -35,7 +36,7 @@ start() {
   cat > "$conf" <<EOF
 # Written by pcmsim's tools/slurm_local.sh: one node, no cgroups.
 ClusterName=pcmsim-test
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmUser=slurm
 AuthType=auth/munge
 CredType=cred/munge
@@ -54,7 +55,7 @@ SlurmdPidFile=/run/slurmd.pid
 SlurmctldLogFile=/var/log/slurm/slurmctld.log
 SlurmdLogFile=/var/log/slurm/slurmd.log
 MaxArraySize=1001
-NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
   pgrep -x munged >/dev/null || runuser -u munge -- /usr/sbin/munged
