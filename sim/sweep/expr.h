@@ -15,7 +15,9 @@ struct ExprValue {
   bool is_number = true;
   double number = 0;
   std::string text;
-  static ExprValue of(const std::string& scalar);  ///< a number if @p scalar parses as one
+  /// @brief A number if @p scalar reads whole as one (the sweep's test of "a numeric value":
+  /// constraints, and the results store's number columns), else text.
+  static ExprValue of(const std::string& scalar);
 };
 
 /// @brief A parsed expression. Grammar, loosest first: `or`, `and`, `not`, comparisons (==, !=,

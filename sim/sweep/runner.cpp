@@ -19,6 +19,7 @@
 #include "sim/base/error.h"
 #include "sim/base/sha256.h"
 #include "sim/base/version.h"
+#include "sim/sweep/folder.h"
 
 namespace fs = std::filesystem;
 
@@ -42,26 +43,6 @@ std::string resolve(const ConfigNode& n) {
   if (p.is_relative() && !n.src.file.empty() && n.src.file != "-p")
     p = fs::path(n.src.file).parent_path() / p;
   return fs::absolute(p).lexically_normal().string();
-}
-
-/// Writes @p text to @p path through a temporary file and a rename.
-void write_atomic(const fs::path& path, const std::string& text) {
-  fs::path tmp = path;
-  tmp += ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    f << text;
-    f.flush();
-    if (!f) throw Error("cannot write " + path.string());
-  }
-  fs::rename(tmp, path);
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
 }
 
 /// The error a failed point's output ends with: its "pcmsim: error:" lines, or its last line.
@@ -197,17 +178,7 @@ struct Plan {
 };
 
 Plan read_plan(const fs::path& dir) {
-  const fs::path pj_path = dir / "points.json";
-  if (!fs::exists(pj_path))
-    throw Error(dir.string() +
-                ": not a sweep folder (no points.json; `pcmsim sweep run` or "
-                "`submit` writes it)");
-  nlohmann::ordered_json pj;
-  try {
-    pj = nlohmann::ordered_json::parse(slurp(pj_path));
-  } catch (const std::exception& e) {
-    throw Error(pj_path.string() + ": " + e.what());
-  }
+  const nlohmann::ordered_json pj = read_points_json(dir);
   Plan plan;
   plan.base = pj.at("base").get<std::string>();
   for (const auto& a : pj.at("axes")) plan.axes.push_back(a.get<std::string>());
@@ -238,7 +209,7 @@ Plan prepare(const SweepOptions& o, const std::string& exe) {
     const pid_t pid = spawn(point_args(exe, "validate", spec, spec.points[0]), tmpl);
     int status = 0;
     ::waitpid(pid, &status, 0);
-    const std::string log = slurp(tmpl);
+    const std::string log = read_file_text(tmpl);
     fs::remove(tmpl);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
       std::string msg = error_of(log, status);
@@ -271,7 +242,7 @@ Plan prepare(const SweepOptions& o, const std::string& exe) {
     for (size_t a = 0; a < spec.axes.size(); ++a) v[spec.axes[a].key] = p.values[a];
     pj["points"].push_back({{"index", p.index}, {"hash", hashes[size_t(p.index)]}, {"values", v}});
   }
-  write_atomic(dir / "points.json", pj.dump(1) + "\n");
+  write_file_atomic(dir / "points.json", pj.dump(1) + "\n");
   return read_plan(dir);
 }
 
@@ -352,7 +323,7 @@ int run_points(const Plan& plan, const fs::path& dir, const std::vector<size_t>&
       fs::remove(err);
     } else {
       ++failed;
-      write_atomic(err, error_of(slurp(dir / "logs" / (h + ".log")), status) + "\n");
+      write_file_atomic(err, error_of(read_file_text(dir / "logs" / (h + ".log")), status) + "\n");
     }
     if (!tty) progress(false);
   }
@@ -433,7 +404,7 @@ std::string submit_sweep(const SweepOptions& o, const SlurmOptions& so) {
   }
   const std::string tag = std::to_string(::getpid());
   const fs::path list_path = sdir / ("tasks-" + tag + ".txt");
-  write_atomic(list_path, list.str());
+  write_file_atomic(list_path, list.str());
   const std::string name = fs::path(o.spec).stem().string();
   std::ostringstream array;
   array << "#!/bin/bash\n"
@@ -456,8 +427,8 @@ std::string submit_sweep(const SweepOptions& o, const SlurmOptions& so) {
   collect << "exec " << quoted(exe) << " sweep collect " << quoted(dir.string()) << "\n";
   const fs::path array_path = sdir / ("array-" + tag + ".sbatch");
   const fs::path collect_path = sdir / ("collect-" + tag + ".sbatch");
-  write_atomic(array_path, array.str());
-  write_atomic(collect_path, collect.str());
+  write_file_atomic(array_path, array.str());
+  write_file_atomic(collect_path, collect.str());
   os << todo.size() << " of " << total << " points to run (" << already << " done) in " << used
      << " array tasks of up to " << chunk << " points: " << array_path.string() << ", "
      << collect_path.string() << "\n";

@@ -6,13 +6,14 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
 #include "sim/base/error.h"
+#include "sim/sweep/expr.h"
+#include "sim/sweep/folder.h"
 #include "sim/sweep/pareto.h"
 #include "sim/sweep/runner.h"
 
@@ -22,13 +23,6 @@ using json = nlohmann::ordered_json;
 namespace pcmsim {
 
 namespace {
-
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
 
 /// The sections of stats.json whose numbers become metrics (the per-component stats stay in
 /// the point folders).
@@ -77,12 +71,6 @@ std::string num_text(double v) {
     if (std::strtod(buf, nullptr) == v) break;
   }
   return buf;
-}
-
-bool is_number(const std::string& s, double& v) {
-  char* end = nullptr;
-  v = std::strtod(s.c_str(), &end);
-  return !s.empty() && end && *end == '\0';
 }
 
 /// A thin RAII wrapper over the sqlite3 C API.
@@ -168,15 +156,7 @@ struct Collected {
 
 std::string collect_sweep(const std::string& dir_text) {
   const fs::path dir(dir_text);
-  const fs::path pj_path = dir / "points.json";
-  if (!fs::exists(pj_path))
-    throw Error(dir_text + ": not a sweep folder (no points.json; `pcmsim sweep run` writes it)");
-  json pj;
-  try {
-    pj = json::parse(slurp(pj_path));
-  } catch (const std::exception& e) {
-    throw Error(pj_path.string() + ": " + e.what());
-  }
+  const json pj = read_points_json(dir);
   std::vector<std::string> axes;
   for (const auto& a : pj.at("axes")) axes.push_back(a.get<std::string>());
   std::vector<Objective> objectives;
@@ -209,7 +189,7 @@ std::string collect_sweep(const std::string& dir_text) {
       c.status = "done";
       json st;
       try {
-        st = json::parse(slurp(folder / "stats.json"));
+        st = json::parse(read_file_text(folder / "stats.json"));
       } catch (const std::exception& e) {
         throw Error((folder / "stats.json").string() + ": " + e.what());
       }
@@ -225,7 +205,7 @@ std::string collect_sweep(const std::string& dir_text) {
           c.metrics.emplace_back(key + ".std", cell.at("std").get<double>());
         }
       for (const auto& kv : c.metrics) c.by_name[kv.first] = kv.second;
-      std::istringstream csv(slurp(folder / "layers.csv"));
+      std::istringstream csv(read_file_text(folder / "layers.csv"));
       std::string line;
       if (std::getline(csv, line)) {
         const std::vector<std::string> header = split_csv(line);
@@ -239,7 +219,7 @@ std::string collect_sweep(const std::string& dir_text) {
       }
     } else if (fs::exists(dir / "errors" / (c.hash + ".txt"))) {
       c.status = "failed";
-      c.error = slurp(dir / "errors" / (c.hash + ".txt"));
+      c.error = read_file_text(dir / "errors" / (c.hash + ".txt"));
       while (!c.error.empty() && c.error.back() == '\n') c.error.pop_back();
     } else {
       c.status = "missing";
@@ -318,10 +298,9 @@ std::string collect_sweep(const std::string& dir_text) {
           sp.bind(4, c.error);
         sp.bind(5, int64_t(c.pareto)).step();
         for (size_t a = 0; a < axes.size(); ++a) {
-          double v = 0;
           sa.bind(1, int64_t(c.index)).bind(2, axes[a]).bind(3, c.values[a]);
-          if (is_number(c.values[a], v))
-            sa.bind(4, v);
+          if (const ExprValue v = ExprValue::of(c.values[a]); v.is_number)
+            sa.bind(4, v.number);
           else
             sa.null(4);
           sa.step();
@@ -344,11 +323,11 @@ std::string collect_sweep(const std::string& dir_text) {
         s.bind(1, int64_t(r.point)).bind(2, int64_t(r.position));
         for (size_t i = 0; i < layer_header.size(); ++i) {
           const std::string f = i < r.fields.size() ? r.fields[i] : "";
-          double v = 0;
+          const ExprValue v = ExprValue::of(f);
           if (i < 3)
             s.bind(int(i) + 3, f);
-          else if (is_number(f, v))
-            s.bind(int(i) + 3, v);
+          else if (v.is_number)
+            s.bind(int(i) + 3, v.number);
           else
             s.null(int(i) + 3);
         }
@@ -403,14 +382,7 @@ std::string collect_sweep(const std::string& dir_text) {
     }
     csv << "," << csv_field(c.error) << "\n";
   }
-  fs::path csv_tmp = dir / "results.csv";
-  csv_tmp += ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream f(csv_tmp, std::ios::binary);
-    f << csv.str();
-    if (!f) throw Error("cannot write " + (dir / "results.csv").string());
-  }
-  fs::rename(csv_tmp, dir / "results.csv");
+  write_file_atomic(dir / "results.csv", csv.str());
 
   int done = 0, failed = 0, missing = 0, front = 0;
   for (const Collected& c : pts) {
