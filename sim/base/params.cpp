@@ -192,16 +192,8 @@ void collect_unused(const ConfigNode& node, const std::string& path, const Param
     if (!e.value->used) {
       std::string msg = e.key_src.describe() + ": " + key_path + ": unknown key";
       auto it = ctx.names_at.find(path);
-      std::string best;
-      size_t best_d = 4;
       if (it != ctx.names_at.end()) {
-        for (const auto& cand : it->second) {
-          size_t d = edit_distance(e.key, cand);
-          if (d < best_d && d <= std::max<size_t>(2, cand.size() / 3)) {
-            best_d = d;
-            best = cand;
-          }
-        }
+        const std::string best = closest_name(e.key, it->second);
         if (!best.empty()) {
           msg += " (did you mean '" + best + "'?)";
         } else if (!it->second.empty()) {

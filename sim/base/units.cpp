@@ -131,4 +131,17 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
+std::string closest_name(const std::string& name, const std::vector<std::string>& candidates) {
+  std::string best;
+  size_t best_d = 4;
+  for (const std::string& cand : candidates) {
+    const size_t d = edit_distance(name, cand);
+    if (d < best_d && d <= std::max<size_t>(2, cand.size() / 3)) {
+      best_d = d;
+      best = cand;
+    }
+  }
+  return best;
+}
+
 }  // namespace pcmsim

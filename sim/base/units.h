@@ -2,6 +2,7 @@
 // Physical quantities written with units in config values: "1GHz", "25uS", "100ns", "64KiB".
 
 #include <string>
+#include <vector>
 
 namespace pcmsim {
 
@@ -18,5 +19,10 @@ double parse_quantity(const std::string& text, const std::string& unit);
 
 /// @brief Levenshtein edit distance, for did-you-mean suggestions.
 size_t edit_distance(const std::string& a, const std::string& b);
+
+/// @brief The candidate @p name was most likely meant as (the first at the smallest edit
+/// distance, at most 3 and at most max(2, a third of the candidate's length)), or "" if none is
+/// that close: the "did you mean" of every error about a name.
+std::string closest_name(const std::string& name, const std::vector<std::string>& candidates);
 
 }  // namespace pcmsim

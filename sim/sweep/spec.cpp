@@ -93,17 +93,9 @@ std::vector<std::string> axis_values(const ConfigNode& n, const std::string& pat
   return out;
 }
 
-/// Did-you-mean among @p names.
+/// Did-you-mean among @p names, as every error about a name says it.
 std::string closest(const std::string& name, const std::vector<std::string>& names) {
-  std::string best;
-  size_t best_d = name.size() / 2 + 2;
-  for (const std::string& c : names) {
-    const size_t d = edit_distance(name, c);
-    if (d < best_d) {
-      best_d = d;
-      best = c;
-    }
-  }
+  const std::string best = closest_name(name, names);
   return best.empty() ? "" : " (did you mean '" + best + "'?)";
 }
 
