@@ -23,8 +23,9 @@ struct Summary {
   /// The peak the chip's papers state, over their scope (chip.peak_scope): its power (mW) and
   /// area (mm2) are the full-activity figures of the scope's classes.
   double scoped_peak_mw = 0, scoped_area_mm2 = 0;
-  double scoped_tops_per_w = 0;  ///< this run's ops over its energy in the scope's classes
-  double comp_pj = 0;  ///< drift-compensation readouts (once per evaluation time)
+  double scoped_peak_tops_per_w = 0, scoped_peak_tops_per_mm2 = 0;  ///< peak TOPS over those
+  double scoped_run_tops_per_w = 0;  ///< this run's ops over its energy in the scope's classes
+  double comp_pj = 0;                ///< drift-compensation readouts (once per evaluation time)
   uint64_t comp_mvms = 0, comp_cycles = 0;
 };
 

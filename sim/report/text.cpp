@@ -115,11 +115,9 @@ void report_energy(std::ostream& os, const Run& r, const Summary& s) {
   };
   os << "  as published" << (scope.source.empty() ? std::string() : " (" + scope.source + ")")
      << ": " << fmt(pk.peak_tops, 2) << " TOPS, " << fmt(s.scoped_peak_mw / 1000.0, 3) << " W of "
-     << names(scope.power) << ": "
-     << fmt(s.scoped_peak_mw > 0 ? pk.peak_tops / (s.scoped_peak_mw * 1e-3) : 0.0, 3)
-     << " TOPS/W (this run " << fmt(s.scoped_tops_per_w, 3) << "); "
-     << fmt(s.scoped_area_mm2 > 0 ? pk.peak_tops / s.scoped_area_mm2 : 0.0, 3) << " TOPS/mm2 of "
-     << fmt(s.scoped_area_mm2, 3) << " mm2 of " << names(scope.area) << "\n";
+     << names(scope.power) << ": " << fmt(s.scoped_peak_tops_per_w, 3) << " TOPS/W (this run "
+     << fmt(s.scoped_run_tops_per_w, 3) << "); " << fmt(s.scoped_peak_tops_per_mm2, 3)
+     << " TOPS/mm2 of " << fmt(s.scoped_area_mm2, 3) << " mm2 of " << names(scope.area) << "\n";
 }
 
 /// Busy fractions of each kind of resource.
