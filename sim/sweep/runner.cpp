@@ -45,21 +45,6 @@ std::string resolve(const ConfigNode& n) {
   return fs::absolute(p).lexically_normal().string();
 }
 
-/// The error a failed point's output ends with: its "pcmsim: error:" lines, or its last line.
-std::string error_of(const std::string& log, int status) {
-  std::string msg, last;
-  std::istringstream in(log);
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("pcmsim: error: ", 0) == 0) msg += (msg.empty() ? "" : "\n") + line.substr(15);
-    if (!line.empty()) last = line;
-  }
-  if (msg.empty()) msg = last.empty() ? "no output" : last;
-  return msg + " (" +
-         (WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status))
-                              : "exit status " + std::to_string(WEXITSTATUS(status))) +
-         ")";
-}
-
 /// Starts @p args with stdout and stderr to @p log; the child dies with this process.
 pid_t spawn(const std::vector<std::string>& args, const std::string& log) {
   const pid_t parent = ::getpid();
@@ -110,6 +95,23 @@ std::string clock_text(double s) {
 }
 
 }  // namespace
+
+std::string point_error(const std::string& log, int status) {
+  std::string msg, crash, last;
+  std::istringstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("pcmsim: error: ", 0) == 0) msg += (msg.empty() ? "" : "\n") + line.substr(15);
+    if (crash.empty() && (line.find("==ERROR: ") != std::string::npos ||
+                          line.find(": runtime error: ") != std::string::npos))
+      crash = line;
+    if (!line.empty()) last = line;
+  }
+  if (msg.empty()) msg = !crash.empty() ? crash : last.empty() ? "no output" : last;
+  return msg + " (" +
+         (WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status))
+                              : "exit status " + std::to_string(WEXITSTATUS(status))) +
+         ")";
+}
 
 std::string point_hash(const SweepSpec& spec, const SweepPoint& p) {
   std::unique_ptr<ConfigNode> root = load_config(spec.base);
@@ -212,7 +214,7 @@ Plan prepare(const SweepOptions& o, const std::string& exe) {
     const std::string log = read_file_text(tmpl);
     fs::remove(tmpl);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      std::string msg = error_of(log, status);
+      std::string msg = point_error(log, status);
       msg = msg.substr(0, msg.rfind(" ("));
       for (const SweepAxis& a : spec.axes) {
         const std::string tag = "-p override: " + a.key;
@@ -323,7 +325,8 @@ int run_points(const Plan& plan, const fs::path& dir, const std::vector<size_t>&
       fs::remove(err);
     } else {
       ++failed;
-      write_file_atomic(err, error_of(read_file_text(dir / "logs" / (h + ".log")), status) + "\n");
+      write_file_atomic(err,
+                        point_error(read_file_text(dir / "logs" / (h + ".log")), status) + "\n");
     }
     if (!tty) progress(false);
   }

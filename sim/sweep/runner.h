@@ -22,6 +22,13 @@ namespace pcmsim {
 /// its input files (ONNX model, its sidecar, dataset, calibration images); 16 hex digits.
 std::string point_hash(const SweepSpec& spec, const SweepPoint& p);
 
+/// @brief Why a point failed, from its output @p log and its wait() @p status: its
+/// "pcmsim: error:" lines; else the first line of a crash report (a sanitizer's
+/// "==PID==ERROR: ..." or a "runtime error:" line, which names the fault where the report's
+/// last line says only "ABORTING"); else its last line; then how it ended ("exit status N",
+/// "killed by signal N").
+std::string point_error(const std::string& log, int status);
+
 struct SweepOptions {
   std::string spec;     ///< the sweep spec
   std::string out_dir;  ///< the sweep folder; empty: out/sweeps/<spec name>

@@ -35,6 +35,18 @@ int finished_points(const std::string& dir) {
   return n;
 }
 
+/// The output of each failed point of the sweep folder @p dir (errors/HASH.txt, logs/HASH.log),
+/// for a failure message: what crashed and how.
+std::string failed_point_logs(const std::string& dir) {
+  std::string out;
+  if (!fs::exists(dir + "/errors")) return out;
+  for (const auto& e : fs::directory_iterator(dir + "/errors")) {
+    const std::string h = e.path().stem().string();
+    out += "point " + h + ": " + slurp(e.path().string()) + slurp(dir + "/logs/" + h + ".log");
+  }
+  return out;
+}
+
 /// Rows of a query on an SQLite file, each row's columns joined by '|'.
 std::vector<std::string> query(const std::string& db_path, const std::string& sql) {
   sqlite3* db = nullptr;
@@ -235,7 +247,7 @@ TEST(Sweep, SlurmGivesTheSameRowsAsTheLocalBackend) {
          std::chrono::steady_clock::now() - start < std::chrono::seconds(300))
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   ASSERT_TRUE(fs::exists(d.path("slurm/results.sqlite"))) << "the collect job did not finish";
-  EXPECT_EQ(finished_points(d.path("slurm")), 8);
+  EXPECT_EQ(finished_points(d.path("slurm")), 8) << failed_point_logs(d.path("slurm"));
   for (const char* sql :
        {"SELECT * FROM points ORDER BY id", "SELECT * FROM params ORDER BY point_id, key",
         "SELECT * FROM metrics ORDER BY point_id, name",

@@ -237,5 +237,27 @@ TEST(SweepHash, ThePointsConfigAndInputFilesNameIt) {
   EXPECT_NE(point_hash(t, t.points[0]), h0);
 }
 
+TEST(SweepPoint, AFailedPointsErrorNamesTheFault) {
+  // Exit statuses as wait() encodes them: exit(1) is 1 << 8, killed by signal 9 is 9.
+  const int exit1 = 1 << 8, sigkill = 9;
+  // pcmsim's own errors, all of them, without the prefix.
+  EXPECT_EQ(point_error("loading\npcmsim: error: a.yaml:3: bad\npcmsim: error: more\n", exit1),
+            "a.yaml:3: bad\nmore (exit status 1)");
+  // An AddressSanitizer report: its ERROR line names the fault, not the closing "ABORTING".
+  const std::string asan =
+      "=================================================================\n"
+      "==4242==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x602 at pc 0x55\n"
+      "READ of size 4 at 0x602 thread T0\n    #0 0x55 in f sim/x.cpp:10\n"
+      "SUMMARY: AddressSanitizer: heap-buffer-overflow sim/x.cpp:10 in f\n==4242==ABORTING\n";
+  EXPECT_EQ(point_error(asan, exit1),
+            "==4242==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x602 at pc 0x55 "
+            "(exit status 1)");
+  EXPECT_EQ(point_error("ok\nsim/y.cpp:7:3: runtime error: signed integer overflow\nz\n", exit1),
+            "sim/y.cpp:7:3: runtime error: signed integer overflow (exit status 1)");
+  // Otherwise the last line that says something, and a signal.
+  EXPECT_EQ(point_error("first\nlast words\n\n", sigkill), "last words (killed by signal 9)");
+  EXPECT_EQ(point_error("", exit1), "no output (exit status 1)");
+}
+
 }  // namespace
 }  // namespace pcmsim
