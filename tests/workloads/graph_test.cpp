@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -339,6 +340,74 @@ TEST(GraphOps, DigitalNodesCountTheirOperationsByKind) {
   EXPECT_EQ(by["tanh"].n, ops(2 * pool_out, 0, 0, pool_out, pool_out));
   EXPECT_EQ(by["flat"].n, ops(0, 0, 0, 0, 0));  // a view
   EXPECT_EQ(by["softmax"].n, ops(2 * 5, 0, 5, 5, 5));
+}
+
+// The reference convolution (vectorized where the machine allows) against the definition
+// written out here: each output the bias, then w x x for every input channel, kernel row and
+// kernel column in that order, taps in the padding skipped, in double with one rounding per
+// multiply and per add, then rounded to float. Bit for bit, over strides, dilations,
+// asymmetric pads, groups and rows of every length modulo the vector width.
+TEST(GraphReference, ConvolutionHasTheBitsOfItsDefinition) {
+  struct Case {
+    int64_t C, H, W, M;
+    int k, sh, sw, dh, dw, group;
+    int pad[4];  // top, left, bottom, right
+  };
+  const Case cases[] = {
+      {3, 23, 29, 5, 7, 2, 2, 1, 1, 1, {3, 3, 3, 3}},  // a stem: 7 x 7, stride 2
+      {4, 9, 17, 6, 3, 1, 1, 1, 1, 1, {1, 1, 1, 1}},   // 3 x 3, 'same'
+      {6, 8, 8, 6, 3, 1, 1, 1, 1, 6, {1, 1, 1, 1}},    // depthwise
+      {4, 10, 21, 4, 3, 1, 1, 2, 2, 2, {2, 0, 1, 3}},  // dilated, asymmetric pads, groups
+      {8, 7, 7, 3, 1, 2, 2, 1, 1, 1, {0, 0, 0, 0}},    // 1 x 1, stride 2
+      {2, 5, 40, 3, 2, 1, 3, 1, 1, 1, {0, 1, 0, 2}},   // stride 3 along the row
+      {2, 3, 1, 2, 3, 1, 1, 1, 1, 1, {1, 1, 1, 1}},    // one column
+      {1, 12, 12, 2, 5, 3, 1, 1, 2, 1, {2, 4, 2, 0}},  // wider than the rows' padding
+  };
+  uint64_t seed = 7;
+  for (const Case& cs : cases) {
+    GraphBuilder b({cs.C, cs.H, cs.W}, ++seed);
+    const int v = b.conv(0, cs.M, cs.k, 1, 0, cs.group, "conv");
+    Graph& g = b.graph();
+    GraphNode& n = g.nodes.back();
+    n.stride[0] = cs.sh;
+    n.stride[1] = cs.sw;
+    n.dilation[0] = cs.dh;
+    n.dilation[1] = cs.dw;
+    for (int i = 0; i < 4; ++i) n.pad[i] = cs.pad[i];
+    const int64_t OH = (cs.H + cs.pad[0] + cs.pad[2] - cs.dh * (cs.k - 1) - 1) / cs.sh + 1;
+    const int64_t OW = (cs.W + cs.pad[1] + cs.pad[3] - cs.dw * (cs.k - 1) - 1) / cs.sw + 1;
+    g.values[size_t(v)].shape = {cs.M, OH, OW};
+    n.bias.data[0] = -0.0f;  // a channel whose first sums start from a negative zero
+    Graph graph = b.finish(v);
+    std::vector<float> x(size_t(cs.C * cs.H * cs.W));
+    RngStream r(seed, DrawKind::Fault, 1, 1);
+    for (size_t i = 0; i < x.size(); ++i) x[i] = float(r.normal(i));
+    x[3] = -0.0f;
+    const std::vector<float> y = run_reference(graph, x.data());
+    const GraphNode& c = graph.nodes.back();
+    const int64_t cg = cs.C / cs.group, mg = cs.M / cs.group;
+    ASSERT_EQ(y.size(), size_t(cs.M * OH * OW));
+    for (int64_t m = 0; m < cs.M; ++m)
+      for (int64_t oh = 0; oh < OH; ++oh)
+        for (int64_t ow = 0; ow < OW; ++ow) {
+          double acc = double(c.bias.data[size_t(m)]);
+          for (int64_t ci = 0; ci < cg; ++ci)
+            for (int64_t i = 0; i < cs.k; ++i)
+              for (int64_t j = 0; j < cs.k; ++j) {
+                const int64_t h = oh * cs.sh - cs.pad[0] + i * cs.dh;
+                const int64_t w = ow * cs.sw - cs.pad[1] + j * cs.dw;
+                if (h < 0 || h >= cs.H || w < 0 || w >= cs.W) continue;
+                const double wt = c.weight.data[size_t(((m * cg + ci) * cs.k + i) * cs.k + j)];
+                const double prod =
+                    wt * double(x[size_t(((m / mg * cg + ci) * cs.H + h) * cs.W + w)]);
+                acc = acc + prod;
+              }
+          const float want = float(acc), got = y[size_t((m * OH + oh) * OW + ow)];
+          ASSERT_EQ(std::memcmp(&want, &got, sizeof want), 0)
+              << "kernel " << cs.k << " stride " << cs.sh << "x" << cs.sw << ": output (" << m
+              << ", " << oh << ", " << ow << ") " << got << " vs " << want;
+        }
+  }
 }
 
 }  // namespace
