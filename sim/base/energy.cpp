@@ -1,6 +1,7 @@
 #include "sim/base/energy.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "sim/base/error.h"
 
@@ -36,10 +37,23 @@ void EnergyLedger::area(const std::string& component, const std::string& cls, do
   m_areas.push_back({component, cls, um2});
 }
 
+const std::vector<size_t>& EnergyLedger::ordered() const {
+  if (m_order.size() != m_bindings.size()) {
+    m_order.resize(m_bindings.size());
+    for (size_t i = 0; i < m_order.size(); ++i) m_order[i] = i;
+    std::stable_sort(m_order.begin(), m_order.end(), [this](size_t a, size_t b) {
+      const Binding &x = m_bindings[a], &y = m_bindings[b];
+      return std::tie(x.component, x.cls) < std::tie(y.component, y.cls);
+    });
+  }
+  return m_order;
+}
+
 EnergyBreakdown EnergyLedger::evaluate(double runtime_ns) const {
   EnergyBreakdown b;
   for (const auto& c : energy_classes()) b.by_class_pj[c] = 0.0;
-  for (const Binding& x : m_bindings) {
+  for (size_t i : ordered()) {
+    const Binding& x = m_bindings[i];
     double pj = x.count->value() * x.pj_each;
     b.by_class_pj[x.cls] += pj;
     b.by_component_pj[x.component] += pj;
@@ -56,7 +70,8 @@ EnergyBreakdown EnergyLedger::evaluate(double runtime_ns) const {
 
 std::map<std::string, double> EnergyLedger::class_energy_of_tag(int tag) const {
   std::map<std::string, double> m;
-  for (const Binding& x : m_bindings) {
+  for (size_t i : ordered()) {
+    const Binding& x = m_bindings[i];
     const double v = x.count->value_of(tag);
     if (v != 0.0) m[x.cls] += v * x.pj_each;
   }

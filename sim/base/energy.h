@@ -55,7 +55,11 @@ class EnergyLedger {
     std::string component, cls;
     double um2;
   };
+  /// The bindings by component path and class (a binding's place in m_bindings follows the
+  /// order in which the components were built): sums over them do not depend on that order.
+  const std::vector<size_t>& ordered() const;
   std::vector<Binding> m_bindings;
+  mutable std::vector<size_t> m_order;
   std::vector<Leak> m_leaks;
   std::vector<Area> m_areas;
 };
