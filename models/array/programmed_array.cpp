@@ -134,10 +134,6 @@ struct MvmScratch {
   std::vector<float> acc;               ///< column sums, a row per vector read
   std::vector<double> phase_sum;        ///< converted outputs summed over phases
   std::vector<double> noise;            ///< output-noise draws of a pass, a row per read
-  std::vector<uint64_t> blocks;         ///< their Philox blocks
-  std::vector<uint64_t> range_first;    ///< per read: its first draw
-  std::vector<size_t> range_block;      ///< per read: where its blocks start
-  std::vector<double> even, odd;        ///< the blocks' two draws
   std::vector<float> nm, red;           ///< per vector: noise-management and bound scales
   std::vector<int> active, next;        ///< vectors read in this pass, in the next
   std::vector<ReadCodes> vector_codes;  ///< per vector: its reads' codes
@@ -320,35 +316,16 @@ void ProgrammedArray::run_batch(const float* x, int n, int ld_x, float* y, int l
 void ProgrammedArray::draw_output_noise(const MvmNumerics& num, const RngStream& noise,
                                         const uint64_t* noise_index, int pass) const {
   // Read ph of pass `pass` of vector v draws noise_index[v] + (pass * phases + ph) * cols + c
-  // for column c: the Philox blocks of every (vector, phase) range of this pass at once.
+  // for column c.
   MvmScratch& s = scratch();
   const int phases = std::max(1, num.phases);
   const uint64_t cols = uint64_t(m_cols);
-  s.blocks.clear();
-  s.range_first.clear();
-  s.range_block.clear();
+  s.noise.resize(s.active.size() * size_t(phases) * size_t(cols));
+  double* out = s.noise.data();
   for (int v : s.active) {
-    for (int ph = 0; ph < phases; ++ph) {
-      const uint64_t first =
-          noise_index[v] + (uint64_t(pass) * uint64_t(phases) + uint64_t(ph)) * cols;
-      s.range_first.push_back(first);
-      s.range_block.push_back(s.blocks.size());
-      for (uint64_t b = first >> 1; b <= (first + cols - 1) >> 1; ++b) s.blocks.push_back(b);
-    }
-  }
-  s.even.resize(s.blocks.size());
-  s.odd.resize(s.blocks.size());
-  noise.normal_pairs(s.blocks.data(), s.blocks.size(), s.even.data(), s.odd.data());
-  s.noise.resize(s.range_first.size() * size_t(cols));
-  for (size_t range = 0; range < s.range_first.size(); ++range) {
-    const double* even = s.even.data() + s.range_block[range];
-    const double* odd = s.odd.data() + s.range_block[range];
-    double* out = s.noise.data() + range * size_t(cols);
-    // Draw first + c is block (first + c) / 2: its even or odd draw.
-    if ((s.range_first[range] & 1) == 0) {
-      for (uint64_t c = 0; c < cols; ++c) out[c] = (c & 1) ? odd[c >> 1] : even[c >> 1];
-    } else {
-      for (uint64_t c = 0; c < cols; ++c) out[c] = (c & 1) ? even[(c + 1) >> 1] : odd[c >> 1];
+    for (int ph = 0; ph < phases; ++ph, out += cols) {
+      noise.normals(noise_index[v] + (uint64_t(pass) * uint64_t(phases) + uint64_t(ph)) * cols,
+                    size_t(cols), out);
     }
   }
 }

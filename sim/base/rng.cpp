@@ -1,6 +1,8 @@
 #include "sim/base/rng.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "sim/base/detmath.h"
 
@@ -31,31 +33,33 @@ inline uint64_t bits53(uint32_t hi, uint32_t lo) {
 }
 constexpr double kTwoM53 = 1.0 / 9007199254740992.0;  // 2^-53
 
-constexpr double kHalfPi = 1.57079632679489661923;
+// Single-precision Box-Muller (decision 65) on the project's own logarithm, sine and cosine
+// (sim/base/detmath.h): the scalar and vector code round alike on every machine.
+constexpr float kHalfPiF = 1.57079632679489661923f, kTwoM24F = 1.0f / 16777216.0f;
 
-/// Box-Muller on one Philox block: (r cos 2 pi u2, r sin 2 pi u2), r = sqrt(-2 ln u1).
-inline void box_muller(const std::array<uint32_t, 4>& r, double* z0, double* z1) {
-  const double u1 = 1.0 - double(bits53(r[0], r[1])) * kTwoM53;  // (0, 1]: ln stays finite
-  const double u2 = double(bits53(r[2], r[3])) * kTwoM53;        // [0, 1)
-  const double ln = det::log(u1);
-  const double radius = std::sqrt(-2.0 * ln);
+/// Box-Muller on two Philox words: (r cos 2 pi u2, r sin 2 pi u2), r = sqrt(-2 ln u1), with
+/// u1 = 1 - (w1 >> 8) 2^-24 in (0, 1] and u2 = (w2 >> 8) 2^-24 in [0, 1), in single precision.
+inline void box_muller(uint32_t w1, uint32_t w2, float* z0, float* z1) {
+  const float u1 = 1.0f - float(w1 >> 8) * kTwoM24F, u2 = float(w2 >> 8) * kTwoM24F;
+  const float ln = det::log(u1);  // u1 >= 2^-24: a normal number
+  const float radius = std::sqrt(-2.0f * ln);
   // The angle 2 pi u2 = (q + f) pi / 2: quadrant q, f in [0, 1) (both exact); x in [0, pi/4].
-  const double t = u2 * 4.0;
-  const double q = std::floor(t), f = t - q;
-  const bool upper = f > 0.5;
-  const double x = (upper ? 1.0 - f : f) * kHalfPi, x2 = x * x;
-  const double sx = x * det::horner(det::kSinSeries, x2), pc = det::horner(det::kCosSeries, x2);
-  double c = upper ? sx : pc, sn = upper ? pc : sx;  // cos and sin of f pi / 2
+  const float t = u2 * 4.0f;
+  const float q = std::floor(t), f = t - q;
+  const bool upper = f > 0.5f;
+  const float x = (upper ? 1.0f - f : f) * kHalfPiF, x2 = x * x;
+  const float sx = x * det::poly(det::kSinSeries, x2), cx = det::poly(det::kCosSeries, x2);
+  float c = upper ? sx : cx, sn = upper ? cx : sx;  // cos and sin of f pi / 2
   const int quadrant = int(q);
   if (quadrant == 1) {
-    const double c0 = c;
+    const float c0 = c;
     c = -sn;
     sn = c0;
   } else if (quadrant == 2) {
     c = -c;
     sn = -sn;
   } else if (quadrant == 3) {
-    const double c0 = c;
+    const float c0 = c;
     c = sn;
     sn = -c0;
   }
@@ -63,8 +67,14 @@ inline void box_muller(const std::array<uint32_t, 4>& r, double* z0, double* z1)
   *z1 = radius * sn;
 }
 
+/// The four draws of one Philox block: Box-Muller on words (0, 1) and on words (2, 3).
+inline void block_normals(const std::array<uint32_t, 4>& r, float* z) {
+  box_muller(r[0], r[1], &z[0], &z[1]);
+  box_muller(r[2], r[3], &z[2], &z[3]);
+}
+
 #ifdef PCMSIM_X86
-#define PCMSIM_AVX512 __attribute__((target("avx512f,avx512dq")))
+#define PCMSIM_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl")))
 // GCC 12's AVX-512 intrinsics pass an undefined register as the (unused) merge source of their
 // unmasked forms, which its uninitialized-value warnings report.
 #if defined(__GNUC__) && !defined(__clang__)
@@ -78,26 +88,20 @@ bool has_avx512() {
   return yes;
 }
 
-/// det::horner on eight lanes.
 template <size_t N>
-PCMSIM_AVX512 inline __m512d horner(const double (&c)[N], __m512d x) {
-  __m512d p = _mm512_set1_pd(c[0]);
-  for (size_t k = 1; k < N; ++k) p = _mm512_fmadd_pd(p, x, _mm512_set1_pd(c[k]));
+PCMSIM_AVX512 inline __m512 poly16(const float (&c)[N], __m512 x) {
+  __m512 p = _mm512_set1_ps(c[0]);
+  for (size_t k = 1; k < N; ++k) p = _mm512_add_ps(_mm512_mul_ps(p, x), _mm512_set1_ps(c[k]));
   return p;
 }
 
-PCMSIM_AVX512 inline __m512d unit53(__m512i hi, __m512i lo) {
-  const __m512i bits =
-      _mm512_and_si512(_mm512_xor_si512(_mm512_slli_epi64(hi, 21), _mm512_srli_epi64(lo, 11)),
-                       _mm512_set1_epi64((1ll << 53) - 1));
-  return _mm512_mul_pd(_mm512_cvtepu64_pd(bits), _mm512_set1_pd(kTwoM53));
-}
-
-/// Box-Muller on the eight Philox blocks numbered @p blocks[0..7] (counter words: block's low
-/// and high halves, array, kind and layer), lane by lane exactly as box_muller().
-PCMSIM_AVX512 void box_muller8(const uint64_t* blocks, uint32_t array, uint32_t kind_layer,
-                               std::array<uint32_t, 2> key, double* z0, double* z1) {
-  const __m512i ctr = _mm512_loadu_si512(blocks);
+/// The 32 draws of the eight Philox blocks @p b0 .. @p b0 + 7 (counter words: block's low and
+/// high halves, array, kind and layer) into @p z (z[4k + j]: draw j of block b0 + k), lane by
+/// lane exactly as block_normals().
+PCMSIM_AVX512 void normals32(uint64_t b0, uint32_t array, uint32_t kind_layer,
+                             std::array<uint32_t, 2> key, float* z) {
+  const __m512i ctr =
+      _mm512_add_epi64(_mm512_set1_epi64(int64_t(b0)), _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7));
   const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFFll);
   __m512i c0 = _mm512_and_si512(ctr, low32), c1 = _mm512_srli_epi64(ctr, 32);
   __m512i c2 = _mm512_set1_epi64(array), c3 = _mm512_set1_epi64(kind_layer);
@@ -113,41 +117,53 @@ PCMSIM_AVX512 void box_muller8(const uint64_t* blocks, uint32_t array, uint32_t 
     key[0] += kW0;
     key[1] += kW1;
   }
-  const __m512d one = _mm512_set1_pd(1.0);
-  const __m512d u1 = _mm512_sub_pd(one, unit53(c0, c1)), u2 = unit53(c2, c3);
-  // ln u1 as det::log: getmant gives m in [1, 2) and getexp e, as its exponent bits do.
-  __m512d m = _mm512_getmant_pd(u1, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src);
-  __m512d e = _mm512_getexp_pd(u1);
-  const __mmask8 big = _mm512_cmp_pd_mask(m, _mm512_set1_pd(det::kSqrt2), _CMP_GT_OQ);
-  m = _mm512_mask_mul_pd(m, big, m, _mm512_set1_pd(0.5));
-  e = _mm512_mask_add_pd(e, big, e, one);
-  const __m512d s = _mm512_div_pd(_mm512_sub_pd(m, one), _mm512_add_pd(m, one));
-  const __m512d p = horner(det::kLogSeries, _mm512_mul_pd(s, s));
-  const __m512d ln =
-      _mm512_fmadd_pd(e, _mm512_set1_pd(det::kLn2Hi),
-                      _mm512_fmadd_pd(e, _mm512_set1_pd(det::kLn2Lo), _mm512_mul_pd(s, p)));
-  const __m512d radius = _mm512_sqrt_pd(_mm512_mul_pd(_mm512_set1_pd(-2.0), ln));
-  const __m512d t = _mm512_mul_pd(u2, _mm512_set1_pd(4.0));
-  const __m512d q = _mm512_roundscale_pd(t, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-  const __m512d f = _mm512_sub_pd(t, q);
-  const __mmask8 upper = _mm512_cmp_pd_mask(f, _mm512_set1_pd(0.5), _CMP_GT_OQ);
-  const __m512d x = _mm512_mul_pd(_mm512_mask_sub_pd(f, upper, one, f), _mm512_set1_pd(kHalfPi));
-  const __m512d x2 = _mm512_mul_pd(x, x);
-  const __m512d sx = _mm512_mul_pd(x, horner(det::kSinSeries, x2)),
-                cx = horner(det::kCosSeries, x2);
-  __m512d c = _mm512_mask_blend_pd(upper, cx, sx), sn = _mm512_mask_blend_pd(upper, sx, cx);
+  // Sixteen pairs: lanes 0-7 words (0, 1) of blocks 0-7, lanes 8-15 words (2, 3).
+  const __m512i w1 = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(c0)),
+                                        _mm512_cvtepi64_epi32(c2), 1);
+  const __m512i w2 = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(c1)),
+                                        _mm512_cvtepi64_epi32(c3), 1);
+  const __m512 one = _mm512_set1_ps(1.0f), scale = _mm512_set1_ps(kTwoM24F);
+  const __m512 u1 =
+      _mm512_sub_ps(one, _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_srli_epi32(w1, 8)), scale));
+  const __m512 u2 = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_srli_epi32(w2, 8)), scale);
+  // ln u1 as det::log: getmant gives m in [1, 2) and getexp e, as the exponent bits do.
+  __m512 m = _mm512_getmant_ps(u1, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src);
+  __m512 e = _mm512_getexp_ps(u1);
+  const __mmask16 big = _mm512_cmp_ps_mask(m, _mm512_set1_ps(det::kSqrt2), _CMP_GT_OQ);
+  m = _mm512_mask_mul_ps(m, big, m, _mm512_set1_ps(0.5f));
+  e = _mm512_mask_add_ps(e, big, e, one);
+  const __m512 sr = _mm512_div_ps(_mm512_sub_ps(m, one), _mm512_add_ps(m, one));
+  const __m512 ln =
+      _mm512_add_ps(_mm512_mul_ps(e, _mm512_set1_ps(det::kLn2)),
+                    _mm512_mul_ps(sr, poly16(det::kLogSeries, _mm512_mul_ps(sr, sr))));
+  const __m512 radius = _mm512_sqrt_ps(_mm512_mul_ps(_mm512_set1_ps(-2.0f), ln));
+  const __m512 t = _mm512_mul_ps(u2, _mm512_set1_ps(4.0f));
+  const __m512 q = _mm512_roundscale_ps(t, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  const __m512 f = _mm512_sub_ps(t, q);
+  const __mmask16 upper = _mm512_cmp_ps_mask(f, _mm512_set1_ps(0.5f), _CMP_GT_OQ);
+  const __m512 x = _mm512_mul_ps(_mm512_mask_sub_ps(f, upper, one, f), _mm512_set1_ps(kHalfPiF));
+  const __m512 x2 = _mm512_mul_ps(x, x);
+  const __m512 sx = _mm512_mul_ps(x, poly16(det::kSinSeries, x2)), cx = poly16(det::kCosSeries, x2);
+  __m512 c = _mm512_mask_blend_ps(upper, cx, sx), sn = _mm512_mask_blend_ps(upper, sx, cx);
   // Quadrants 1 and 3 swap cosine and sine; 1 and 2 negate the cosine, 2 and 3 the sine.
-  const __m512i qi = _mm512_cvttpd_epi64(q);
-  const __mmask8 q1 = _mm512_cmpeq_epi64_mask(qi, _mm512_set1_epi64(1));
-  const __mmask8 q2 = _mm512_cmpeq_epi64_mask(qi, _mm512_set1_epi64(2));
-  const __mmask8 q3 = _mm512_cmpeq_epi64_mask(qi, _mm512_set1_epi64(3));
-  const __m512d swap_c = _mm512_mask_blend_pd(q1 | q3, c, sn);
-  const __m512d swap_s = _mm512_mask_blend_pd(q1 | q3, sn, c);
-  const __m512d zero = _mm512_setzero_pd();
-  c = _mm512_mask_sub_pd(swap_c, q1 | q2, zero, swap_c);
-  sn = _mm512_mask_sub_pd(swap_s, q2 | q3, zero, swap_s);
-  _mm512_storeu_pd(z0, _mm512_mul_pd(radius, c));
-  _mm512_storeu_pd(z1, _mm512_mul_pd(radius, sn));
+  const __m512i qi = _mm512_cvttps_epi32(q);
+  const __mmask16 q1 = _mm512_cmpeq_epi32_mask(qi, _mm512_set1_epi32(1));
+  const __mmask16 q2 = _mm512_cmpeq_epi32_mask(qi, _mm512_set1_epi32(2));
+  const __mmask16 q3 = _mm512_cmpeq_epi32_mask(qi, _mm512_set1_epi32(3));
+  const __m512 swap_c = _mm512_mask_blend_ps(q1 | q3, c, sn);
+  const __m512 swap_s = _mm512_mask_blend_ps(q1 | q3, sn, c);
+  const __m512 zero = _mm512_setzero_ps();
+  c = _mm512_mul_ps(radius, _mm512_mask_sub_ps(swap_c, q1 | q2, zero, swap_c));
+  sn = _mm512_mul_ps(radius, _mm512_mask_sub_ps(swap_s, q2 | q3, zero, swap_s));
+  // Block k's draws: cos and sin of lane k, then of lane 8 + k. Pairs P_L = (c_L, s_L) as
+  // 64-bit units: lo = P0 P1 P4 P5 P8 P9 P12 P13, hi = P2 P3 P6 P7 P10 P11 P14 P15 (the
+  // unpacks work within 128-bit lanes); the output is P0 P8 P1 P9 ... P7 P15.
+  const __m512d lo = _mm512_castps_pd(_mm512_unpacklo_ps(c, sn));
+  const __m512d hi = _mm512_castps_pd(_mm512_unpackhi_ps(c, sn));
+  _mm512_storeu_pd(reinterpret_cast<double*>(z),
+                   _mm512_permutex2var_pd(lo, _mm512_setr_epi64(0, 4, 1, 5, 8, 12, 9, 13), hi));
+  _mm512_storeu_pd(reinterpret_cast<double*>(z + 16),
+                   _mm512_permutex2var_pd(lo, _mm512_setr_epi64(2, 6, 3, 7, 10, 14, 11, 15), hi));
 }
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
@@ -179,43 +195,42 @@ std::array<uint32_t, 4> RngStream::block(uint64_t index) const {
 }
 
 double RngStream::normal(uint64_t index) const {
-  double z0, z1;
-  box_muller(block(index >> 1), &z0, &z1);
-  return (index & 1) ? z1 : z0;
+  float z[4];
+  block_normals(block(index >> 2), z);
+  return double(z[index & 3]);
+}
+
+template <typename T>
+void RngStream::normals_into(uint64_t index, size_t n, T* out) const {
+  // Draw index + i is draw (index + i) & 3 of block (index + i) >> 2; eight blocks at a time.
+  float z[32];
+  size_t i = 0;
+#ifdef PCMSIM_X86
+  if (has_avx512()) {
+    while (i < n) {
+      const uint64_t d = index + i, b0 = d >> 2;
+      const size_t skip = size_t(d & 3), take = std::min(n - i, 32 - skip);
+      normals32(b0, m_array, m_kind_layer, m_key, z);
+      for (size_t k = 0; k < take; ++k) out[i + k] = T(z[skip + k]);
+      i += take;
+    }
+    return;
+  }
+#endif
+  while (i < n) {
+    const uint64_t d = index + i;
+    const size_t skip = size_t(d & 3), take = std::min(n - i, 4 - skip);
+    block_normals(block(d >> 2), z);
+    for (size_t k = 0; k < take; ++k) out[i + k] = T(z[skip + k]);
+    i += take;
+  }
 }
 
 void RngStream::normals(uint64_t index, size_t n, double* out) const {
-  size_t i = 0;
-  if (n > 0 && (index & 1)) out[i++] = normal(index);  // the second of a pair
-    // Whole pairs: draws index + i and index + i + 1 are block (index + i) / 2.
-#ifdef PCMSIM_X86
-  if (has_avx512()) {
-    double z0[8], z1[8];
-    for (; i + 16 <= n; i += 16) {
-      uint64_t blocks[8];
-      for (int k = 0; k < 8; ++k) blocks[k] = ((index + i) >> 1) + uint64_t(k);
-      box_muller8(blocks, m_array, m_kind_layer, m_key, z0, z1);
-      for (int k = 0; k < 8; ++k) {
-        out[i + 2 * size_t(k)] = z0[k];
-        out[i + 2 * size_t(k) + 1] = z1[k];
-      }
-    }
-  }
-#endif
-  for (; i + 2 <= n; i += 2) box_muller(block((index + i) >> 1), &out[i], &out[i + 1]);
-  if (i < n) out[i] = normal(index + i);
+  normals_into(index, n, out);
 }
 
-void RngStream::normal_pairs(const uint64_t* blocks, size_t n, double* even, double* odd) const {
-  size_t i = 0;
-#ifdef PCMSIM_X86
-  if (has_avx512()) {
-    for (; i + 8 <= n; i += 8)
-      box_muller8(blocks + i, m_array, m_kind_layer, m_key, even + i, odd + i);
-  }
-#endif
-  for (; i < n; ++i) box_muller(block(blocks[i]), &even[i], &odd[i]);
-}
+void RngStream::normals(uint64_t index, size_t n, float* out) const { normals_into(index, n, out); }
 
 double RngStream::uniform(uint64_t index) const {
   auto r = block(index);

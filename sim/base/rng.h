@@ -28,23 +28,23 @@ class RngStream {
  public:
   /// @param layer, array  which mapped layer and array block (layer < 2^20)
   RngStream(uint64_t seed, DrawKind kind, uint32_t layer, uint32_t array);
-  /// @brief Standard normal draw number @p index: Box-Muller on the two 53-bit uniforms of
-  /// Philox block index / 2, its cosine for even indices and its sine for odd ones. The
-  /// logarithm, cosine and sine are the project's own (fixed polynomials of basic IEEE
-  /// operations, not the C library's), so every machine and every vector width gives the same
-  /// bits.
+  /// @brief Standard normal draw number @p index: draw index & 3 of Philox block index / 4,
+  /// whose words (0, 1) and (2, 3) each give a Box-Muller pair (cosine, then sine) on 24-bit
+  /// uniforms in single precision (decision 65; |z| <= 5.77). The logarithm, cosine and sine
+  /// are the project's own (fixed polynomials of IEEE basic operations, not the C library's),
+  /// so every machine and every vector width gives the same bits.
   double normal(uint64_t index) const;
   /// @brief Draws @p index .. @p index + @p n - 1 into @p out, bit for bit normal() of each
-  /// (eight Philox blocks at a time on AVX-512).
+  /// (eight Philox blocks, 32 draws, at a time on AVX-512).
   void normals(uint64_t index, size_t n, double* out) const;
-  /// @brief For each of the @p n Philox blocks numbered in @p blocks: normal(2 b) into even[i]
-  /// and normal(2 b + 1) into odd[i] (eight blocks at a time on AVX-512).
-  void normal_pairs(const uint64_t* blocks, size_t n, double* even, double* odd) const;
+  void normals(uint64_t index, size_t n, float* out) const;
   /// @brief Uniform draw in [0, 1) number @p index.
   double uniform(uint64_t index) const;
 
  private:
   std::array<uint32_t, 4> block(uint64_t index) const;
+  template <typename T>
+  void normals_into(uint64_t index, size_t n, T* out) const;
   std::array<uint32_t, 2> m_key;
   uint32_t m_array, m_kind_layer;
 };

@@ -102,7 +102,7 @@ TEST(ChipScenario, CnnFullAndFunctionalModesGiveBitIdenticalOutputs) {
   // same bits.
   Graph g = small_cnn(32);
   std::string yaml = chip_yaml(2, 8, 32, 32, 8, kBusLatency, "pcm");
-  yaml.replace(yaml.find("range: 12,"), 10, "range: 3, out_noise: 0.06,");
+  yaml.replace(yaml.find("range: 12,"), 10, "range: 2.5, out_noise: 0.06,");
   const MappingOptions opt{true, {{"conv3", 2}}};
   Scenario s("chip", yaml, g, 4, 5, false, 3600.0, Compensation::PerColumn, opt);
   std::vector<char> stored(g.values.size());

@@ -13,49 +13,50 @@ namespace pcmsim {
 
 namespace {
 
-/// Programming of n devices (the formulas below; the project's own ln, decision 57): their
-/// conductances and drift exponents from the targets and the two normal draws of each.
+/// Programming of n devices (the formulas below, in single precision on the project's own ln,
+/// decision 65): their conductances and drift exponents from the targets and the two normal
+/// draws of each.
 PCMSIM_CLONES
-void program_devices(const float* target, size_t n, const double* z_prog, const double* z_drift,
-                     double g_max, double prog_scale, double drift_scale, float* g_prog,
-                     float* nu) {
+void program_devices(const float* target, size_t n, const float* z_prog, const float* z_drift,
+                     float g_max, float prog_scale, float drift_scale, float* g_prog, float* nu) {
   // Coefficients: aihwkit PCMLikeNoiseModel prog_coeff (Nandakumar et al. 2019).
-  constexpr double c0 = 0.26348, c1 = 1.9650, c2 = -1.1731;
+  constexpr float c0 = 0.26348f, c1 = 1.9650f, c2 = -1.1731f;
   for (size_t i = 0; i < n; ++i) {
-    const double g_t = target[i], r = g_t / g_max;
-    const double sigma = (c0 + c1 * r + c2 * r * r) * (g_max / 25.0);
-    const double g = g_t + prog_scale * sigma * z_prog[i];
-    g_prog[i] = float(g > 0.0 ? g : 0.0);
-    const double ln_rel = det::log(r > 1e-7 ? r : 1e-7);  // aihwkit: max(|g_T/g_max|, 1e-7)
-    const double mu0 = -0.0155 * ln_rel + 0.0244, sig0 = -0.0125 * ln_rel - 0.0059;
-    const double mu = mu0 < 0.049 ? 0.049 : mu0 > 0.1 ? 0.1 : mu0;          // clamp
-    const double sig = sig0 < 0.008 ? 0.008 : sig0 > 0.045 ? 0.045 : sig0;  // clamp
-    nu[i] = float(drift_scale * std::fabs(mu + sig * z_drift[i]));
+    const float g_t = target[i], r = g_t / g_max;
+    const float sigma = (c0 + c1 * r + c2 * r * r) * (g_max / 25.0f);
+    const float g = g_t + prog_scale * sigma * z_prog[i];
+    g_prog[i] = g > 0.0f ? g : 0.0f;
+    const float ln_rel = det::log(r > 1e-7f ? r : 1e-7f);  // aihwkit: max(|g_T/g_max|, 1e-7)
+    const float mu0 = -0.0155f * ln_rel + 0.0244f, sig0 = -0.0125f * ln_rel - 0.0059f;
+    const float mu = mu0 < 0.049f ? 0.049f : mu0 > 0.1f ? 0.1f : mu0;          // clamp
+    const float sig = sig0 < 0.008f ? 0.008f : sig0 > 0.045f ? 0.045f : sig0;  // clamp
+    nu[i] = drift_scale * std::fabs(mu + sig * z_drift[i]);
   }
 }
 
 /// Reads of n devices at log((t + t0) / t0) = @p log_time: drift, then 1/f read noise of
-/// relative size read * q (read = read_noise_scale x the 1/f integral; z null: none).
+/// relative size read * q (read = read_noise_scale x the 1/f integral; z null: none), in
+/// single precision.
 PCMSIM_CLONES
-void read_devices(const float* g_prog, const float* nu, size_t n, const double* z, double log_time,
-                  double read, double g_max, float* out) {
+void read_devices(const float* g_prog, const float* nu, size_t n, const float* z, float log_time,
+                  float read, float g_max, float* out) {
   if (!z) {
     for (size_t i = 0; i < n; ++i) {
-      const double g = double(g_prog[i]) * det::exp(-double(nu[i]) * log_time);
-      out[i] = float(g > 0.0 ? g : 0.0);
+      const float g = g_prog[i] * det::exp(-nu[i] * log_time);
+      out[i] = g > 0.0f ? g : 0.0f;
     }
     return;
   }
   for (size_t i = 0; i < n; ++i) {
-    const double gp = g_prog[i];
-    double g = gp * det::exp(-double(nu[i]) * log_time);
+    const float gp = g_prog[i];
+    float g = gp * det::exp(-nu[i] * log_time);
     // (g_prog / g_max)^0.65 below 1e-3 does not matter (the max): the floor keeps ln finite.
-    const double rel = gp / g_max;
-    const double p = det::pow(rel > 1e-30 ? rel : 1e-30, 0.65);
-    const double q0 = 0.0088 / (p > 1e-3 ? p : 1e-3);
-    const double q = q0 < 0.2 ? q0 : 0.2;
+    const float rel = gp / g_max;
+    const float p = det::pow(rel > 1e-30f ? rel : 1e-30f, 0.65f);
+    const float q0 = 0.0088f / (p > 1e-3f ? p : 1e-3f);
+    const float q = q0 < 0.2f ? q0 : 0.2f;
     g = g + std::fabs(g) * read * q * z[i];
-    out[i] = float(g > 0.0 ? g : 0.0);
+    out[i] = g > 0.0f ? g : 0.0f;
   }
 }
 
@@ -122,11 +123,11 @@ class PcmDevice : public DeviceModel {
     RngStream faults = ctx.key.stream(DrawKind::Fault);
     out.g_prog_uS.resize(n);
     out.nu.resize(n);
-    std::vector<double> z_prog(n), z_drift(n);
+    std::vector<float> z_prog(n), z_drift(n);
     prog.normals(0, n, z_prog.data());
     drift.normals(0, n, z_drift.data());
-    program_devices(target, n, z_prog.data(), z_drift.data(), m_g_max_uS, m_prog_scale,
-                    m_drift_scale, out.g_prog_uS.data(), out.nu.data());
+    program_devices(target, n, z_prog.data(), z_drift.data(), float(m_g_max_uS),
+                    float(m_prog_scale), float(m_drift_scale), out.g_prog_uS.data(), out.nu.data());
     if (m_stuck_set > 0.0 || m_stuck_reset > 0.0) {
       // Stuck devices ignore programming: SET (crystalline) at g_max, RESET at zero; neither
       // drifts.
@@ -149,11 +150,11 @@ class PcmDevice : public DeviceModel {
     // The 1/f integral vanishes (rather than turning negative) for reads shorter than t_read.
     const double read_int =
         std::sqrt(std::max(0.0, std::log((t_s + m_t0_s + m_t_read_s) / (2.0 * m_t_read_s))));
-    std::vector<double> z(m_read_scale > 0.0 ? s.g_prog_uS.size() : 0);
+    std::vector<float> z(m_read_scale > 0.0 ? s.g_prog_uS.size() : 0);
     noise.normals(0, z.size(), z.data());
     read_devices(s.g_prog_uS.data(), s.nu.data(), s.g_prog_uS.size(),
-                 z.empty() ? nullptr : z.data(), log_time, m_read_scale * read_int, m_g_max_uS,
-                 out);
+                 z.empty() ? nullptr : z.data(), float(log_time), float(m_read_scale * read_int),
+                 float(m_g_max_uS), out);
   }
 
  private:
