@@ -133,7 +133,7 @@ struct MvmScratch {
   std::vector<float> xq;                ///< DAC outputs, a row per vector read
   std::vector<float> acc;               ///< column sums, a row per vector read
   std::vector<double> phase_sum;        ///< converted outputs summed over phases
-  std::vector<double> noise;            ///< output-noise draws of a pass, a row per read
+  std::vector<float> noise;             ///< output-noise draws of a pass, a row per read
   std::vector<float> nm, red;           ///< per vector: noise-management and bound scales
   std::vector<int> active, next;        ///< vectors read in this pass, in the next
   std::vector<ReadCodes> vector_codes;  ///< per vector: its reads' codes
@@ -142,12 +142,12 @@ struct MvmScratch {
 /// One read through the ADC: v = acc × unit (+ sigma × z), rounded to the step, clipped at
 /// ±bound; whether any clipped. (Two loops, so that neither adds a term the other lacks.)
 PCMSIM_CLONES
-bool adc_read(const float* acc, float unit, float sigma, const double* z, float step, float bound,
+bool adc_read(const float* acc, float unit, float sigma, const float* z, float step, float bound,
               float* y, size_t n) {
   int clips = 0;
   if (z) {
     for (size_t c = 0; c < n; ++c) {
-      const float q = round_to_step(acc[c] * unit + sigma * float(z[c]), step);
+      const float q = round_to_step(acc[c] * unit + sigma * z[c], step);
       clips += std::fabs(q) > bound;
       y[c] = clip_to(q, bound);
     }
@@ -321,7 +321,7 @@ void ProgrammedArray::draw_output_noise(const MvmNumerics& num, const RngStream&
   const int phases = std::max(1, num.phases);
   const uint64_t cols = uint64_t(m_cols);
   s.noise.resize(s.active.size() * size_t(phases) * size_t(cols));
-  double* out = s.noise.data();
+  float* out = s.noise.data();
   for (int v : s.active) {
     for (int ph = 0; ph < phases; ++ph, out += cols) {
       noise.normals(noise_index[v] + (uint64_t(pass) * uint64_t(phases) + uint64_t(ph)) * cols,
@@ -331,7 +331,7 @@ void ProgrammedArray::draw_output_noise(const MvmNumerics& num, const RngStream&
 }
 
 bool ProgrammedArray::convert(const MvmNumerics& num, const float* acc, const float* xq, float* y,
-                              int phases, const double* noise, ReadCodes* codes) const {
+                              int phases, const float* noise, ReadCodes* codes) const {
   // Each phase adds its own noise (noise + ph * cols; null: none) and is converted; the outputs
   // are the phases' mean. Returns whether any output clipped.
   const float unit = num.normalized_outputs ? 1.0f : m_w_max;  // of the ADC's input
@@ -346,7 +346,7 @@ bool ProgrammedArray::convert(const MvmNumerics& num, const float* acc, const fl
   std::vector<double>& phase_sum = scratch().phase_sum;
   if (phases > 1) phase_sum.assign(size_t(m_cols), 0.0);
   for (int ph = 0; ph < phases; ++ph) {
-    const double* z = noise ? noise + size_t(ph) * size_t(m_cols) : nullptr;
+    const float* z = noise ? noise + size_t(ph) * size_t(m_cols) : nullptr;
     clipped |= adc_read(acc, unit, sigma, z, step, bound, y, size_t(m_cols));
     if (codes) record_read(num, xq, y, *codes);
     if (phases > 1)

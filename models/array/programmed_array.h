@@ -133,7 +133,7 @@ class ProgrammedArray {
   /// Column sums @p acc through output noise (@p noise: cols draws per phase; null: none) and
   /// the ADC into @p y, phase by phase; whether any clipped.
   bool convert(const MvmNumerics& num, const float* acc, const float* xq, float* y, int phases,
-               const double* noise, ReadCodes* codes) const;
+               const float* noise, ReadCodes* codes) const;
   /// Appends one read's codes: its largest input code (of DAC outputs @p xq) and each round's
   /// largest output code.
   void record_read(const MvmNumerics& num, const float* xq, const float* y, ReadCodes& codes) const;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "sim/base/detmath.h"
 
@@ -95,33 +96,11 @@ PCMSIM_AVX512 inline __m512 poly16(const float (&c)[N], __m512 x) {
   return p;
 }
 
-/// The 32 draws of the eight Philox blocks @p b0 .. @p b0 + 7 (counter words: block's low and
-/// high halves, array, kind and layer) into @p z (z[4k + j]: draw j of block b0 + k), lane by
-/// lane exactly as block_normals().
-PCMSIM_AVX512 void normals32(uint64_t b0, uint32_t array, uint32_t kind_layer,
-                             std::array<uint32_t, 2> key, float* z) {
-  const __m512i ctr =
-      _mm512_add_epi64(_mm512_set1_epi64(int64_t(b0)), _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7));
-  const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFFll);
-  __m512i c0 = _mm512_and_si512(ctr, low32), c1 = _mm512_srli_epi64(ctr, 32);
-  __m512i c2 = _mm512_set1_epi64(array), c3 = _mm512_set1_epi64(kind_layer);
-  const __m512i m0 = _mm512_set1_epi64(kM0), m1 = _mm512_set1_epi64(kM1);
-  for (int round = 0; round < 10; ++round) {
-    const __m512i p0 = _mm512_mul_epu32(m0, c0), p1 = _mm512_mul_epu32(m1, c2);
-    const __m512i hi0 = _mm512_srli_epi64(p0, 32), lo0 = _mm512_and_si512(p0, low32);
-    const __m512i hi1 = _mm512_srli_epi64(p1, 32), lo1 = _mm512_and_si512(p1, low32);
-    c0 = _mm512_xor_si512(_mm512_xor_si512(hi1, c1), _mm512_set1_epi64(key[0]));
-    c1 = lo1;
-    c2 = _mm512_xor_si512(_mm512_xor_si512(hi0, c3), _mm512_set1_epi64(key[1]));
-    c3 = lo0;
-    key[0] += kW0;
-    key[1] += kW1;
-  }
-  // Sixteen pairs: lanes 0-7 words (0, 1) of blocks 0-7, lanes 8-15 words (2, 3).
-  const __m512i w1 = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(c0)),
-                                        _mm512_cvtepi64_epi32(c2), 1);
-  const __m512i w2 = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(c1)),
-                                        _mm512_cvtepi64_epi32(c3), 1);
+/// Box-Muller on sixteen pairs of words (lanes 0-7: words 0 and 1 of eight blocks, lanes
+/// 8-15: words 2 and 3), lane by lane exactly as box_muller(); block k's four draws to
+/// z[4k .. 4k + 3].
+PCMSIM_AVX512 __attribute__((always_inline)) inline void box_muller16(__m512i w1, __m512i w2,
+                                                                      float* z) {
   const __m512 one = _mm512_set1_ps(1.0f), scale = _mm512_set1_ps(kTwoM24F);
   const __m512 u1 =
       _mm512_sub_ps(one, _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_srli_epi32(w1, 8)), scale));
@@ -165,6 +144,48 @@ PCMSIM_AVX512 void normals32(uint64_t b0, uint32_t array, uint32_t kind_layer,
   _mm512_storeu_pd(reinterpret_cast<double*>(z + 16),
                    _mm512_permutex2var_pd(lo, _mm512_setr_epi64(2, 6, 3, 7, 10, 14, 11, 15), hi));
 }
+
+/// The 32 G draws of the 8 G Philox blocks @p b0 .. (counter words: block's low and high
+/// halves, array, kind and layer) into @p z (z[4k + j]: draw j of block b0 + k). The G groups
+/// of eight blocks run their Philox rounds side by side: each round depends on the last, so
+/// one group alone leaves the vector units waiting.
+template <int G>
+PCMSIM_AVX512 void normals_groups(uint64_t b0, uint32_t array, uint32_t kind_layer,
+                                  std::array<uint32_t, 2> key, float* z) {
+  const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFFll);
+  const __m512i m0 = _mm512_set1_epi64(kM0), m1 = _mm512_set1_epi64(kM1);
+  __m512i c0[G], c1[G], c2[G], c3[G];
+  for (int g = 0; g < G; ++g) {
+    const __m512i ctr = _mm512_add_epi64(_mm512_set1_epi64(int64_t(b0 + 8 * uint64_t(g))),
+                                         _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7));
+    c0[g] = _mm512_and_si512(ctr, low32);
+    c1[g] = _mm512_srli_epi64(ctr, 32);
+    c2[g] = _mm512_set1_epi64(array);
+    c3[g] = _mm512_set1_epi64(kind_layer);
+  }
+  for (int round = 0; round < 10; ++round) {
+    const __m512i k0 = _mm512_set1_epi64(key[0]), k1 = _mm512_set1_epi64(key[1]);
+    for (int g = 0; g < G; ++g) {
+      const __m512i p0 = _mm512_mul_epu32(m0, c0[g]), p1 = _mm512_mul_epu32(m1, c2[g]);
+      const __m512i hi0 = _mm512_srli_epi64(p0, 32), lo0 = _mm512_and_si512(p0, low32);
+      const __m512i hi1 = _mm512_srli_epi64(p1, 32), lo1 = _mm512_and_si512(p1, low32);
+      c0[g] = _mm512_xor_si512(_mm512_xor_si512(hi1, c1[g]), k0);
+      c1[g] = lo1;
+      c2[g] = _mm512_xor_si512(_mm512_xor_si512(hi0, c3[g]), k1);
+      c3[g] = lo0;
+    }
+    key[0] += kW0;
+    key[1] += kW1;
+  }
+  for (int g = 0; g < G; ++g) {
+    // Sixteen pairs: lanes 0-7 words (0, 1) of the group's blocks, lanes 8-15 words (2, 3).
+    const __m512i w1 = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(c0[g])),
+                                          _mm512_cvtepi64_epi32(c2[g]), 1);
+    const __m512i w2 = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(c1[g])),
+                                          _mm512_cvtepi64_epi32(c3[g]), 1);
+    box_muller16(w1, w2, z + 32 * g);
+  }
+}
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -202,21 +223,43 @@ double RngStream::normal(uint64_t index) const {
 
 template <typename T>
 void RngStream::normals_into(uint64_t index, size_t n, T* out) const {
-  // Draw index + i is draw (index + i) & 3 of block (index + i) >> 2; eight blocks at a time.
-  float z[32];
+  // Draw index + i is draw (index + i) & 3 of block (index + i) >> 2.
   size_t i = 0;
 #ifdef PCMSIM_X86
   if (has_avx512()) {
+    // 32 blocks (128 draws) at a time, 16 or 8 for what is left after them.
+    constexpr int kGroups = 4;
+    constexpr size_t kBig = 32 * kGroups;
+    float z[kBig];
     while (i < n) {
       const uint64_t d = index + i, b0 = d >> 2;
-      const size_t skip = size_t(d & 3), take = std::min(n - i, 32 - skip);
-      normals32(b0, m_array, m_kind_layer, m_key, z);
+      const size_t skip = size_t(d & 3);
+      if (skip == 0 && n - i >= kBig) {
+        if constexpr (std::is_same_v<T, float>) {
+          normals_groups<kGroups>(b0, m_array, m_kind_layer, m_key, out + i);
+        } else {
+          normals_groups<kGroups>(b0, m_array, m_kind_layer, m_key, z);
+          for (size_t k = 0; k < kBig; ++k) out[i + k] = T(z[k]);
+        }
+        i += kBig;
+        continue;
+      }
+      // As many groups as the draws left need (from the block boundary), up to four.
+      const size_t need = n - i + skip, groups = need > 64 ? 4 : need > 32 ? 2 : 1;
+      const size_t take = std::min(n - i, 32 * groups - skip);
+      if (groups == 4)
+        normals_groups<4>(b0, m_array, m_kind_layer, m_key, z);
+      else if (groups == 2)
+        normals_groups<2>(b0, m_array, m_kind_layer, m_key, z);
+      else
+        normals_groups<1>(b0, m_array, m_kind_layer, m_key, z);
       for (size_t k = 0; k < take; ++k) out[i + k] = T(z[skip + k]);
       i += take;
     }
     return;
   }
 #endif
+  float z[4];
   while (i < n) {
     const uint64_t d = index + i;
     const size_t skip = size_t(d & 3), take = std::min(n - i, 4 - skip);

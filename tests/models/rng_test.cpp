@@ -40,10 +40,11 @@ TEST(RngStream, DrawsDependOnlyOnTheirKey) {
 }
 
 TEST(RngStream, NormalsGiveTheBitsOfNormalOneAtATime) {
-  // Every start modulo 4 and lengths around the vector width (8 Philox blocks = 32 draws).
+  // Every start modulo 4 and lengths around the vector widths (8 and 32 Philox blocks: 32 and
+  // 128 draws).
   RngStream a(5, DrawKind::OutputNoise, 3, 9);
   for (uint64_t start : {0ull, 1ull, 2ull, 3ull, 14ull, 1000001ull, (1ull << 40) + 3}) {
-    for (size_t n : {0, 1, 2, 3, 5, 31, 32, 33, 63, 65, 100}) {
+    for (size_t n : {0, 1, 2, 3, 5, 31, 32, 33, 63, 65, 100, 127, 128, 129, 200, 300}) {
       std::vector<double> got(n + 1, -99.0);
       a.normals(start, n, got.data());
       for (size_t i = 0; i < n; ++i)
