@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "sim/base/clones.h"
 
@@ -83,6 +84,20 @@ uint64_t to_format_n(float* x, size_t n, const FixedFormat& f) {
     x[i] = float((over ? hi : under ? lo : c) * lsb);
   }
   return clips;
+}
+
+PCMSIM_CLONES
+uint64_t add_psums_n(int64_t* acc, const float* v, size_t n, const FixedFormat& f) {
+  const double lsb = f.lsb;
+  const int64_t hi = f.hi, lo = f.lo;
+  uint64_t saturated = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const int64_t a = acc[i] + int64_t(std::nearbyint(double(v[i]) / lsb));
+    const bool over = a > hi, under = a < lo;
+    saturated += uint64_t(over || under);
+    acc[i] = over ? hi : under ? lo : a;
+  }
+  return saturated;
 }
 
 }  // namespace pcmsim

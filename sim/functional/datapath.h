@@ -52,5 +52,9 @@ Datapath make_datapath(const Graph& g, const GraphMapping& map, const ValueRange
 float to_format(float x, const FixedFormat& f, uint64_t& clips);
 /// @brief to_format() on each of @p n values in place (vectorized); returns the clips.
 uint64_t to_format_n(float* x, size_t n, const FixedFormat& f);
+/// @brief Adds @p n partial sums @p v into the accumulators @p acc of format @p f: each v's
+/// nearest code (ties to even), then the sum saturated at the format's range (vectorized);
+/// returns how many saturated.
+uint64_t add_psums_n(int64_t* acc, const float* v, size_t n, const FixedFormat& f);
 
 }  // namespace pcmsim

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/base/clones.h"
 #include "sim/base/parallel.h"
 
 namespace pcmsim {
@@ -73,6 +74,14 @@ void GraphAnalogNetwork::build_gather_tables() {
   }
 }
 
+namespace {
+/// dst[r] = base[offset[r]] (gathers on AVX-512).
+PCMSIM_CLONES
+void gather_rows(const float* base, const int64_t* offset, size_t n, float* dst) {
+  for (size_t r = 0; r < n; ++r) dst[r] = base[offset[r]];
+}
+}  // namespace
+
 void GraphAnalogNetwork::gather(const GraphLayer& l, const GraphBlock& blk,
                                 const std::vector<float>& in, int64_t p, float* dst) const {
   // Rows row0.. of the patch of pixel p of each group on the block (im2col, zeros in the
@@ -90,39 +99,12 @@ void GraphAnalogNetwork::gather(const GraphLayer& l, const GraphBlock& blk,
   const int64_t corner = h0 * W + w0;  // may lie in the padding: an index, not a pointer
   const size_t rows = t.offset.size();
   if (h0 >= 0 && w0 >= 0 && h0 + t.max_dh < H && w0 + t.max_dw < W) {  // inside: no padding
-    for (size_t r = 0; r < rows; ++r) dst[r] = in[size_t(corner + t.offset[r])];
+    gather_rows(in.data() + corner, t.offset.data(), rows, dst);
     return;
   }
   for (size_t r = 0; r < rows; ++r) {
     const int64_t h = h0 + t.dh[r], w = w0 + t.dw[r];
     dst[r] = (h >= 0 && h < H && w >= 0 && w < W) ? in[size_t(corner + t.offset[r])] : 0.0f;
-  }
-}
-
-namespace {
-/// std::nearbyint in round-to-nearest-even without a library call: below 2^52 in magnitude,
-/// adding and subtracting 2^52 leaves the nearest integer (ties to even); larger values are
-/// integers already.
-inline double round_to_even(double x) {
-  constexpr double k2p52 = 4503599627370496.0;
-  const double a = std::fabs(x);
-  const double r = (a + k2p52) - k2p52;
-  return a < k2p52 ? std::copysign(r, x) : x;
-}
-}  // namespace
-
-void GraphAnalogNetwork::add_psum(Batch& bt, const FixedFormat& f, size_t acc_index, float v,
-                                  float& out) const {
-  // Partial sums add up in the layer's fixed-point format, saturating (float without one).
-  if (!f.quantized()) {
-    out += v;
-    return;
-  }
-  int64_t& acc = bt.psum_acc[acc_index];
-  acc += int64_t(round_to_even(double(v) / f.lsb));
-  if (acc > f.hi || acc < f.lo) {
-    acc = std::clamp(acc, f.lo, f.hi);
-    ++bt.psum_saturations;
   }
 }
 
@@ -134,9 +116,15 @@ void GraphAnalogNetwork::run_analog(Batch& bt, int li) {
   const GraphNode& n = m_g.nodes[size_t(l.node)];
   const size_t images = bt.images.size();
   const size_t size = size_t(numel(m_g.values[size_t(n.output)].shape));
-  for (size_t b = 0; b < images; ++b) bt.values[b][size_t(n.output)].assign(size, 0.0f);
   const FixedFormat& fmt = m_datapath.psums.empty() ? FixedFormat{} : m_datapath.psums[size_t(li)];
-  if (fmt.quantized()) bt.psum_acc.assign(images * size, 0);
+  // The partial sums pixel-major (an output pixel's channels together, as an MVM's columns
+  // come), in their fixed-point format or in FP32; the output is written channel-major at the
+  // end.
+  const size_t pixels = size_t(l.pixels), channels = size / pixels;
+  if (fmt.quantized())
+    bt.psum_acc.assign(images * size, 0);
+  else
+    bt.psum_f.assign(images * size, 0.0f);
   const size_t per_copy = size_t(l.arrays_per_replica());
   // What each MVM did, for the timing models: the cycle-level chip's single image only.
   const bool keep = m_keep_work && &bt == &m_main;
@@ -193,40 +181,49 @@ void GraphAnalogNetwork::run_analog(Batch& bt, int li) {
             basis[k * size_t(l.pixels) + size_t(p)] = res.read_basis;
           }
         }
-        // Output channel by channel over the items (consecutive pixels: consecutive places).
-        const size_t stride = size_t(l.pixels);
-        for (int j = 0; j < blk.packed; ++j) {
-          for (int c = 0; c < cols_g; ++c) {
-            const size_t at0 = size_t((int64_t(blk.group + j) * l.cols + blk.col0 + c)) * stride;
-            const float* yc = bt.y.data() + size_t(j * cols_g + c);
-            for (size_t i = 0; i < m; ++i) {
-              const size_t b = size_t(bt.item_image[i0 + i]);
-              const size_t at = at0 + size_t(bt.item_pixel[i0 + i]);
-              const float v = yc[i * size_t(blk.cols)];
-              std::vector<float>& out = bt.values[b][size_t(n.output)];
-              if (fmt.quantized())
-                add_psum(bt, fmt, b * size + at, v, out[at]);
-              else
-                out[at] += v;  // FP32 partial sums
+        // Each MVM's columns: its output pixel's channels, in order.
+        for (size_t i = 0; i < m; ++i) {
+          const size_t at = size_t(bt.item_image[i0 + i]) * size +
+                            size_t(bt.item_pixel[i0 + i]) * channels + size_t(blk.col0);
+          for (int j = 0; j < blk.packed; ++j) {
+            const size_t at_j = at + size_t(int64_t(blk.group + j) * l.cols);
+            const float* v = bt.y.data() + i * size_t(blk.cols) + size_t(j * cols_g);
+            if (fmt.quantized()) {
+              bt.psum_saturations += add_psums_n(bt.psum_acc.data() + at_j, v, size_t(cols_g), fmt);
+            } else {
+              float* acc = bt.psum_f.data() + at_j;  // FP32 partial sums
+              for (int c = 0; c < cols_g; ++c) acc[c] += v[c];
             }
           }
         }
       }
     }
   }
-  // 4. The bias, digitally (in the partial sums' format when they have one).
+  // 4. The bias, digitally (in the partial sums' format when they have one); the output
+  // channel-major.
   for (size_t b = 0; b < images; ++b) {
-    std::vector<float>& out = bt.values[b][size_t(n.output)];
     if (!n.bias.data.empty()) {
-      const int64_t channels = int64_t(n.bias.data.size());
-      for (int64_t ch = 0; ch < channels; ++ch)
-        for (int64_t p = 0; p < l.pixels; ++p) {
-          const size_t at = size_t(ch * l.pixels + p);
-          add_psum(bt, fmt, b * size + at, n.bias.data[size_t(ch)], out[at]);
+      for (size_t p = 0; p < pixels; ++p) {
+        const size_t at = b * size + p * channels;
+        if (fmt.quantized()) {
+          bt.psum_saturations +=
+              add_psums_n(bt.psum_acc.data() + at, n.bias.data.data(), channels, fmt);
+        } else {
+          for (size_t ch = 0; ch < channels; ++ch) bt.psum_f[at + ch] += n.bias.data[ch];
         }
+      }
     }
-    if (fmt.quantized())
-      for (size_t k = 0; k < size; ++k) out[k] = float(double(bt.psum_acc[b * size + k]) * fmt.lsb);
+    std::vector<float>& out = bt.values[b][size_t(n.output)];
+    out.resize(size);
+    for (size_t p = 0; p < pixels; ++p) {
+      const size_t at = b * size + p * channels;
+      if (fmt.quantized()) {
+        for (size_t ch = 0; ch < channels; ++ch)
+          out[ch * pixels + p] = float(double(bt.psum_acc[at + ch]) * fmt.lsb);
+      } else {
+        for (size_t ch = 0; ch < channels; ++ch) out[ch * pixels + p] = bt.psum_f[at + ch];
+      }
+    }
   }
 }
 

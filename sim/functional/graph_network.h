@@ -93,11 +93,13 @@ class GraphAnalogNetwork {
     std::vector<int64_t> images;                          ///< image numbers (draw keys)
     std::vector<std::vector<std::vector<float>>> values;  ///< [image of the batch][value]
     std::vector<float> x, y;                              ///< the MVMs' inputs and outputs
-    std::vector<uint64_t> slots;                          ///< the MVMs' numbers
-    std::vector<int64_t> item_image, item_pixel;          ///< the MVMs' image and pixel
+    std::vector<float> run;                       ///< one output channel of a run of MVMs, gathered
+    std::vector<uint64_t> slots;                  ///< the MVMs' numbers
+    std::vector<int64_t> item_image, item_pixel;  ///< the MVMs' image and pixel
     std::vector<MvmResult> results;
     std::vector<uint32_t> code_starts;
     std::vector<int64_t> psum_acc;  ///< partial sums in their fixed-point format
+    std::vector<float> psum_f;      ///< partial sums in FP32 (no format)
     std::vector<uint64_t> mvms;     ///< array MVMs per analog layer (passes included)
     uint64_t psum_saturations = 0, activation_clips = 0;
   };
@@ -117,7 +119,6 @@ class GraphAnalogNetwork {
   /// Writes the input vector of block @p blk for output pixel @p p of value @p in to @p dst.
   void gather(const GraphLayer& l, const GraphBlock& blk, const std::vector<float>& in, int64_t p,
               float* dst) const;
-  void add_psum(Batch& bt, const FixedFormat& f, size_t at, float v, float& out) const;
   void quantize_output(Batch& bt, int v) const;
   void start(Batch& bt, const float* inputs, int64_t sample, int64_t first, int64_t count) const;
   /// Runs images [first, first + count) of @p inputs as one batch into @p out (image order).

@@ -6,10 +6,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "sim/base/config.h"
 #include "sim/base/registry.h"
+#include "sim/base/rng.h"
 #include "sim/functional/graph_network.h"
 #include "tests/workloads/graph_builder.h"
 
@@ -129,6 +132,48 @@ TEST(Datapath, CalibrationRecordsEachValuesRangeAndEachLayersPreBiasOutputs) {
   EXPECT_DOUBLE_EQ(r.min[size_t(g.nodes[0].output)], -9.0);
   EXPECT_DOUBLE_EQ(r.max_abs[size_t(g.output)], 1.5);
   EXPECT_DOUBLE_EQ(r.min[size_t(g.output)], 0.0);
+}
+
+TEST(Datapath, PartialSumCodesAreTheDivisionsNearestIntegers) {
+  // add_psums_n against its definition written out: acc += nearbyint(double(v) / lsb), ties to
+  // even, saturated at the format's range and counted. Quotients at a half-integer code test
+  // the ties: with v0 = j / 1024 and lsb = v0 / (k + 1/2) (rounded), each odd multiple m v0
+  // (exact in float) has the quotient m (k + 1/2) up to an ulp, often exactly. Random values
+  // fill the rest.
+  RngStream r(11, DrawKind::Fault, 4, 4);
+  uint64_t draw = 0;
+  size_t exact_ties = 0;
+  for (int t = 0; t < 500; ++t) {
+    const float v0 = float(1 + int(r.uniform(draw++) * 4000.0)) / 1024.0f;
+    const double h0 = std::floor(r.uniform(draw++) * 200.0) + 0.5;
+    FixedFormat f;
+    f.lsb = double(v0) / h0;
+    f.hi = t % 2 ? 2047 : (int64_t(1) << 40) - 1;  // 12-bit sums that saturate, and wide ones
+    f.lo = -f.hi;
+    std::vector<float> v;
+    for (int m = 1; m <= 15; m += 2) {
+      v.push_back(float(m) * v0);
+      v.push_back(-float(m) * v0);
+    }
+    for (int k = 0; k < 40; ++k) v.push_back(float((r.uniform(draw++) - 0.5) * 1e4 * f.lsb));
+    std::vector<int64_t> acc(v.size()), want;
+    for (size_t i = 0; i < acc.size(); ++i) acc[i] = int64_t(i % 7) * 300 - 900;
+    want = acc;
+    uint64_t want_sat = 0;
+    for (size_t i = 0; i < v.size(); ++i) {
+      const double q = double(v[i]) / f.lsb;
+      exact_ties += q - std::floor(q) == 0.5;
+      int64_t a = want[i] + int64_t(std::nearbyint(q));
+      if (a > f.hi || a < f.lo) {
+        a = std::clamp(a, f.lo, f.hi);
+        ++want_sat;
+      }
+      want[i] = a;
+    }
+    EXPECT_EQ(add_psums_n(acc.data(), v.data(), v.size(), f), want_sat);
+    ASSERT_EQ(acc, want) << "lsb " << f.lsb;
+  }
+  EXPECT_GT(exact_ties, 1000u);  // the ties were there
 }
 
 }  // namespace
