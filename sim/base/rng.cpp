@@ -227,7 +227,7 @@ void RngStream::normals_into(uint64_t index, size_t n, T* out) const {
   size_t i = 0;
 #ifdef PCMSIM_X86
   if (has_avx512()) {
-    // 32 blocks (128 draws) at a time, 16 or 8 for what is left after them.
+    // 32 blocks (128 draws) at a time, 24, 16 or 8 for what is left after them.
     constexpr int kGroups = 4;
     constexpr size_t kBig = 32 * kGroups;
     float z[kBig];
@@ -245,14 +245,21 @@ void RngStream::normals_into(uint64_t index, size_t n, T* out) const {
         continue;
       }
       // As many groups as the draws left need (from the block boundary), up to four.
-      const size_t need = n - i + skip, groups = need > 64 ? 4 : need > 32 ? 2 : 1;
+      const size_t need = n - i + skip, groups = std::min<size_t>(4, (need + 31) / 32);
       const size_t take = std::min(n - i, 32 * groups - skip);
-      if (groups == 4)
-        normals_groups<4>(b0, m_array, m_kind_layer, m_key, z);
-      else if (groups == 2)
-        normals_groups<2>(b0, m_array, m_kind_layer, m_key, z);
-      else
-        normals_groups<1>(b0, m_array, m_kind_layer, m_key, z);
+      switch (groups) {
+        case 4:
+          normals_groups<4>(b0, m_array, m_kind_layer, m_key, z);
+          break;
+        case 3:
+          normals_groups<3>(b0, m_array, m_kind_layer, m_key, z);
+          break;
+        case 2:
+          normals_groups<2>(b0, m_array, m_kind_layer, m_key, z);
+          break;
+        default:
+          normals_groups<1>(b0, m_array, m_kind_layer, m_key, z);
+      }
       for (size_t k = 0; k < take; ++k) out[i + k] = T(z[skip + k]);
       i += take;
     }
