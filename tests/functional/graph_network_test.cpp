@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +17,7 @@
 #include "sim/base/config.h"
 #include "sim/base/registry.h"
 #include "sim/functional/datapath.h"
+#include "tests/workloads/graph_builder.h"
 #include "tests/workloads/onnx_cases.h"
 #include "workloads/dataset.h"
 #include "workloads/onnx_graph.h"
@@ -239,6 +241,104 @@ TEST(GraphNetwork, ZooModelsInIdealModeMatchFp32) {
       EXPECT_EQ(ok, sidecar_correct(m)) << m;
     }
   }
+}
+
+/// A device without noise whose conductances all drift by one exponent:
+/// g(t) = g_T ((t + t0) / t0)^-nu with t0 = 20 s.
+class UniformDrift : public DeviceModel {
+ public:
+  explicit UniformDrift(double nu) : m_nu(nu) {}
+  double g_max_uS() const override { return 25.0; }
+  bool exact() const override { return false; }
+  void program(const float* target_uS, size_t n, const ProgramContext&,
+               DeviceState& out) const override {
+    out.g_prog_uS.assign(target_uS, target_uS + n);
+    out.nu.assign(n, float(m_nu));
+  }
+  void read(const DeviceState& s, double t_s, const DrawKey&, float* out_uS) const override {
+    const double d = std::pow((t_s + 20.0) / 20.0, -m_nu);
+    for (size_t i = 0; i < s.g_prog_uS.size(); ++i) out_uS[i] = float(s.g_prog_uS[i] * d);
+  }
+
+ private:
+  double m_nu;
+};
+
+/// Converters fine enough that their rounding is far below the effects tested: 16-bit DAC,
+/// 16-bit ADC over +-16 (normalized units; step 4.9e-4), no output noise, bound management.
+struct FineConverters {
+  std::unique_ptr<Dac> dac = make<Dac>("  impl: uniform\n  bits: 16\n");
+  std::unique_ptr<Adc> adc = make<Adc>("  impl: sar\n  bits: 16\n  range: 16\n  out_noise: 0\n");
+  MvmNumerics num = [this] {
+    MvmNumerics n;
+    n.dac = dac.get();
+    n.adc = adc.get();
+    n.max_passes = 5;
+    return n;
+  }();
+};
+
+TEST(GraphNetwork, UniformDriftScalesEachLayerByItsClosedFormAndCompensationUndoesIt) {
+  // Devices without noise whose conductances all drift as ((t + t0) / t0)^-nu: each analog
+  // layer's output a day later is its time-0 output times d = ((86400 + 20) / 20)^-0.06 =
+  // 0.605 (computed below in double). Two dense layers without biases and a ReLU between
+  // them (ReLU(d z) = d ReLU(z)): the logits scale by d^2 = 0.366 without compensation; global
+  // and per-column compensation, whose readouts see the same d, give back the time-0 logits.
+  // Tolerance: the 16-bit converters' rounding, a few 1e-4 of each layer's outputs (1e-3 of
+  // the largest logit; the scale d^2 is off by 0.63 of it).
+  GraphBuilder b({64}, 5);
+  const int h = b.unary(GraphOp::Relu, b.dense(0, 32, "fc1", false), "relu");
+  Graph g = b.finish(b.dense(h, 10, "fc2", false));
+  GraphMapping map = map_graph(g, {4, 16, 256, 256, 1});
+  const UniformDrift device(0.06);
+  FineConverters fc;
+  GraphAnalogNetwork a(g, map, device, fc.num, WeightEncoding{}, 3);
+  const double d = std::pow((86400.0 + 20.0) / 20.0, -0.06);
+  std::vector<float> x(64), y0, y;
+  for (int img = 0; img < 20; ++img) {
+    for (size_t i = 0; i < x.size(); ++i)
+      x[i] = float(std::sin(0.37 * double(i + 1) * double(img + 1)));
+    a.prepare(0.0, Compensation::None, 4);
+    a.forward(x.data(), img, y0);
+    double max_y = 0;
+    for (float v : y0) max_y = std::max(max_y, double(std::fabs(v)));
+    ASSERT_GT(max_y, 0.1) << "image " << img;  // logits of some size: d^2 is visible
+    a.prepare(86400.0, Compensation::None, 4);
+    a.forward(x.data(), img, y);
+    for (size_t k = 0; k < y.size(); ++k)
+      EXPECT_NEAR(y[k], double(y0[k]) * d * d, 1e-3 * max_y) << "image " << img << ", logit " << k;
+    for (Compensation c : {Compensation::Global, Compensation::PerColumn}) {
+      a.prepare(86400.0, c, 4);
+      a.forward(x.data(), img, y);
+      // A per-column factor comes from its column's readouts alone, whose rounding is larger
+      // against a column of small weights: 5e-3 there.
+      const double tol = (c == Compensation::Global ? 1e-3 : 5e-3) * max_y;
+      for (size_t k = 0; k < y.size(); ++k)
+        EXPECT_NEAR(y[k], y0[k], tol)
+            << compensation_name(c) << ", image " << img << ", logit " << k;
+    }
+  }
+}
+
+TEST(GraphNetwork, WithUniformDriftAndCompensationTheAccuracyIsTheDriftFreeOne) {
+  // LeNet-5 (biases, max pooling) on fine converters and uniformly drifting devices: a year
+  // after programming the drift (d = ((3.15e7 + 20) / 20)^-0.06 = 0.42 per layer) shifts the
+  // logits against the digital biases and costs accuracy; global compensation restores each
+  // layer's outputs to within the converters' rounding (about 1e-4), far below the logit
+  // gaps that decide an image, so the top-1 count on 1,000 images is the drift-free one.
+  Graph g = import_onnx_graph(kModels + "lenet5_fmnist.onnx");
+  GraphMapping map = map_graph(g, {4, 16, 256, 256, 1});
+  const UniformDrift device(0.06);
+  FineConverters fc;
+  GraphAnalogNetwork a(g, map, device, fc.num, WeightEncoding{}, 3);
+  Dataset data = fmnist(1000);
+  a.prepare(0.0, Compensation::None, 4);
+  const int64_t at0 = correct(a, data);
+  a.prepare(3.15e7, Compensation::None, 4);
+  const int64_t drifted = correct(a, data);
+  a.prepare(3.15e7, Compensation::Global, 4);
+  EXPECT_EQ(correct(a, data), at0);
+  EXPECT_LT(drifted, at0);  // without compensation the drift costs accuracy
 }
 
 }  // namespace
