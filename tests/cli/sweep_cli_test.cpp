@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <sstream>
 #include <thread>
 
 #include "tests/cli/cli_util.h"
@@ -335,6 +336,34 @@ TEST(Sweep, ListShowsThePointsAndTheirHashes) {
   EXPECT_NE(r.out.find("index\thash\tsimulation.images\tsimulation.seed\n0\t"), std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("\t20\t3\n"), std::string::npos) << r.out;
+}
+
+TEST(Sweep, EveryShippedSpecListsItsPointsAndItsFirstPointValidates) {
+  // configs/sweeps/*.yaml as a user runs them (from the repository root): each lists its points,
+  // and its base config with the first point's values builds (pcmsim validate).
+  int specs = 0;
+  for (const auto& e : fs::directory_iterator(kSrc + "/configs/sweeps")) {
+    if (e.path().extension() != ".yaml") continue;
+    ++specs;
+    const std::string spec = e.path().string();
+    Result l = run("sweep list " + spec);
+    ASSERT_EQ(l.rc, 0) << spec << "\n" << l.out;
+    // The header line, the column names, then point 0: index, hash, the axes' values.
+    std::istringstream lines(l.out);
+    std::string header, names, first;
+    std::getline(lines, header);
+    std::getline(lines, names);
+    std::getline(lines, first);
+    const size_t base_at = header.find(" over ");
+    ASSERT_NE(base_at, std::string::npos) << l.out;
+    std::istringstream cols(names), vals(first);
+    std::string name, value, overrides;
+    for (int k = 0; std::getline(cols, name, '\t') && std::getline(vals, value, '\t'); ++k)
+      if (k >= 2) overrides += " -p '" + name + "=" + value + "'";
+    Result v = run("validate " + header.substr(base_at + 6) + overrides);
+    EXPECT_EQ(v.rc, 0) << spec << overrides << "\n" << v.out;
+  }
+  EXPECT_GE(specs, 5);
 }
 
 }  // namespace
