@@ -113,21 +113,29 @@ TEST(GraphNetwork, Lenet5IdealAccuracyEqualsPytorch) {
   EXPECT_EQ(map.layers[1].rows, 6 * 5 * 5);
 }
 
+/// A DAC and an ADC from their YAML, and numerics on them with bound management up to 5
+/// passes.
+struct Converters {
+  std::unique_ptr<Dac> dac;
+  std::unique_ptr<Adc> adc;
+  MvmNumerics num;
+  Converters(const std::string& dac_yaml, const std::string& adc_yaml)
+      : dac(make<Dac>(dac_yaml)), adc(make<Adc>(adc_yaml)) {
+    num.dac = dac.get();
+    num.adc = adc.get();
+    num.max_passes = 5;
+  }
+};
+
 /// LeNet-5 on 4 x 16 arrays of 256 x 256 with PCM devices, a 7-bit DAC, a 9-bit ADC over +-12
 /// with output noise 0.06 and bound management up to 5 passes.
 struct NoisyLenet {
   Graph g = import_onnx_graph(kModels + "lenet5_fmnist.onnx");
   GraphMapping map = map_graph(g, {4, 16, 256, 256, 1});
   std::unique_ptr<DeviceModel> device = make<DeviceModel>("  impl: pcm\n");
-  std::unique_ptr<Dac> dac = make<Dac>("  impl: uniform\n  bits: 7\n");
-  std::unique_ptr<Adc> adc = make<Adc>("  impl: sar\n  bits: 9\n  range: 12\n  out_noise: 0.06\n");
-  MvmNumerics num = [this] {
-    MvmNumerics n;
-    n.dac = dac.get();
-    n.adc = adc.get();
-    n.max_passes = 5;
-    return n;
-  }();
+  Converters conv{"  impl: uniform\n  bits: 7\n",
+                  "  impl: sar\n  bits: 9\n  range: 12\n  out_noise: 0.06\n"};
+  const MvmNumerics& num = conv.num;
 };
 
 TEST(GraphNetwork, ForwardManyIsBitIdenticalForAnyThreadCountAndBatchSize) {
@@ -266,17 +274,10 @@ class UniformDrift : public DeviceModel {
 
 /// Converters fine enough that their rounding is far below the effects tested: 16-bit DAC,
 /// 16-bit ADC over +-16 (normalized units; step 4.9e-4), no output noise, bound management.
-struct FineConverters {
-  std::unique_ptr<Dac> dac = make<Dac>("  impl: uniform\n  bits: 16\n");
-  std::unique_ptr<Adc> adc = make<Adc>("  impl: sar\n  bits: 16\n  range: 16\n  out_noise: 0\n");
-  MvmNumerics num = [this] {
-    MvmNumerics n;
-    n.dac = dac.get();
-    n.adc = adc.get();
-    n.max_passes = 5;
-    return n;
-  }();
-};
+Converters fine_converters() {
+  return Converters("  impl: uniform\n  bits: 16\n",
+                    "  impl: sar\n  bits: 16\n  range: 16\n  out_noise: 0\n");
+}
 
 TEST(GraphNetwork, UniformDriftScalesEachLayerByItsClosedFormAndCompensationUndoesIt) {
   // Devices without noise whose conductances all drift as ((t + t0) / t0)^-nu: each analog
@@ -291,7 +292,7 @@ TEST(GraphNetwork, UniformDriftScalesEachLayerByItsClosedFormAndCompensationUndo
   Graph g = b.finish(b.dense(h, 10, "fc2", false));
   GraphMapping map = map_graph(g, {4, 16, 256, 256, 1});
   const UniformDrift device(0.06);
-  FineConverters fc;
+  const Converters fc = fine_converters();
   GraphAnalogNetwork a(g, map, device, fc.num, WeightEncoding{}, 3);
   const double d = std::pow((86400.0 + 20.0) / 20.0, -0.06);
   std::vector<float> x(64), y0, y;
@@ -329,7 +330,7 @@ TEST(GraphNetwork, WithUniformDriftAndCompensationTheAccuracyIsTheDriftFreeOne) 
   Graph g = import_onnx_graph(kModels + "lenet5_fmnist.onnx");
   GraphMapping map = map_graph(g, {4, 16, 256, 256, 1});
   const UniformDrift device(0.06);
-  FineConverters fc;
+  const Converters fc = fine_converters();
   GraphAnalogNetwork a(g, map, device, fc.num, WeightEncoding{}, 3);
   Dataset data = fmnist(1000);
   a.prepare(0.0, Compensation::None, 4);
