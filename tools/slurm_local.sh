@@ -77,6 +77,14 @@ stop() {
   pkill -x slurmd || true
   pkill -x slurmctld || true
   pkill -x munged || true
+  # Until they have exited: a start right after would otherwise see them and start nothing.
+  for _ in $(seq 1 30); do
+    pgrep -x slurmd >/dev/null || pgrep -x slurmctld >/dev/null || pgrep -x munged >/dev/null ||
+      return 0
+    sleep 1
+  done
+  echo "slurm_local.sh: slurm daemons still running after 30 s" >&2
+  exit 1
 }
 
 case $cmd in
