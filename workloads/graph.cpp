@@ -5,12 +5,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "sim/base/avx512.h"
 #include "sim/base/parallel.h"
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define PCMSIM_X86 1
-#endif
 
 namespace pcmsim {
 
@@ -31,20 +27,7 @@ namespace {
 using Buf = std::vector<float>;
 
 #ifdef PCMSIM_X86
-#define PCMSIM_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq")))
-// GCC 12's AVX-512 intrinsics pass an undefined register as the (unused) merge source of their
-// unmasked forms, which its uninitialized-value warnings report.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
-bool conv_has_avx512() {
-  static const bool yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
-                          __builtin_cpu_supports("avx512dq");
-  return yes;
-}
+PCMSIM_AVX512_BEGIN
 
 /// The output plane of a convolution cut into segments of 8 neighbouring columns of one row
 /// (the last of a row masked to the row's end); for each segment and kernel tap (i, j), the
@@ -143,9 +126,7 @@ PCMSIM_AVX512 void conv_block_avx512(const GraphNode& n, const ConvSegments& sg,
     }
   }
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+PCMSIM_AVX512_END
 #endif
 
 void conv(const GraphNode& n, const Shape& in, const Shape& out, const Buf& x, Buf& y) {
@@ -158,7 +139,7 @@ void conv(const GraphNode& n, const Shape& in, const Shape& out, const Buf& x, B
   // Small layers stay on the calling thread (starting threads would cost more).
   const int threads = M * OH * OW * cg * kh * kw < (int64_t(1) << 22) ? 1 : 0;
 #ifdef PCMSIM_X86
-  if (conv_has_avx512()) {
+  if (has_avx512()) {
     // Blocks of up to 4 output channels of one group, on threads.
     const ConvSegments sg = conv_segments(n, H, W, OH, OW);
     const int64_t per_group = (mg + 3) / 4, blocks = n.group * per_group;

@@ -4,12 +4,8 @@
 #include <cmath>
 #include <type_traits>
 
+#include "sim/base/avx512.h"
 #include "sim/base/detmath.h"
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define PCMSIM_X86 1
-#endif
 
 // Every operation below is an IEEE basic operation (+, -, *, /, sqrt, fma) written out, and the
 // project is built without contraction into fused multiply-adds (-ffp-contract=off), so scalar
@@ -74,19 +70,7 @@ inline void block_normals(const std::array<uint32_t, 4>& r, float* z) {
 }
 
 #ifdef PCMSIM_X86
-#define PCMSIM_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl")))
-// GCC 12's AVX-512 intrinsics pass an undefined register as the (unused) merge source of their
-// unmasked forms, which its uninitialized-value warnings report.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
-bool has_avx512() {
-  static const bool yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
-  return yes;
-}
+PCMSIM_AVX512_BEGIN
 
 template <size_t N>
 PCMSIM_AVX512 inline __m512 poly16(const float (&c)[N], __m512 x) {
@@ -185,9 +169,7 @@ PCMSIM_AVX512 void normals_groups(uint64_t b0, uint32_t array, uint32_t kind_lay
     box_muller16(w1, w2, z + 32 * g);
   }
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+PCMSIM_AVX512_END
 #endif
 }  // namespace
 
