@@ -35,7 +35,7 @@ class RngStream {
   /// so every machine and every vector width gives the same bits.
   double normal(uint64_t index) const;
   /// @brief Draws @p index .. @p index + @p n - 1 into @p out, bit for bit normal() of each
-  /// (eight Philox blocks, 32 draws, at a time on AVX-512).
+  /// (up to 32 Philox blocks, 128 draws, at a time on AVX-512).
   void normals(uint64_t index, size_t n, double* out) const;
   void normals(uint64_t index, size_t n, float* out) const;
   /// @brief Uniform draw in [0, 1) number @p index.
