@@ -15,6 +15,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <system_error>
 
 #include "sim/base/error.h"
 #include "sim/base/sha256.h"
@@ -135,7 +136,8 @@ std::string point_hash(const SweepSpec& spec, const SweepPoint& p) {
           m && m->kind == ConfigNode::Kind::Scalar && !m->scalar.empty())
         path = fs::path(resolve(*m)).replace_extension(".yaml").string();
     }
-    if (path.empty() || !fs::is_regular_file(path)) continue;
+    std::error_code ec;  // a name the file system refuses is no file: the run reports it
+    if (path.empty() || !fs::is_regular_file(path, ec)) continue;
     auto it = cache.find(path);
     if (it == cache.end()) it = cache.emplace(path, sha256_file_hex(path)).first;
     h.update(std::string(key) + " " + it->second + "\n");

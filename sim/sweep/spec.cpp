@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <system_error>
 
 #include "sim/base/error.h"
 #include "sim/base/rng.h"
@@ -155,7 +156,10 @@ SweepSpec load_sweep(const std::string& path) {
     fs::path p(b->scalar);
     if (p.is_relative()) p = fs::path(b->src.file).parent_path() / p;
     spec.base = fs::absolute(p).lexically_normal().string();
-    if (!fs::is_regular_file(spec.base)) fail(*b, "sweep.base", "no such file: " + spec.base);
+    // The non-throwing check: a name the file system refuses (too long, say) is no file either.
+    std::error_code ec;
+    if (!fs::is_regular_file(spec.base, ec))
+      fail(*b, "sweep.base", "no such file: " + spec.base + (ec ? " (" + ec.message() + ")" : ""));
   } else {
     spec.base = fs::absolute(path).lexically_normal().string();
   }

@@ -299,7 +299,15 @@ TEST(CliErrors, EveryFuzzFindingReplaysAsAClearError) {
       ++replayed;
     }
   }
-  EXPECT_GE(replayed, 1);
+  // Sweep specs: through `pcmsim sweep list`, an error naming the spec's file and line.
+  const fs::path sweeps = fs::path(kSrc) / "tests/fuzz/regressions/sweep";
+  for (const auto& e : fs::directory_iterator(sweeps)) {
+    Result r = run("sweep list '" + e.path().string() + "'");
+    EXPECT_EQ(r.rc, 1) << r.out;
+    EXPECT_NE(r.out.find("pcmsim: error: " + e.path().string() + ":"), std::string::npos) << r.out;
+    ++replayed;
+  }
+  EXPECT_GE(replayed, 2);
 }
 
 TEST(CliUsage, EveryCommandAnswersHelpWithItsUsage) {

@@ -187,6 +187,19 @@ TEST(SweepSpec, BadSpecsNameTheFileTheLineAndTheRule) {
   EXPECT_NE(e.find("sweep.axis: unknown key (did you mean 'axes'?)"), std::string::npos) << e;
   e = error_of("  axes:\n    a: [x, y]\n  constraints: ['a > 1']\n");
   EXPECT_NE(e.find("arithmetic or ordering on text 'x'"), std::string::npos) << e;
+  // A base whose name the file system refuses (a component longer than a file name may be; a
+  // fuzz finding): the missing-file error with the system's reason, not its exception.
+  TempDir d;
+  const std::string f = d.file(
+      "long.yaml", "sweep:\n  base: " + std::string(300, 'x') + ".yaml\n  axes:\n    a: [1]\n");
+  try {
+    load_sweep(f);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& err) {
+    e = err.what();
+    EXPECT_NE(e.find(f + ":2: sweep.base: no such file: "), std::string::npos) << e;
+    EXPECT_NE(e.find("(File name too long)"), std::string::npos) << e;
+  }
 }
 
 TEST(SweepExpr, PrecedenceAndLogic) {
