@@ -531,6 +531,8 @@ int fold_batchnorm(Graph& g) {
     bn.op = GraphOp::Identity;
     bn.scale.clear();
     bn.shift.clear();
+    bn.bn_gamma.clear();
+    bn.bn_beta.clear();
     ++folded;
   }
   return folded;

@@ -60,8 +60,12 @@ struct GraphNode {
   int group = 1;
   bool count_include_pad = false;
   float alpha = 0.01f, lo = 0.0f, hi = 0.0f, pad_value = 0.0f;
-  int axis = 0;                               ///< Softmax, Concat: per-sample axis
-  std::vector<float> scale, shift;            ///< BatchNorm per channel
+  int axis = 0;                     ///< Softmax, Concat: per-sample axis
+  std::vector<float> scale, shift;  ///< BatchNorm per channel
+  /// BatchNorm: its learned affine (gamma, beta) and epsilon, with which new statistics give a
+  /// new scale and shift (compensation: batchnorm); empty where the node did not keep them.
+  std::vector<float> bn_gamma, bn_beta;
+  float bn_eps = 1e-5f;
   std::vector<int64_t> pads_begin, pads_end;  ///< Pad, per-sample dims
 };
 

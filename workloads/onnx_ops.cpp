@@ -219,7 +219,10 @@ void GraphImporter::import_batchnorm(const onnx::NodeProto& n) {
     float k = sc.f[size_t(i)] / std::sqrt(var.f[size_t(i)] + eps);
     g.scale.push_back(k);
     g.shift.push_back(b.f[size_t(i)] - mean.f[size_t(i)] * k);
+    g.bn_gamma.push_back(sc.f[size_t(i)]);
+    g.bn_beta.push_back(b.f[size_t(i)]);
   }
+  g.bn_eps = eps;
 }
 
 void GraphImporter::import_flatten(const onnx::NodeProto& n) {

@@ -14,8 +14,9 @@ Compensation parse_compensation(const std::string& name) {
   if (name == "none") return Compensation::None;
   if (name == "global") return Compensation::Global;
   if (name == "per_column") return Compensation::PerColumn;
+  if (name == "batchnorm") return Compensation::BatchNorm;
   throw std::invalid_argument("unknown compensation '" + name +
-                              "' (expected none, global or per_column)");
+                              "' (expected none, global, per_column or batchnorm)");
 }
 
 const char* compensation_name(Compensation c) {
@@ -26,6 +27,8 @@ const char* compensation_name(Compensation c) {
       return "global";
     case Compensation::PerColumn:
       return "per_column";
+    case Compensation::BatchNorm:
+      return "batchnorm";
   }
   return "?";
 }
@@ -426,7 +429,7 @@ std::vector<double> ProgrammedArray::one_hot_readout(const MvmNumerics& num, con
 
 std::vector<float> compensation_factors(Compensation c, const std::vector<double>& reference,
                                         const std::vector<double>& current) {
-  if (c == Compensation::None) return {};
+  if (c == Compensation::None || c == Compensation::BatchNorm) return {};  // arrays untouched
   auto clamp = [](double v) { return std::max(v, 1e-4); };
   std::vector<float> alpha(reference.size());
   if (c == Compensation::Global) {

@@ -52,10 +52,15 @@ struct MvmResult {
 /// conversion round's largest |ADC code|.
 using ReadCodes = std::vector<uint16_t>;
 
-/// @brief Drift compensation of one array: outputs are scaled digitally by reference / current
-/// mean |y| over one-hot inputs (aihwkit GlobalDriftCompensation / PerColumnDriftCompensation).
-enum class Compensation { None, Global, PerColumn };
-Compensation parse_compensation(const std::string& name);  ///< "none", "global", "per_column"
+/// @brief Drift compensation. Global and PerColumn act on each array: outputs are scaled
+/// digitally by reference / current mean |y| over one-hot inputs (aihwkit
+/// GlobalDriftCompensation / PerColumnDriftCompensation). BatchNorm leaves the arrays alone and
+/// re-estimates the statistics of the network's digital BatchNormalization nodes from
+/// calibration images run through the drifted chip (Joshi et al., Nat. Commun. 11, 2473, 2020;
+/// GraphAnalogNetwork::prepare).
+enum class Compensation { None, Global, PerColumn, BatchNorm };
+/// "none", "global", "per_column", "batchnorm"
+Compensation parse_compensation(const std::string& name);
 const char* compensation_name(Compensation c);
 
 /// @brief One block of a weight matrix programmed onto one array: rows = inputs, cols = outputs.

@@ -6,12 +6,14 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <map>
 #include <sstream>
 #include <systemc>
 
+#include "sim/app/device_export.h"
 #include "sim/app/run_setup.h"
 #include "sim/base/error.h"
 #include "sim/base/parallel.h"
@@ -87,6 +89,10 @@ void evaluate_over_time(Run& r, bool tty, int threads) {
     GraphAnalogNetwork a(r.graph, r.map, r.chip->device(), r.chip->numerics(), r.chip->encoding(),
                          seed);
     a.set_datapath(r.datapath);
+    if (r.batchnorm_calibration.count > 0)
+      a.set_batchnorm_calibration(r.batchnorm_calibration.image(0),
+                                  r.batchnorm_calibration.sample_size,
+                                  r.batchnorm_calibration.count);
     for (Inference::Cell& cell : inf.cells) {
       a.prepare(cell.t_s, cell.comp, eval_seed(seed, cell.t_s));
       cell.accuracy.push_back(double(top1_correct(a, r.data, n, threads)) / double(n));
@@ -121,6 +127,28 @@ void validate_config(const RunOptions& o) {
             << " on arrays, " << r.chip->steps().size() << " steps), dataset " << r.data.count
             << " samples of " << shape_str(r.data.sample_shape) << "\n\n"
             << mapping_report(r.graph, r.map);
+  if (!o.export_device.empty()) {
+    DeviceTablePlan plan;
+    plan.seed = uint64_t(r.seed);
+    const std::string text = export_device_table(r.chip->device(), r.chip->numerics(), r.map.rows,
+                                                 r.map.cols, plan, o.config);
+    // Whole or not at all: written beside the target, then renamed over it.
+    const std::string tmp = o.export_device + ".part";
+    bool ok = false;
+    {
+      std::ofstream f(tmp, std::ios::binary);
+      f << text;
+      ok = f.good();
+    }
+    std::error_code ec;
+    if (ok) fs::rename(tmp, o.export_device, ec);
+    if (!ok || ec) {
+      fs::remove(tmp, ec);
+      throw Error("--export-device: cannot write " + o.export_device +
+                  (ok ? "" : " (no such folder, or not writable)"));
+    }
+    std::cout << "\ndevice table written to " << o.export_device << "\n";
+  }
 }
 
 void run_simulation(const RunOptions& o) {

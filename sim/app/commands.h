@@ -13,6 +13,7 @@ struct RunOptions {
   std::string out_dir;                 ///< output folder; empty: out/<config stem>
   bool progress = true;                ///< show progress on a terminal
   int threads = 0;                     ///< functional evaluation threads; 0: one per core
+  std::string export_device;           ///< validate: write the device table (JSON) here
 };
 
 /// @brief Runs the simulation, prints the report on stdout and writes report.txt, stats.json,

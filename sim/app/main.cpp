@@ -25,7 +25,7 @@ const char* kUsage =
     "usage: pcmsim [COMMAND] [ARGS]\n"
     "  pcmsim                         run the shipped default (configs/default.yaml)\n"
     "  pcmsim run [CONFIG] [-p key.path=value]... [--out DIR] [--threads N] [--no-progress]\n"
-    "  pcmsim validate CONFIG [-p key.path=value]...\n"
+    "  pcmsim validate CONFIG [-p key.path=value]... [--export-device FILE]\n"
     "  pcmsim bench CONFIG [-p key.path=value]... [--evaluations N] [--threads N]\n"
     "                                 speed of the functional and cycle-level paths\n"
     "  pcmsim sweep run SPEC [-j N] [--out DIR] [--threads N] [--no-progress]\n"
@@ -48,9 +48,11 @@ std::string usage_of(const std::string& cmd) {
            "  resolved_config.yaml into DIR (default out/<config name>); the accuracy over time\n"
            "  runs on N threads (default: one per core; the results do not depend on N)\n";
   if (cmd == "validate")
-    return "usage: pcmsim validate CONFIG [-p key.path=value]...\n"
+    return "usage: pcmsim validate CONFIG [-p key.path=value]... [--export-device FILE]\n"
            "  builds everything CONFIG describes (chip, network, mapping, dataset), simulates "
-           "nothing\n";
+           "nothing;\n"
+           "  --export-device writes the device model's read statistics (levels x times, from\n"
+           "  pcmsim's own draws) and the DAC/ADC settings as JSON, for hardware-aware training\n";
   if (cmd == "bench")
     return "usage: pcmsim bench CONFIG [-p key.path=value]... [--evaluations N] [--threads N]\n"
            "  times the functional path (N passes, default 3, on --threads threads, default 1)\n"
@@ -184,6 +186,10 @@ int run_command(const std::string& cmd, std::vector<std::string> args) {
         "no-progress", "no progress line on the terminal")(
         "threads", po::value<int>(&opts.threads)->default_value(0),
         "threads of the functional evaluation (0: one per core)");
+  }
+  if (cmd == "validate") {
+    desc.add_options()("export-device", po::value<std::string>(&opts.export_device),
+                       "write the device table (JSON) to this file");
   }
   if (cmd == "bench") {
     desc.add_options()("evaluations", po::value<int>()->default_value(3),

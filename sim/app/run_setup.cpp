@@ -1,5 +1,6 @@
 #include "sim/app/run_setup.h"
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <sstream>
@@ -74,7 +75,7 @@ void read_simulation(Run& r, Params& top) {
   r.time_text = r.root->find("simulation")->find("time")->scalar;
   const std::string comp = sp.get<std::string>("compensation")
                                .desc("drift compensation of the cycle-level run")
-                               .choices({"none", "global", "per_column"})
+                               .choices({"none", "global", "per_column", "batchnorm"})
                                .def("none");
   r.comp = parse_compensation(comp);
 }
@@ -91,11 +92,11 @@ void read_inference(Run& r, Params& top) {
     inf.times_s.push_back(ip.item_quantity("times", it, "s", 0.0, 1e12));
     inf.times_text.push_back(it.text);
   }
-  for (const Params::Item& it :
-       ip.get_list("compensation", "drift compensations to evaluate (none, global, per_column)", "",
-                   {"none"})) {
-    inf.comps.push_back(
-        parse_compensation(ip.item_choice("compensation", it, {"none", "global", "per_column"})));
+  for (const Params::Item& it : ip.get_list(
+           "compensation", "drift compensations to evaluate (none, global, per_column, batchnorm)",
+           "", {"none"})) {
+    inf.comps.push_back(parse_compensation(
+        ip.item_choice("compensation", it, {"none", "global", "per_column", "batchnorm"})));
   }
   inf.repeats = ip.get<int>("repeats")
                     .desc("independent programmings per cell")
@@ -204,22 +205,38 @@ void read_workload(Run& r, Params& top) {
                             .unit("images")
                             .range(1, int64_t(1) << 24)
                             .def(64);
+  r.batchnorm_images =
+      cp.get<int64_t>("batchnorm_images")
+          .desc(
+              "images of the calibration set (its first) that compensation: batchnorm runs "
+              "through the drifted chip to re-estimate the BatchNormalization statistics")
+          .unit("images")
+          .range(1, int64_t(1) << 24)
+          .def(256);
 }
 
 /// The calibration set: the first images of its file, or of the dataset itself (synthetic
 /// inputs: the run's own), at most as many as it holds.
-Dataset load_calibration(Run& r) {
+Dataset load_calibration(Run& r, int64_t count) {
   if (r.calibration_path.empty()) {
     Dataset c = r.data;
-    c.count = std::min(c.count, r.calibration_count);
+    c.count = std::min(c.count, count);
     return c;
   }
-  if (r.dataset_format == "idx")
-    return load_idx_images(r.calibration_path, r.calibration_count, r.pre);
+  if (r.dataset_format == "idx") return load_idx_images(r.calibration_path, count, r.pre);
   Dataset c =
       load_cifar_dataset({r.calibration_path}, r.dataset_format == "cifar10" ? 10 : 100, 0, r.pre);
-  c.count = std::min(c.count, r.calibration_count);
+  c.count = std::min(c.count, count);
   return c;
+}
+
+/// Calibration samples must fit the network.
+void check_calibration(const Run& r, const Dataset& cal) {
+  if (cal.sample_size != r.data.sample_size) {
+    throw Error(r.calibration_path + ": calibration samples have " +
+                std::to_string(cal.sample_size) + " values, the network takes " +
+                std::to_string(r.data.sample_size));
+  }
 }
 
 /// `mapping:` batch-norm folding, packing, layer copies.
@@ -345,19 +362,44 @@ void build(Run& r, const RunOptions& o) {
   r.map = map_graph(r.graph, r.chip->shape(), r.mapping);
   load_dataset(r);
   check_dataset(r, top);
+  // compensation: batchnorm needs BatchNorm nodes that run digitally and keep their affine.
+  const bool bn_comp =
+      r.comp == Compensation::BatchNorm ||
+      std::count(r.inference.comps.begin(), r.inference.comps.end(), Compensation::BatchNorm) > 0;
+  if (bn_comp) {
+    int kept = 0;
+    for (const GraphNode& n : r.graph.nodes)
+      kept += n.op == GraphOp::BatchNorm && !n.bn_gamma.empty();
+    if (kept == 0) {
+      const std::string why =
+          "batchnorm needs BatchNormalization nodes run digitally: " +
+          (r.folded_bn > 0
+               ? "mapping.batchnorm: fold folded the network's " + std::to_string(r.folded_bn) +
+                     " into the weights before them (set mapping.batchnorm: digital)"
+               : "'" + r.onnx_path + "' has none (export it with them kept)");
+      if (r.comp == Compensation::BatchNorm) top.child("simulation").fail("compensation", why);
+      top.child("inference").fail("compensation", why);
+    }
+  }
   r.analog = std::make_unique<GraphAnalogNetwork>(
       r.graph, r.map, r.chip->device(), r.chip->numerics(), r.chip->encoding(), uint64_t(r.seed));
-  r.analog->prepare(r.time_s, r.comp, eval_seed(uint64_t(r.seed), r.time_s));
+  if (bn_comp) {
+    r.batchnorm_calibration = load_calibration(r, r.batchnorm_images);
+    check_calibration(r, r.batchnorm_calibration);
+    r.analog->set_batchnorm_calibration(r.batchnorm_calibration.image(0),
+                                        r.batchnorm_calibration.sample_size,
+                                        r.batchnorm_calibration.count);
+  }
+  // The arrays as they read at the run's time (compensation: batchnorm re-estimates the
+  // statistics once the datapath's formats are set, below: the arrays read the same).
+  const Compensation arrays_comp = r.comp == Compensation::BatchNorm ? Compensation::None : r.comp;
+  r.analog->prepare(r.time_s, arrays_comp, eval_seed(uint64_t(r.seed), r.time_s));
   r.chip->load(*r.analog, r.layer_stats);
   // 3. The datapath's formats, from the calibration set through the FP32 graph (ideal numerics
   // and a float datapath keep FP32 between tiles).
   if (!r.ideal && r.chip->settings().fixed_datapath) {
-    const Dataset cal = load_calibration(r);
-    if (cal.sample_size != r.data.sample_size) {
-      throw Error(r.calibration_path + ": calibration samples have " +
-                  std::to_string(cal.sample_size) + " values, the network takes " +
-                  std::to_string(r.data.sample_size));
-    }
+    const Dataset cal = load_calibration(r, r.calibration_count);
+    check_calibration(r, cal);
     const ValueRanges ranges =
         calibrate(r.graph, r.map, cal.images.data(), cal.count, cal.sample_size);
     std::vector<char> stored(r.graph.values.size());
@@ -367,6 +409,8 @@ void build(Run& r, const RunOptions& o) {
     r.datapath.calibration_images = int(cal.count);
     r.analog->set_datapath(r.datapath);
   }
+  if (r.comp == Compensation::BatchNorm)
+    r.analog->prepare(r.time_s, r.comp, eval_seed(uint64_t(r.seed), r.time_s));
 }
 
 void setup_systemc() {

@@ -69,6 +69,10 @@ struct Run {
   /// The calibration set: where its images come from and how many (the datapath's scales).
   std::string calibration_path;
   int64_t calibration_count = 64;
+  /// The images compensation: batchnorm runs through the chip: the calibration set's first
+  /// batchnorm_images (loaded when a compensation is batchnorm).
+  int64_t batchnorm_images = 256;
+  Dataset batchnorm_calibration;
   Datapath datapath;
 };
 

@@ -82,7 +82,7 @@ void ArrayBank::prepare(double t_s, Compensation comp, uint64_t eval_seed) {
     m_comp_work[i] = MvmResult{};
     m_comp_codes[i].clear();
     a.set_compensation({});
-    if (comp == Compensation::None) {
+    if (comp == Compensation::None || comp == Compensation::BatchNorm) {  // no array readouts
       a.read_at(t_s, read_key);
       return;
     }

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "sim/base/clones.h"
+#include "sim/base/error.h"
 #include "sim/base/parallel.h"
 
 namespace pcmsim {
@@ -38,7 +39,89 @@ GraphAnalogNetwork::GraphAnalogNetwork(const Graph& g, const GraphMapping& map,
       m_last_use(g.values.size(), -1) {
   for (size_t i = 0; i < g.nodes.size(); ++i)
     for (int v : g.nodes[i].inputs) m_last_use[size_t(v)] = int(i);
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    if (g.nodes[i].op == GraphOp::BatchNorm && !g.nodes[i].bn_gamma.empty())
+      m_bn_nodes.push_back(int(i));
+  m_bn_scale.resize(g.nodes.size());
+  m_bn_shift.resize(g.nodes.size());
   build_gather_tables();
+}
+
+const std::vector<float>& GraphAnalogNetwork::bn_scale(int node) const {
+  const std::vector<float>& s = m_bn_scale[size_t(node)];
+  return s.empty() ? m_g.nodes[size_t(node)].scale : s;
+}
+
+const std::vector<float>& GraphAnalogNetwork::bn_shift(int node) const {
+  const std::vector<float>& s = m_bn_shift[size_t(node)];
+  return s.empty() ? m_g.nodes[size_t(node)].shift : s;
+}
+
+void GraphAnalogNetwork::prepare(double t_s, Compensation comp, uint64_t eval_seed) {
+  m_bank.prepare(t_s, comp, eval_seed);
+  for (std::vector<float>& s : m_bn_scale) s.clear();
+  for (std::vector<float>& s : m_bn_shift) s.clear();
+  if (comp == Compensation::BatchNorm) recalibrate_batchnorm();
+}
+
+void GraphAnalogNetwork::recalibrate_batchnorm() {
+  if (m_bn_nodes.empty())
+    throw Error(
+        "compensation batchnorm: the network has no BatchNormalization node run digitally "
+        "(the ONNX file must keep them, and mapping.batchnorm must be digital)");
+  if (m_cal == nullptr || m_cal_n <= 0)
+    throw Error("compensation batchnorm: no calibration images");
+  // The calibration images in contiguous runs, one per thread; every node runs on all runs
+  // before the next node, so a BatchNorm node sees all images' inputs.
+  const int64_t n = m_cal_n;
+  const size_t lanes_n = size_t(std::max(1, worker_count(size_t(n))));
+  std::vector<Batch> lanes(lanes_n);
+  for (size_t l = 0; l < lanes_n; ++l) {
+    const int64_t i0 = n * int64_t(l) / int64_t(lanes_n),
+                  i1 = n * int64_t(l + 1) / int64_t(lanes_n);
+    start(lanes[l], m_cal + i0 * m_cal_sample, m_cal_sample, kCalibrationImage0 + i0, i1 - i0);
+  }
+  for (size_t i = 0; i < m_g.nodes.size(); ++i) {
+    const GraphNode& nd = m_g.nodes[i];
+    if (nd.op == GraphOp::BatchNorm && !nd.bn_gamma.empty()) {
+      // Mean, then variance about it, per channel over every image and position: each image's
+      // sum in its own order, the images' sums in image order (any thread count, same bits).
+      const int v = nd.inputs[0];
+      const size_t C = nd.bn_gamma.size(), inner = size_t(numel(m_g.values[size_t(v)].shape)) / C;
+      std::vector<double> mean(C, 0.0), var(C, 0.0);
+      for (int pass = 0; pass < 2; ++pass) {
+        for (const Batch& bt : lanes)
+          for (const std::vector<std::vector<float>>& img : bt.values) {
+            const float* x = img[size_t(v)].data();
+            for (size_t c = 0; c < C; ++c) {
+              double s = 0;
+              const float* xc = x + c * inner;
+              if (pass == 0) {
+                for (size_t k = 0; k < inner; ++k) s += double(xc[k]);
+                mean[c] += s;
+              } else {
+                for (size_t k = 0; k < inner; ++k)
+                  s += (double(xc[k]) - mean[c]) * (double(xc[k]) - mean[c]);
+                var[c] += s;
+              }
+            }
+          }
+        for (size_t c = 0; c < C; ++c) (pass == 0 ? mean : var)[c] /= double(n) * double(inner);
+      }
+      std::vector<float>& scale = m_bn_scale[i];
+      std::vector<float>& shift = m_bn_shift[i];
+      scale.resize(C);
+      shift.resize(C);
+      for (size_t c = 0; c < C; ++c) {
+        scale[c] = float(double(nd.bn_gamma[c]) / std::sqrt(var[c] + double(nd.bn_eps)));
+        shift[c] = float(double(nd.bn_beta[c]) - mean[c] * double(scale[c]));
+      }
+    }
+    parallel_for(lanes_n, [&](size_t l, int) {
+      run_node(lanes[l], int(i));
+      release_dead(lanes[l], int(i));
+    });
+  }
 }
 
 size_t GraphAnalogNetwork::output_size() const {
@@ -251,6 +334,18 @@ void GraphAnalogNetwork::run_node(Batch& bt, int i) {
   const int li = m_map.layer_of_node[size_t(i)];
   if (li >= 0) {
     run_analog(bt, li);
+  } else if (n.op == GraphOp::BatchNorm && !m_bn_scale[size_t(i)].empty()) {
+    // Re-estimated statistics (Compensation::BatchNorm): eval_node's affine with them.
+    const std::vector<float>&sc = m_bn_scale[size_t(i)], &sh = m_bn_shift[size_t(i)];
+    const size_t C = sc.size();
+    for (size_t b = 0; b < bt.images.size(); ++b) {
+      const std::vector<float>& x = bt.values[b][size_t(n.inputs[0])];
+      std::vector<float>& y = bt.values[b][size_t(n.output)];
+      const size_t inner = x.size() / C;
+      y.resize(x.size());
+      for (size_t c = 0; c < C; ++c)
+        for (size_t k = 0; k < inner; ++k) y[c * inner + k] = sc[c] * x[c * inner + k] + sh[c];
+    }
   } else {
     std::vector<const std::vector<float>*> in;
     for (size_t b = 0; b < bt.images.size(); ++b) {
@@ -273,6 +368,14 @@ void GraphAnalogNetwork::quantize_output(Batch& bt, int v) const {
   }
 }
 
+void GraphAnalogNetwork::release_dead(Batch& bt, int i) const {
+  // Values no later node reads are freed (a batch of large images holds only what is live).
+  for (int v : m_g.nodes[size_t(i)].inputs)
+    if (m_last_use[size_t(v)] == i && v != m_g.output)
+      for (size_t b = 0; b < bt.images.size(); ++b)
+        std::vector<float>().swap(bt.values[b][size_t(v)]);
+}
+
 void GraphAnalogNetwork::forward(const float* x, int64_t image, std::vector<float>& out) {
   begin(x, image);
   for (size_t i = 0; i < m_g.nodes.size(); ++i) run_node(m_main, int(i));
@@ -284,11 +387,7 @@ void GraphAnalogNetwork::run_batch(Batch& bt, const float* inputs, int64_t sampl
   start(bt, inputs, sample, first, count);
   for (size_t i = 0; i < m_g.nodes.size(); ++i) {
     run_node(bt, int(i));
-    // Values no later node reads are freed (a batch of large images holds only what is live).
-    for (int v : m_g.nodes[i].inputs)
-      if (m_last_use[size_t(v)] == int(i) && v != m_g.output)
-        for (size_t b = 0; b < bt.images.size(); ++b)
-          std::vector<float>().swap(bt.values[b][size_t(v)]);
+    release_dead(bt, int(i));
   }
   const size_t size = output_size();
   for (int64_t b = 0; b < count; ++b) {

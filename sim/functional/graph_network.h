@@ -37,10 +37,33 @@ class GraphAnalogNetwork {
   GraphAnalogNetwork(const Graph& g, const GraphMapping& map, const DeviceModel& device,
                      const MvmNumerics& numerics, const WeightEncoding& encoding, uint64_t seed);
 
-  /// @brief See ArrayBank::prepare.
-  void prepare(double t_s, Compensation comp, uint64_t eval_seed) {
-    m_bank.prepare(t_s, comp, eval_seed);
+  /// @brief Reads the arrays at @p t_s after programming with compensation @p comp (see
+  /// ArrayBank::prepare). With Compensation::BatchNorm the arrays are read uncompensated and
+  /// the statistics of every digital BatchNorm node are re-estimated on the calibration images
+  /// (set_batchnorm_calibration) run through the chip as it reads now: the images go through
+  /// the network together, and each BatchNorm node takes the mean and (biased) variance of its
+  /// input over all of them and all positions before it normalizes with them, so that a later
+  /// node's statistics are those of inputs normalized by the new ones (Joshi et al., Nat.
+  /// Commun. 11, 2473, 2020). Its learned affine (gamma, beta, epsilon) stays. Their draws are
+  /// keyed from image kCalibrationImage0 on; the result does not depend on the thread count.
+  void prepare(double t_s, Compensation comp, uint64_t eval_seed);
+  /// @brief The images Compensation::BatchNorm runs: @p n of @p sample values each at
+  /// @p images (kept by the caller while the network prepares).
+  void set_batchnorm_calibration(const float* images, int64_t sample, int64_t n) {
+    m_cal = images;
+    m_cal_sample = sample;
+    m_cal_n = n;
   }
+  int64_t batchnorm_calibration_images() const { return m_cal_n; }
+  /// @brief The graph's BatchNorm nodes that keep their affine (re-estimable), in node order.
+  const std::vector<int>& batchnorm_nodes() const { return m_bn_nodes; }
+  /// @brief The scale and shift BatchNorm node @p node applies now (the graph's, or those the
+  /// last Compensation::BatchNorm estimated).
+  const std::vector<float>& bn_scale(int node) const;
+  const std::vector<float>& bn_shift(int node) const;
+  /// @brief The draw key of calibration image i is kCalibrationImage0 + i (test images count
+  /// from 0).
+  static constexpr int64_t kCalibrationImage0 = int64_t(1) << 40;
   /// @brief Starts image number @p image (the key of its output-noise draws) with input @p x.
   void begin(const float* x, int64_t image);
   /// @brief Runs graph node @p i on the current image (its inputs must have run).
@@ -120,6 +143,10 @@ class GraphAnalogNetwork {
   void gather(const GraphLayer& l, const GraphBlock& blk, const std::vector<float>& in, int64_t p,
               float* dst) const;
   void quantize_output(Batch& bt, int v) const;
+  /// Frees the values node @p i read last (except the output) in @p bt.
+  void release_dead(Batch& bt, int i) const;
+  /// Compensation::BatchNorm's pass over the calibration images (see prepare).
+  void recalibrate_batchnorm();
   void start(Batch& bt, const float* inputs, int64_t sample, int64_t first, int64_t count) const;
   /// Runs images [first, first + count) of @p inputs as one batch into @p out (image order).
   void run_batch(Batch& bt, const float* inputs, int64_t sample, int64_t first, int64_t count,
@@ -135,6 +162,10 @@ class GraphAnalogNetwork {
   std::vector<GatherTable> m_gather;  ///< per array (empty for dense layers)
   std::vector<int> m_last_use;        ///< per value: the last node that reads it (-1: none)
   Datapath m_datapath;
+  std::vector<int> m_bn_nodes;                             ///< re-estimable BatchNorm nodes
+  std::vector<std::vector<float>> m_bn_scale, m_bn_shift;  ///< per node; empty: the graph's
+  const float* m_cal = nullptr;                            ///< the calibration images
+  int64_t m_cal_sample = 0, m_cal_n = 0;
   bool m_keep_work = false;
   uint64_t m_psum_saturations = 0, m_activation_clips = 0;  ///< forward_many()'s
 };

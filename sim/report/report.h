@@ -27,6 +27,7 @@ struct Summary {
   double scoped_run_tops_per_w = 0;  ///< this run's ops over its energy in the scope's classes
   double comp_pj = 0;                ///< drift-compensation readouts (once per evaluation time)
   uint64_t comp_mvms = 0, comp_cycles = 0;
+  int64_t comp_images = 0;  ///< compensation: batchnorm's calibration images (0: readouts)
 };
 
 /// @brief The summary figures of the finished run @p r with @p correct top-1 hits.

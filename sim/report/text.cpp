@@ -147,7 +147,12 @@ void report_accuracy(std::ostream& os, const Run& r, const Summary& s) {
        << " % (" << r.fp32_correct << "/" << r.fp32_images << ")";
   }
   os << "\n";
-  if (r.comp != Compensation::None) {
+  if (r.comp == Compensation::BatchNorm) {
+    os << "compensation batchnorm: " << s.comp_images
+       << " calibration images through the chip: " << s.comp_mvms << " MVMs, " << s.comp_cycles
+       << " cycles, " << fmt(s.comp_pj / 1000.0, 3)
+       << " nJ once per evaluation time (as this run's images; not in the per-image figures)\n";
+  } else if (r.comp != Compensation::None) {
     os << "compensation " << compensation_name(r.comp)
        << " drift compensation readouts: " << s.comp_mvms << " MVMs, " << s.comp_cycles
        << " cycles, " << fmt(s.comp_pj / 1000.0, 3)

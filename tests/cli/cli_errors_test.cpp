@@ -38,6 +38,17 @@ struct BadRun {
   }
 };
 
+TEST(CliErrors, ADeviceTableThatCannotBeWritten) {
+  TempDir d;
+  const std::string target = d.path("no/such/folder/dev.json");
+  Result r = run("validate configs/aihwkit.yaml --export-device " + target);
+  EXPECT_EQ(r.rc, 1) << r.out;
+  EXPECT_NE(r.out.find("pcmsim: error: --export-device: cannot write " + target), std::string::npos)
+      << r.out;
+  for (const auto& e : fs::directory_iterator(d.path()))
+    ADD_FAILURE() << "left behind: " << e.path();
+}
+
 TEST(CliErrors, UnknownKey) {
   BadRun b("-p chip.tile.core.adc.bitz=8");
   b.expect("-p override: chip.tile.core.adc.bitz: unknown key (did you mean 'bits'?)");
@@ -189,7 +200,17 @@ TEST(CliErrors, FaultRateOutsideZeroOne) {
 
 TEST(CliErrors, UnknownCompensation) {
   BadRun b("-p simulation.compensation=local");
-  b.expect("-p override: simulation.compensation = local: not one of none, global, per_column");
+  b.expect(
+      "-p override: simulation.compensation = local: not one of none, global, per_column, "
+      "batchnorm");
+}
+
+TEST(CliErrors, BatchnormCompensationOfANetworkWithoutBatchNorm) {
+  BadRun b("-p simulation.compensation=batchnorm");
+  b.expect(
+      "-p override: simulation.compensation = batchnorm: batchnorm needs BatchNormalization "
+      "nodes run digitally: 'workloads/models/mlp_fmnist.onnx' has none (export it with them "
+      "kept)");
 }
 
 TEST(CliErrors, UnknownCompensationInAList) {
@@ -198,7 +219,9 @@ TEST(CliErrors, UnknownCompensationInAList) {
       d.file("run.yaml", "include: " + kSrc +
                              "/configs/default.yaml\ninference:\n  compensation: [none, globl]\n");
   BadRun b(cfg);
-  b.expect(cfg + ":3: inference.compensation[1] = globl: not one of none, global, per_column");
+  b.expect(cfg +
+           ":3: inference.compensation[1] = globl: not one of none, global, per_column, "
+           "batchnorm");
 }
 
 TEST(CliErrors, TimeThatDoesNotParse) {

@@ -350,6 +350,42 @@ TEST(Cli, ValidateChecksWithoutSimulating) {
   EXPECT_NE(r.out.find("config OK"), std::string::npos) << r.out;
 }
 
+TEST(Cli, TheExportedDeviceTableHasTheClosedFormsOfThePcmModel) {
+  // The aihwkit-compatible chip's PCM device (aihwkit PCMLikeNoiseModel, g_max = 25 uS, t0 =
+  // 20 s, t_read = 250 ns), tabulated by `validate --export-device` over 8,192 devices a level.
+  TempDir d;
+  Result r = run("validate configs/aihwkit.yaml --export-device " + d.path("dev.json"));
+  ASSERT_EQ(r.rc, 0) << r.out;
+  std::ifstream f(d.path("dev.json"));
+  const nlohmann::json j = nlohmann::json::parse(f);
+  const std::vector<double> levels = j["levels"], times = j["times_s"];
+  ASSERT_EQ(levels.size(), 33u);
+  ASSERT_EQ(levels[32], 1.0);
+  ASSERT_EQ(levels[16], 0.5);
+  ASSERT_EQ(times[0], 0.0);
+  ASSERT_EQ(times[4], 86400.0);
+  EXPECT_EQ(j["mvm"]["dac"]["bits"], 7);
+  EXPECT_EQ(j["mvm"]["adc"]["bits"], 9);
+  EXPECT_EQ(j["array"]["rows"], 512);
+  // At t = 0 a device at level r reads with programming noise (aihwkit's polynomial, uS:
+  // 0.26348 + 1.9650 r - 1.1731 r^2) and 1/f read noise over the first t0
+  // (0.0088 / r^0.65 x g x sqrt(ln((t0 + t_read) / (2 t_read))) = ... x sqrt(ln(4e7)) = 4.183):
+  //   r = 1:   sigma_prog = 1.0554, sigma_read = 0.0088 x 25 x 4.183 = 0.9202, total 1.4003;
+  //   r = 0.5: sigma_prog = 0.9527, sigma_read = 0.0088 / 0.6373 x 12.5 x 4.183 = 0.7220,
+  //            total 1.1954.
+  // A sample standard deviation of 8,192 draws has a relative standard error of 0.8 %: 4 %
+  // is five of them.
+  const double s1 = j["std_uS"][0][32], s05 = j["std_uS"][0][16];
+  EXPECT_NEAR(s1, 1.4003, 0.04 * 1.4003);
+  EXPECT_NEAR(s05, 1.1954, 0.04 * 1.1954);
+  // A day on, the mean at r = 1 drifts with nu = |N(0.049, 0.008)| (aihwkit's mu_nu and
+  // sigma_nu clipped at r = 1): E[(1 + 86400 / 20)^-nu] = exp(-0.049 L + 0.008^2 L^2 / 2) with
+  // L = ln(4321) = 8.371, i.e. 0.6650: 16.62 uS. Its standard error is under 1.6 / sqrt(8192)
+  // = 0.02 uS.
+  const double m1d = j["mean_uS"][4][32];
+  EXPECT_NEAR(m1d, 16.62, 0.1);
+}
+
 TEST(Cli, ImplSwitchKeepsOtherOverrides) {
   // sigma set before the switch to the gaussian device survives it.
   TempDir d;

@@ -10,11 +10,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <random>
 #include <sstream>
 
 #include "models/adc/adc.h"
 #include "models/dac/dac.h"
 #include "sim/base/config.h"
+#include "sim/base/parallel.h"
 #include "sim/base/registry.h"
 #include "sim/functional/datapath.h"
 #include "tests/workloads/graph_builder.h"
@@ -340,6 +342,104 @@ TEST(GraphNetwork, WithUniformDriftAndCompensationTheAccuracyIsTheDriftFreeOne) 
   a.prepare(3.15e7, Compensation::Global, 4);
   EXPECT_EQ(correct(a, data), at0);
   EXPECT_LT(drifted, at0);  // without compensation the drift costs accuracy
+}
+
+TEST(GraphNetwork, BatchnormCompensationReEstimatesTheDriftedLayersStatistics) {
+  // A dense layer (64 -> 16, weights N(0, 1/64), digital bias b) and a BatchNorm node on
+  // uniformly drifting devices a day after programming: the layer's output is
+  // y_c = d sum_j W_jc x_j + b_c with d = ((86400 + 20) / 20)^-0.06 = 0.605. For calibration
+  // inputs x_j ~ N(0.5, 1) independent, channel c has mean m_c = 0.5 d sum_j W_jc + b_c and
+  // variance v_c = d^2 sum_j W_jc^2. compensation: batchnorm re-estimates both from N = 2,000
+  // images; the node's new scale gamma / sqrt(v' + eps) and shift beta - m' scale give them
+  // back. Each must be within 4 standard errors of the closed form: sqrt(v_c / N) for the
+  // mean, v_c sqrt(2 / N) for the variance (the 16-bit converters' rounding is far below).
+  GraphBuilder b({64}, 11);
+  const int fc = b.dense(0, 16, "fc");
+  Graph g = b.finish(b.batchnorm(fc, "bn"));
+  GraphMapping map = map_graph(g, {4, 16, 256, 256, 1});
+  const UniformDrift device(0.06);
+  const Converters fcv = fine_converters();
+  GraphAnalogNetwork a(g, map, device, fcv.num, WeightEncoding{}, 3);
+  const int64_t N = 2000;
+  std::mt19937_64 gen(5);
+  std::normal_distribution<float> normal(0.5f, 1.0f);
+  std::vector<float> cal(size_t(N) * 64);
+  for (float& v : cal) v = normal(gen);
+  a.set_batchnorm_calibration(cal.data(), 64, N);
+  ASSERT_EQ(a.batchnorm_nodes(), std::vector<int>{1});
+  a.prepare(86400.0, Compensation::BatchNorm, 4);
+  const double d = std::pow((86400.0 + 20.0) / 20.0, -0.06);
+  const GraphNode& dn = g.nodes[0];
+  const GraphNode& bn = g.nodes[1];
+  for (int c = 0; c < 16; ++c) {
+    double sw = 0, sw2 = 0;
+    for (int j = 0; j < 64; ++j) {
+      const double w = dn.weight.data[size_t(j * 16 + c)];
+      sw += w;
+      sw2 += w * w;
+    }
+    const double m = 0.5 * d * sw + dn.bias.data[size_t(c)], v = d * d * sw2;
+    const double scale = a.bn_scale(1)[size_t(c)], shift = a.bn_shift(1)[size_t(c)];
+    const double v_est = std::pow(double(bn.bn_gamma[size_t(c)]) / scale, 2) - bn.bn_eps;
+    const double m_est = (double(bn.bn_beta[size_t(c)]) - shift) / scale;
+    EXPECT_NEAR(m_est, m, 4.0 * std::sqrt(v / double(N))) << "channel " << c;
+    EXPECT_NEAR(v_est, v, 4.0 * v * std::sqrt(2.0 / double(N))) << "channel " << c;
+    // The graph's own statistics (mean 0, variance 1) are far from these: the check can fail.
+    EXPECT_GT(std::fabs(v - 1.0), 10.0 * v * std::sqrt(2.0 / double(N))) << "channel " << c;
+  }
+  // Any other compensation leaves the node's statistics as the graph has them.
+  a.prepare(86400.0, Compensation::Global, 4);
+  EXPECT_EQ(a.bn_scale(1), bn.scale);
+  EXPECT_EQ(a.bn_shift(1), bn.shift);
+}
+
+TEST(GraphNetwork, BatchnormCompensationUndoesAUniformDriftExactly) {
+  // Conv -> BatchNorm -> ReLU -> Conv -> BatchNorm on uniformly drifting devices: each
+  // convolution's output is d times its time-0 output plus its undrifted digital bias, and a
+  // BatchNorm node normalized with the statistics of that output over the calibration images
+  // removes both d and the bias's shift: (d z + b - (d mean(z) + b)) / (d std(z)) is the time-0
+  // value. So the outputs a year on with compensation: batchnorm equal those at time 0 with
+  // compensation: batchnorm, up to epsilon against the shrunk variance (1e-4 of it) and the
+  // converters' rounding, while without compensation they differ by tens of per cent. The
+  // rounding: the ADC's step (4.9e-4 of the array's full scale) against outputs shrunk by
+  // d = ((3.15e7 + 20) / 20)^-0.06 = 0.425 and then divided by their channel's spread, in two
+  // layers; measured at most 1.3e-3 of the largest output: 5e-3 allowed.
+  GraphBuilder b({2, 8, 8}, 13);
+  const int c1 = b.conv(0, 6, 3, 1, 1, 1, "c1");
+  const int r1 = b.unary(GraphOp::Relu, b.batchnorm(c1, "bn1"), "r1");
+  Graph g = b.finish(b.batchnorm(b.conv(r1, 4, 3, 1, 1, 1, "c2"), "bn2"));
+  GraphMapping map = map_graph(g, {4, 16, 256, 256, 1});
+  const UniformDrift device(0.06);
+  const Converters fcv = fine_converters();
+  GraphAnalogNetwork a(g, map, device, fcv.num, WeightEncoding{}, 3);
+  const int64_t N = 64, S = 2 * 8 * 8;
+  std::vector<float> cal(size_t(N * S));
+  for (size_t i = 0; i < cal.size(); ++i) cal[i] = float(std::sin(0.731 * double(i + 1)));
+  a.set_batchnorm_calibration(cal.data(), S, N);
+  const std::vector<float> x(cal.begin() + 5 * S, cal.begin() + 9 * S);  // 4 images
+  a.prepare(0.0, Compensation::BatchNorm, 4);
+  const std::vector<float> y0 = a.forward_many(x.data(), S, 0, 4);
+  a.prepare(3.15e7, Compensation::BatchNorm, 4);
+  const std::vector<float> y1 = a.forward_many(x.data(), S, 0, 4);
+  a.prepare(3.15e7, Compensation::None, 4);
+  const std::vector<float> yn = a.forward_many(x.data(), S, 0, 4);
+  double max_y = 0, max_dn = 0;
+  for (float v : y0) max_y = std::max(max_y, double(std::fabs(v)));
+  ASSERT_GT(max_y, 0.5);
+  for (size_t k = 0; k < y0.size(); ++k) {
+    EXPECT_NEAR(y1[k], y0[k], 5e-3 * max_y) << "output " << k;
+    max_dn = std::max(max_dn, std::fabs(double(yn[k]) - double(y0[k])));
+  }
+  EXPECT_GT(max_dn, 0.1 * max_y);  // the drift is visible without compensation
+  // Bit-identical for any thread count: the statistics are summed image by image in order.
+  set_default_threads(1);
+  a.prepare(3.15e7, Compensation::BatchNorm, 4);
+  const std::vector<float> s1 = a.bn_scale(1), h1 = a.bn_shift(4);
+  set_default_threads(3);
+  a.prepare(3.15e7, Compensation::BatchNorm, 4);
+  EXPECT_EQ(a.bn_scale(1), s1);
+  EXPECT_EQ(a.bn_shift(4), h1);
+  set_default_threads(0);
 }
 
 }  // namespace

@@ -108,10 +108,13 @@ int GraphBuilder::batchnorm(int v, const std::string& name) {
   n.onnx_op = "BatchNormalization";
   n.op = GraphOp::BatchNorm;
   n.inputs = {v};
+  // Running mean 0 and variance 1 - eps: the scale is gamma, the shift beta.
   for (int64_t c = 0; c < in[0]; ++c) {
     n.scale.push_back(1.0f + draw(0.2));
     n.shift.push_back(draw(0.2));
   }
+  n.bn_gamma = n.scale;
+  n.bn_beta = n.shift;
   n.output = value(name, in);
   m_g.nodes.push_back(std::move(n));
   return m_g.nodes.back().output;
