@@ -271,8 +271,13 @@ def count_macs(model: nn.Module) -> tuple[int, list]:
 # ONNX export and independent numpy re-evaluation
 # --------------------------------------------------------------------------
 
-def export_onnx(model: nn.Module, path: Path, dummy: torch.Tensor | None = None) -> None:
-    """Exports in eval mode: opset OPSET, input "input", output "logits", dynamic batch."""
+def export_onnx(model: nn.Module, path: Path, dummy: torch.Tensor | None = None,
+                keep_batchnorm: bool = False) -> None:
+    """Exports in eval mode: opset OPSET, input "input", output "logits", dynamic batch.
+
+    keep_batchnorm: BatchNormalization nodes stay in the graph (with their running statistics)
+    instead of being folded into the Conv before them, so that pcmsim can run them as digital
+    affines and re-estimate their statistics on the chip (compensation: batchnorm)."""
     model.eval()
     if dummy is None:
         dummy = torch.zeros(1, 1, ROWS, COLS, dtype=torch.float32)
@@ -281,11 +286,22 @@ def export_onnx(model: nn.Module, path: Path, dummy: torch.Tensor | None = None)
         export_params=True,
         opset_version=OPSET,
         do_constant_folding=True,
-        training=torch.onnx.TrainingMode.EVAL,
+        # PRESERVE on an eval-mode model exports eval-mode BatchNormalization nodes; EVAL folds
+        # them into the Conv weights.
+        training=(torch.onnx.TrainingMode.PRESERVE if keep_batchnorm
+                  else torch.onnx.TrainingMode.EVAL),
         input_names=["input"],
         output_names=["logits"],
         dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}},
     )
+    if keep_batchnorm:
+        # The exporter routes equal initializers (BatchNorm statistics of fresh layers, biases)
+        # through Identity nodes; give every node its own copy, as export_torchvision.py does.
+        import onnx
+        from export_torchvision import materialize_identity_initializers
+        proto = onnx.load(str(path))
+        if materialize_identity_initializers(proto):
+            onnx.save(proto, str(path))
 
 
 def _attrs(node) -> dict:
@@ -487,6 +503,9 @@ def write_sidecar(path: Path, *, name: str, architecture: str, mean: float, std:
         f"  lr_schedule: {args.lr_schedule}\n"
         f"  seed: {args.seed}\n"
         f"  weight_noise: {args.weight_noise!r}\n"
+        f"  hwa_device_table: {json.dumps(str(args.hwa) if args.hwa else None)}\n"
+        f"  hwa_t_min_s: {args.hwa_t_min!r}\n"
+        f"  keep_batchnorm: {str(args.keep_batchnorm).lower()}\n"
         f"  threads: {threads}\n"
         f"  torch_version: {json.dumps(torch.__version__)}\n"
     )
@@ -514,6 +533,18 @@ def parse_args(argv=None):
                    help="hardware-aware training: additive Gaussian noise on every Conv/Linear "
                         "weight, sigma = WEIGHT_NOISE * max|W| per layer, redrawn every "
                         "mini-batch, training only (default 0 = off)")
+    p.add_argument("--hwa", type=Path, default=None, metavar="DEVICE_JSON",
+                   help="hardware-aware training on the chip whose device table pcmsim wrote "
+                        "(pcmsim validate CONFIG --export-device DEVICE_JSON): per mini-batch, "
+                        "weights read from the chip's device model at a random time after "
+                        "programming with global drift compensation, DAC rounding and ADC output "
+                        "noise and rounding (tools/hwa.py)")
+    p.add_argument("--hwa-t-min", type=float, default=1.0,
+                   help="--hwa: earliest read time drawn, seconds (default 1)")
+    p.add_argument("--keep-batchnorm", action="store_true",
+                   help="export BatchNormalization nodes instead of folding them into the Conv "
+                        "weights (for pcmsim's mapping.batchnorm: digital and compensation: "
+                        "batchnorm)")
     p.add_argument("--data-dir", type=Path, default=Path("/usr/share/datasets/fashion-mnist"),
                    help="directory with the Fashion-MNIST IDX .gz files")
     p.add_argument("--out", type=Path, required=True,
@@ -523,6 +554,11 @@ def parse_args(argv=None):
     args = p.parse_args(argv)
     if args.epochs < 1 or args.batch_size < 1 or args.lr <= 0 or args.weight_noise < 0:
         p.error("epochs/batch-size must be >= 1, lr > 0, weight-noise >= 0")
+    if args.hwa is not None and args.weight_noise > 0:
+        p.error("--hwa and --weight-noise are two kinds of noise training: choose one")
+    if args.hwa is not None and not args.hwa.is_file():
+        p.error(f"--hwa: no such file: {args.hwa} (write it with pcmsim validate CONFIG "
+                f"--export-device FILE)")
     if args.out.suffix != ".onnx":
         p.error("--out must end in .onnx")
     return args
@@ -546,6 +582,12 @@ def main(argv=None) -> int:
     # small convolutions on one CPU thread; the model is converted back to the
     # default layout before the final evaluation and the export.
     model = model.to(memory_format=torch.channels_last)
+    hwa = None
+    if args.hwa is not None:
+        from hwa import DeviceTable, HwaTraining
+        table = DeviceTable(args.hwa, args.hwa_t_min)
+        print("hardware-aware training: " + table.describe())
+        hwa = HwaTraining(model, table, args.seed)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     steps_per_epoch = -(-train_x.shape[0] // args.batch_size)
     sched = None
@@ -563,7 +605,11 @@ def main(argv=None) -> int:
             idx = perm[i:i + args.batch_size]
             xb = train_x[idx].contiguous(memory_format=torch.channels_last)
             yb = train_y[idx]
-            if args.weight_noise > 0:
+            if hwa is not None:
+                hwa.active = True
+                logits = _functional_call(model, hwa.weights(), (xb,))
+                hwa.active = False
+            elif args.weight_noise > 0:
                 logits = noisy_forward(model, xb, args.weight_noise)
             else:
                 logits = model(xb)
@@ -591,7 +637,7 @@ def main(argv=None) -> int:
     import onnx
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    export_onnx(model, args.out)
+    export_onnx(model, args.out, keep_batchnorm=args.keep_batchnorm)
     proto = onnx.load(str(args.out))
     onnx.checker.check_model(proto)
     print(describe_onnx(proto))

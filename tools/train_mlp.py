@@ -54,6 +54,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+try:  # torch >= 2.0
+    from torch.func import functional_call as _functional_call
+except ImportError:  # torch 1.13
+    from torch.nn.utils.stateless import functional_call as _functional_call
+
 IMAGE_MAGIC = 2051
 LABEL_MAGIC = 2049
 SCALE = 1.0 / 255.0  # repr() -> 0.00392156862745098
@@ -288,6 +293,8 @@ def write_sidecar(path: Path, *, name: str, mean: float, std: float, correct: in
         f"  optimizer: adam\n"
         f"  seed: {args.seed}\n"
         f"  weight_noise: {args.weight_noise!r}\n"
+        f"  hwa_device_table: {json.dumps(str(args.hwa) if args.hwa else None)}\n"
+        f"  hwa_t_min_s: {args.hwa_t_min!r}\n"
         f"  threads: {threads}\n"
         f"  torch_version: {json.dumps(torch.__version__)}\n"
     )
@@ -310,6 +317,11 @@ def parse_args(argv=None):
                    help="hardware-aware training: additive Gaussian weight noise, "
                         "sigma = WEIGHT_NOISE * max|W| per layer, redrawn every "
                         "mini-batch, training only (default 0 = off)")
+    p.add_argument("--hwa", type=Path, default=None, metavar="DEVICE_JSON",
+                   help="hardware-aware training on the chip whose device table pcmsim wrote "
+                        "(pcmsim validate CONFIG --export-device DEVICE_JSON; tools/hwa.py)")
+    p.add_argument("--hwa-t-min", type=float, default=1.0,
+                   help="--hwa: earliest read time drawn, seconds (default 1)")
     p.add_argument("--data-dir", type=Path, default=Path("/usr/share/datasets/fashion-mnist"),
                    help="directory with the Fashion-MNIST IDX .gz files")
     p.add_argument("--out", type=Path, required=True,
@@ -319,6 +331,11 @@ def parse_args(argv=None):
     args = p.parse_args(argv)
     if args.epochs < 1 or args.batch_size < 1 or args.lr <= 0 or args.weight_noise < 0:
         p.error("epochs/batch-size must be >= 1, lr > 0, weight-noise >= 0")
+    if args.hwa is not None and args.weight_noise > 0:
+        p.error("--hwa and --weight-noise are two kinds of noise training: choose one")
+    if args.hwa is not None and not args.hwa.is_file():
+        p.error(f"--hwa: no such file: {args.hwa} (write it with pcmsim validate CONFIG "
+                f"--export-device FILE)")
     if args.out.suffix != ".onnx":
         p.error("--out must end in .onnx")
     return args
@@ -361,6 +378,12 @@ def main(argv=None) -> int:
 
     # ---- training -------------------------------------------------------
     model = build_model()
+    hwa = None
+    if args.hwa is not None:
+        from hwa import DeviceTable, HwaTraining
+        table = DeviceTable(args.hwa, args.hwa_t_min)
+        print("hardware-aware training: " + table.describe())
+        hwa = HwaTraining(model, table, args.seed)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     shuffle_gen = torch.Generator().manual_seed(args.seed)
     n = train_x.shape[0]
@@ -372,7 +395,11 @@ def main(argv=None) -> int:
         for i in range(0, n, args.batch_size):
             idx = perm[i:i + args.batch_size]
             xb, yb = train_x[idx], train_y[idx]
-            if args.weight_noise > 0:
+            if hwa is not None:
+                hwa.active = True
+                logits = _functional_call(model, hwa.weights(), (xb,))
+                hwa.active = False
+            elif args.weight_noise > 0:
                 logits = noisy_forward(model, xb, args.weight_noise)
             else:
                 logits = model(xb)

@@ -386,6 +386,17 @@ TEST(Cli, TheExportedDeviceTableHasTheClosedFormsOfThePcmModel) {
   EXPECT_NEAR(m1d, 16.62, 0.1);
 }
 
+TEST(Cli, TheShippedDeviceTableIsWhatPcmsimWrites) {
+  // The table the hardware-aware models were trained from (workloads/models/README.md) is the
+  // one this pcmsim writes for the aihwkit-compatible chip: regenerate it when it is not.
+  TempDir d;
+  Result r = run("validate configs/aihwkit.yaml --export-device " + d.path("dev.json"));
+  ASSERT_EQ(r.rc, 0) << r.out;
+  EXPECT_EQ(slurp(d.path("dev.json")), slurp(kSrc + "/workloads/models/aihwkit_device.json"))
+      << "run: pcmsim validate configs/aihwkit.yaml --export-device "
+         "workloads/models/aihwkit_device.json";
+}
+
 TEST(Cli, ImplSwitchKeepsOtherOverrides) {
   // sigma set before the switch to the gaussian device survives it.
   TempDir d;
