@@ -148,6 +148,16 @@ def run_report(d):
         ("peak", "%s TOPS at full activity, %s W" % (fmt(run["peak_tops"]),
                                                      fmt(run["peak_power_mw"] / 1000))),
     ]
+    comp = run.get("compensation", "none")
+    if comp != "none":
+        what = ("%s calibration images through the chip" % fmt(run.get("compensation_images", 0))
+                if comp == "batchnorm" else "readouts")
+        summary.append(("drift compensation", "%s at %s s: %s, %s MVMs, %s cycles, %s nJ once "
+                        "per evaluation time" % (
+                            comp, fmt(run.get("time_s", 0)), what,
+                            fmt(run.get("compensation_mvms", 0)),
+                            fmt(run.get("compensation_cycles", 0)),
+                            fmt(run.get("compensation_energy_pj", 0) / 1000))))
     if "peak_as_published" in st:
         p = st["peak_as_published"]
         summary.append(("peak as published", "%s TOPS/W over %s (%s)" % (

@@ -198,6 +198,38 @@ TEST(Cli, TheThreadCountChangesNoOutput) {
   EXPECT_FALSE(fs::exists(d.path("bad")));
 }
 
+TEST(Cli, BatchnormCompensationIsTheSameInTheChipAndTheAccuracyTableOnAnyThreadCount) {
+  // The hardware-aware ResNet-14 with its BatchNorm nodes run digitally, a day after
+  // programming, its statistics re-estimated on 64 training images: the cycle-level chip's 40
+  // images and the functional accuracy-over-time cell of the same programming, time and
+  // compensation are the same computation (repeat 0 is the chip's programming), so their
+  // correct counts are equal; 1 and 2 threads give the same bytes. The report charges the
+  // calibration images: 64 images' MVMs, apart from the per-image figures.
+  TempDir d;
+  const std::string common =
+      "run configs/aihwkit.yaml --no-progress -p chip.tiles=16 -p "
+      "workload.onnx=workloads/models/resnet14_fmnist_hwa.onnx -p mapping.batchnorm=digital -p "
+      "simulation.images=40 -p simulation.time=1d -p simulation.compensation=batchnorm -p "
+      "workload.calibration.batchnorm_images=64 -p inference.times=[1d] -p "
+      "inference.compensation=[batchnorm] -p inference.repeats=1 -p inference.images=40 ";
+  for (const char* t : {"1", "2"}) {
+    Result r = run(common + "--threads " + t + " --out " + d.path(std::string("t") + t));
+    ASSERT_EQ(r.rc, 0) << r.out;
+  }
+  EXPECT_EQ(slurp(d.path("t1/stats.json")), slurp(d.path("t2/stats.json")));
+  const nlohmann::json j = stats(d.path("t1"));
+  const double cell = j["inference"][0]["accuracy"][0];
+  EXPECT_EQ(j["run"]["correct"].get<int64_t>(), std::llround(cell * 40.0));
+  EXPECT_EQ(j["run"]["compensation_images"], 64);
+  // One MVM per output pixel and array: the stem alone takes 28 x 28 = 784 per image, so 64
+  // images take more than 64,000.
+  EXPECT_GT(j["run"]["compensation_mvms"].get<uint64_t>(), 64u * 1000u);
+  const std::string report = slurp(d.path("t1/report.txt"));
+  EXPECT_NE(report.find("compensation batchnorm: 64 calibration images through the chip"),
+            std::string::npos)
+      << report;
+}
+
 TEST(Cli, TheDatapathsPrecisionMovesAccuracyAndFloatSwitchesItOff) {
   // The default chip on 1000 images: 4-bit activations (16 levels over the calibrated range)
   // cost accuracy against 16-bit ones, and count clips; a float datapath quantizes nothing and
