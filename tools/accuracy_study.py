@@ -84,7 +84,8 @@ def study(args, chip: str, model: str, variant: str, stem: str) -> dict:
         "inference.compensation=[none]", "inference.repeats=1", f"inference.images={args.images}"])
     result = {"stem": stem, "fp32_correct": stats["run"].get("fp32_correct"),
               "fp32_images": 10000, "fp32_subset": ideal["inference"][0]["mean"],
-              "cells": stats["inference"], "costs": {}}
+              "cells": stats["inference"], "costs": {}, "images": args.images,
+              "repeats": args.repeats}
     # The cost of each compensation per evaluation time, a day after programming.
     for comp in comps[1:]:
         s = pcmsim(args, config, out / f"cost-{comp}", base[:1] + base[3:] + [
@@ -109,20 +110,20 @@ def tables(results: dict, args) -> str:
     lines = []
     for chip, models in results.items():
         lines.append(f"### {CHIPS[chip][2]}\n")
-        lines.append(f"Top-1 % on the first {args.images} Fashion-MNIST test images, mean ± "
-                     f"standard deviation over {args.repeats} programmings; FP32 on the same "
-                     f"images (pcmsim's ideal numerics) and on all 10,000 (the model's "
-                     f"sidecar).\n")
-        header = ["model", "training", "FP32 % (these / all)", "time"] + COMPS
+        lines.append("Top-1 % on the first N Fashion-MNIST test images, mean ± standard deviation "
+                     "over the programmings; FP32 on the same images (pcmsim's ideal numerics) "
+                     "and on all 10,000 (the model's sidecar).\n")
+        header = ["model", "training", "N × programmings", "FP32 % (these / all)", "time"] + COMPS
         lines.append("| " + " | ".join(header) + " |")
         lines.append("|" + "|".join("---" for _ in header) + "|")
         for model, variants in models.items():
             for variant, r in variants.items():
                 fp32 = (100.0 * r["fp32_correct"] / r["fp32_images"]) if r["fp32_correct"] else 0
                 both = f"{100 * r['fp32_subset']:.2f} / {fp32:.2f}"
+                runs = f"{r['images']:,} × {r['repeats']}"
                 for t in TIMES:
                     lines.append("| " + " | ".join(
-                        [model, variant, both, t] +
+                        [model, variant, runs, both, t] +
                         [fmt_cell(r["cells"], t, c) for c in COMPS]) + " |")
         lines.append("")
         lines.append("Cost of each compensation per evaluation time (a day after programming; "
@@ -146,12 +147,23 @@ def main(argv=None) -> int:
     ap.add_argument("--out-dir", default="out/accuracy_study")
     ap.add_argument("--chips", default="aihwkit,default")
     ap.add_argument("--models", default=",".join(MODELS))
+    ap.add_argument("--variants", default="plain,HWA",
+                    help="which twins: plain, HWA or both (default)")
     ap.add_argument("--images", type=int, default=10000)
     ap.add_argument("--repeats", type=int, default=10)
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--json", default="")
+    ap.add_argument("--render", nargs="+", default=[], metavar="JSON",
+                    help="print the tables of earlier --json files (merged in order) and exit")
     args = ap.parse_args(argv)
     results: dict = {}
+    if args.render:
+        for path in args.render:
+            for chip, models in json.loads(Path(path).read_text()).items():
+                for model, variants in models.items():
+                    results.setdefault(chip, {}).setdefault(model, {}).update(variants)
+        print(tables(results, args))
+        return 0
     for chip in args.chips.split(","):
         if chip not in CHIPS:
             ap.error(f"--chips: unknown chip {chip!r} (known: {', '.join(CHIPS)})")
@@ -159,6 +171,8 @@ def main(argv=None) -> int:
             if model not in MODELS:
                 ap.error(f"--models: unknown model {model!r} (known: {', '.join(MODELS)})")
             for variant, stem in zip(("plain", "HWA"), MODELS[model]):
+                if variant not in args.variants.split(","):
+                    continue
                 if not (REPO / MODELS_DIR / (stem + ".onnx")).is_file():
                     print(f"skipping {stem}: no {MODELS_DIR}/{stem}.onnx", file=sys.stderr)
                     continue
