@@ -322,15 +322,9 @@ void eval_node(const Graph& g, const GraphNode& n, const std::vector<const std::
       }
       break;
     }
-    case GraphOp::BatchNorm: {
-      const int64_t C = in_shape[0], inner = numel(in_shape) / C;
-      y.resize(a.size());
-      for (int64_t c = 0; c < C; ++c)
-        for (int64_t i = 0; i < inner; ++i)
-          y[size_t(c * inner + i)] =
-              n.scale[size_t(c)] * a[size_t(c * inner + i)] + n.shift[size_t(c)];
+    case GraphOp::BatchNorm:
+      batchnorm_affine(n.scale, n.shift, a, y);
       break;
-    }
     case GraphOp::Flatten:
     case GraphOp::Reshape:
     case GraphOp::Identity:
@@ -491,6 +485,14 @@ bool is_elementwise(const GraphNode& n) {
     default:
       return false;
   }
+}
+
+void batchnorm_affine(const std::vector<float>& scale, const std::vector<float>& shift,
+                      const std::vector<float>& x, std::vector<float>& y) {
+  const size_t C = scale.size(), inner = x.size() / C;
+  y.resize(x.size());
+  for (size_t c = 0; c < C; ++c)
+    for (size_t i = 0; i < inner; ++i) y[c * inner + i] = scale[c] * x[c * inner + i] + shift[c];
 }
 
 int fold_batchnorm(Graph& g) {

@@ -120,6 +120,11 @@ bool is_view(GraphOp op);
 /// channel): a digital unit can apply them to a producer's outputs as they are assembled.
 bool is_elementwise(const GraphNode& n);
 
+/// @brief A BatchNorm node's affine with per-channel @p scale and @p shift on @p x (channel-major,
+/// @p scale.size() channels) into @p y: what eval_node does with the node's own.
+void batchnorm_affine(const std::vector<float>& scale, const std::vector<float>& shift,
+                      const std::vector<float>& x, std::vector<float>& y);
+
 /// @brief Folds every BatchNorm whose input is the output of a Conv or Dense node read by
 /// nothing else into that node's weights and bias (w' = w * scale, b' = b * scale + shift per
 /// output channel); the BatchNorm becomes an Identity. Returns how many it folded.

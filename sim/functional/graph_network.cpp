@@ -335,17 +335,10 @@ void GraphAnalogNetwork::run_node(Batch& bt, int i) {
   if (li >= 0) {
     run_analog(bt, li);
   } else if (n.op == GraphOp::BatchNorm && !m_bn_scale[size_t(i)].empty()) {
-    // Re-estimated statistics (Compensation::BatchNorm): eval_node's affine with them.
-    const std::vector<float>&sc = m_bn_scale[size_t(i)], &sh = m_bn_shift[size_t(i)];
-    const size_t C = sc.size();
-    for (size_t b = 0; b < bt.images.size(); ++b) {
-      const std::vector<float>& x = bt.values[b][size_t(n.inputs[0])];
-      std::vector<float>& y = bt.values[b][size_t(n.output)];
-      const size_t inner = x.size() / C;
-      y.resize(x.size());
-      for (size_t c = 0; c < C; ++c)
-        for (size_t k = 0; k < inner; ++k) y[c * inner + k] = sc[c] * x[c * inner + k] + sh[c];
-    }
+    // Re-estimated statistics (Compensation::BatchNorm): the node's affine with them.
+    for (size_t b = 0; b < bt.images.size(); ++b)
+      batchnorm_affine(m_bn_scale[size_t(i)], m_bn_shift[size_t(i)],
+                       bt.values[b][size_t(n.inputs[0])], bt.values[b][size_t(n.output)]);
   } else {
     std::vector<const std::vector<float>*> in;
     for (size_t b = 0; b < bt.images.size(); ++b) {
