@@ -261,7 +261,8 @@ int run_cli(int argc, char** argv) {
 
 }  // namespace
 
-int sc_main(int argc, char** argv) {
+// Visible: libsystemc (a shared library) calls it, and the build hides symbols by default.
+__attribute__((visibility("default"))) int sc_main(int argc, char** argv) {
   try {
     return run_cli(argc, argv);
   } catch (const pcmsim::Error& e) {

@@ -11,7 +11,8 @@ namespace {
 const int kQuietSystemC = setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
 }
 
-int sc_main(int argc, char** argv) {
+// Visible: libsystemc calls it, and the build hides symbols by default.
+__attribute__((visibility("default"))) int sc_main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
   sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING,
