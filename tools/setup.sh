@@ -19,6 +19,7 @@ PACKAGES=(
   libonnx-testdata          # ONNX's backend test cases, for the importer conformance tests
   python3-torch python3-torchvision python3-numpy python3-onnx   # tools/train_*.py, export
   python3-matplotlib        # pcmsim report: the HTML pages' charts
+  pybind11-dev python3-pybind11 python3-dev python3-pandas python3-pytest  # import pcmsim
   chromium                  # the report pages' test in a headless browser
 )
 

@@ -73,8 +73,8 @@ int64_t top1_correct(GraphAnalogNetwork& a, const Dataset& d, int64_t n, int thr
   return correct;
 }
 
-/// Functional mode: accuracy for every (time, compensation) over repeated programmings. The
-/// numerics are those of the cycle-level chip (same GraphAnalogNetwork calls, no SystemC kernel).
+}  // namespace
+
 void evaluate_over_time(Run& r, bool tty, int threads) {
   Inference& inf = r.inference;
   const int64_t n = inf.images > 0 ? inf.images : r.data.count;
@@ -115,8 +115,6 @@ void evaluate_over_time(Run& r, bool tty, int threads) {
     cell.std = cell.accuracy.size() > 1 ? std::sqrt(v / double(cell.accuracy.size() - 1)) : 0.0;
   }
 }
-
-}  // namespace
 
 void validate_config(const RunOptions& o) {
   setup_systemc();

@@ -14,6 +14,7 @@ struct RunOptions {
   bool progress = true;                ///< show progress on a terminal
   int threads = 0;                     ///< functional evaluation threads; 0: one per core
   std::string export_device;           ///< validate: write the device table (JSON) here
+  std::string chip_name = "chip";      ///< the chip module's name (one per process each)
 };
 
 /// @brief Runs the simulation, prints the report on stdout and writes report.txt, stats.json,

@@ -347,7 +347,7 @@ void build(Run& r, const RunOptions& o) {
   read_inference(r, top);
   read_workload(r, top);
   read_mapping(r, top);
-  r.chip = std::make_unique<Chip>("chip", top.child("chip"), r.ideal, r.ledger);
+  r.chip = std::make_unique<Chip>(o.chip_name.c_str(), top.child("chip"), r.ideal, r.ledger);
   check_unused(*r.root, *r.ctx);
 
   // 2. Network, mapping, dataset.

@@ -86,6 +86,12 @@ uint64_t eval_seed(uint64_t programming_seed, double t_s);
 /// network, loads the dataset, programs the arrays and loads the chip. Throws Error on bad input.
 void build(Run& r, const RunOptions& o);
 
+/// @brief The accuracy-over-time plan of @p r (`inference:`): accuracy for every (time,
+/// compensation) over its repeated programmings, into r.inference.cells, on @p threads threads
+/// (0: the default). The numerics are those of the cycle-level chip (the same GraphAnalogNetwork
+/// calls) without the SystemC kernel; @p tty shows progress on stderr.
+void evaluate_over_time(Run& r, bool tty, int threads);
+
 /// @brief SystemC settings of every command: picosecond resolution, warnings are errors.
 void setup_systemc();
 
