@@ -119,8 +119,9 @@ class Result:
             {k: v / images for k, v in self.stats["energy_by_class_pj"].items()},
             name="pJ per image",
         )
-        run_stats = self.stats["run"]
-        self.accuracy = run_stats.get("accuracy") if "correct" in run_stats else None
+        # Synthetic inputs have no labels: the report says so, and there is no accuracy.
+        synthetic = "accuracy    not measured (synthetic inputs)" in self.report
+        self.accuracy = None if synthetic else self.stats["run"]["accuracy"]
         self.out = folder if keep else None
 
     def __repr__(self):

@@ -19,6 +19,8 @@ class Error(Exception):
     None where the message has no such part.
     """
 
+    __module__ = "pcmsim"  # shown as pcmsim.Error
+
     def __init__(self, message):
         super().__init__(message)
         self.message = message

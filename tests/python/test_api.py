@@ -61,6 +61,13 @@ def test_run_returns_what_the_command_line_writes():
     assert r.accuracy_over_time.empty
 
 
+def test_run_on_synthetic_inputs_has_no_accuracy():
+    r = pcmsim.run(os.path.join(SRC, "configs", "zoo", "lenet5.yaml"),
+                   overrides={"workload.dataset": {"format": "synthetic", "samples": 2},
+                              "workload.calibration.images": "", "simulation.images": 2})
+    assert r.accuracy is None and r.stats["run"]["images"] == 2
+
+
 def test_run_keeps_its_folder_and_its_accuracy_over_time(tmp_path):
     out = tmp_path / "run"
     plan = {"inference.times": ["1s", "1d"], "inference.compensation": ["none", "global"],
@@ -119,7 +126,7 @@ def test_functional_equals_the_command_lines_accuracy_table():
     assert none["1y"] < none["1s"]
 
 
-def test_functional_is_the_same_on_any_thread_count_and_object_count():
+def test_functional_is_the_same_on_any_thread_count():
     a = pcmsim.functional(AIHWKIT, times=["1d"], compensations=["global"], repeats=2,
                           images=200, threads=1)
     b = pcmsim.functional(AIHWKIT, times=["1d"], compensations=["global"], repeats=2,
