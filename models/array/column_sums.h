@@ -19,4 +19,9 @@ void accumulate_columns(const float* x, const float* g, int rows, int cols, floa
 void accumulate_columns_batch(const float* x, int n, int ld_x, const float* g, int rows, int cols,
                               float* acc, int ld_acc);
 
+/// @brief accumulate_columns_batch() into sums that start at +0: acc's first @p cols values of
+/// each vector are written, not read (the padding up to @p ld_acc is left alone).
+void column_sums_batch(const float* x, int n, int ld_x, const float* g, int rows, int cols,
+                       float* acc, int ld_acc);
+
 }  // namespace pcmsim

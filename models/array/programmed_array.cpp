@@ -253,7 +253,7 @@ void ProgrammedArray::run_batch(const float* x, int n, int ld_x, float* y, int l
   for (int pass = 0; !s.active.empty(); ++pass) {
     const size_t na = s.active.size();
     s.xq.resize(na * rows);
-    s.acc.assign(na * cols, 0.0f);
+    s.acc.resize(na * cols);
     // 2. DAC: the applied inputs; the read energy follows them.
     for (size_t i = 0; i < na; ++i) {
       const int v = s.active[i];
@@ -275,8 +275,8 @@ void ProgrammedArray::run_batch(const float* x, int n, int ld_x, float* y, int l
       ++res[v].passes;
     }
     // 3. Array: column sums in normalized units, the vectors of this pass together.
-    accumulate_columns_batch(s.xq.data(), int(na), m_rows, m_gdiff.data(), m_rows, m_cols,
-                             s.acc.data(), m_cols);
+    column_sums_batch(s.xq.data(), int(na), m_rows, m_gdiff.data(), m_rows, m_cols, s.acc.data(),
+                      m_cols);
     // 4. Output noise (every read's draws at once), ADC: quantize, then clip; a clipped output
     // fails the bound test.
     // 5. Bound management: halve the input and read again while outputs clip.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 
 #include "sim/base/clones.h"
 #include "sim/base/error.h"
@@ -138,6 +140,10 @@ void GraphAnalogNetwork::build_gather_tables() {
     const Shape& in_shape = m_g.values[size_t(n.inputs[0])].shape;
     const int64_t H = in_shape[1], W = in_shape[2], cg = in_shape[0] / n.group;
     const int kh = n.kernel[0], kw = n.kernel[1], kk = kh * kw;
+    if (numel(in_shape) > std::numeric_limits<int32_t>::max()) {
+      throw Error(n.name + ": its input has " + std::to_string(numel(in_shape)) +
+                  " values, more than a convolution's input may have (2^31 - 1)");
+    }
     for (int bi : l.blocks) {
       const GraphBlock& blk = m_map.blocks[size_t(bi)];
       GatherTable& t = m_gather[size_t(bi)];
@@ -146,7 +152,8 @@ void GraphAnalogNetwork::build_gather_tables() {
         for (int r = 0; r < rows_g; ++r) {
           const int row = blk.row0 + r, c = row / kk, i = (row / kw) % kh, jj = row % kw;
           const int dh = i * n.dilation[0], dw = jj * n.dilation[1];
-          t.offset.push_back((int64_t(blk.group + j) * cg + c) * H * W + int64_t(dh) * W + dw);
+          t.offset.push_back(
+              int32_t((int64_t(blk.group + j) * cg + c) * H * W + int64_t(dh) * W + dw));
           t.dh.push_back(dh);
           t.dw.push_back(dw);
           t.max_dh = std::max(t.max_dh, dh);
@@ -160,7 +167,7 @@ void GraphAnalogNetwork::build_gather_tables() {
 namespace {
 /// dst[r] = base[offset[r]] (gathers on AVX-512).
 PCMSIM_CLONES
-void gather_rows(const float* base, const int64_t* offset, size_t n, float* dst) {
+void gather_rows(const float* base, const int32_t* offset, size_t n, float* dst) {
   for (size_t r = 0; r < n; ++r) dst[r] = base[offset[r]];
 }
 }  // namespace
@@ -200,14 +207,16 @@ void GraphAnalogNetwork::run_analog(Batch& bt, int li) {
   const size_t images = bt.images.size();
   const size_t size = size_t(numel(m_g.values[size_t(n.output)].shape));
   const FixedFormat& fmt = m_datapath.psums.empty() ? FixedFormat{} : m_datapath.psums[size_t(li)];
-  // The partial sums pixel-major (an output pixel's channels together, as an MVM's columns
-  // come), in their fixed-point format or in FP32; the output is written channel-major at the
-  // end.
+  // The partial sums of a chunk's items pixel-major (an output pixel's channels together, as
+  // an MVM's columns come), in their fixed-point format or in FP32. An item's MVMs are all on
+  // its copy's arrays, so its sums are complete once the chunk has been through them: the bias
+  // is added and the output written (channel-major) then, while they are in the cache.
   const size_t pixels = size_t(l.pixels), channels = size / pixels;
   if (fmt.quantized())
-    bt.psum_acc.assign(images * size, 0);
+    bt.psum_acc.resize(kChunk * channels);
   else
-    bt.psum_f.assign(images * size, 0.0f);
+    bt.psum_f.resize(kChunk * channels);
+  for (size_t b = 0; b < images; ++b) bt.values[b][size_t(n.output)].resize(size);
   const size_t per_copy = size_t(l.arrays_per_replica());
   // What each MVM did, for the timing models: the cycle-level chip's single image only.
   const bool keep = m_keep_work && &bt == &m_main;
@@ -240,6 +249,10 @@ void GraphAnalogNetwork::run_analog(Batch& bt, int li) {
       }
     for (size_t i0 = 0; i0 < bt.item_image.size(); i0 += kChunk) {
       const size_t m = std::min(kChunk, bt.item_image.size() - i0);
+      if (fmt.quantized())
+        std::fill(bt.psum_acc.begin(), bt.psum_acc.begin() + long(m * channels), 0);
+      else
+        std::fill(bt.psum_f.begin(), bt.psum_f.begin() + long(m * channels), 0.0f);
       for (size_t k = size_t(copy) * per_copy; k < size_t(copy + 1) * per_copy; ++k) {
         const int blk_index = l.blocks[k];
         const GraphBlock& blk = m_map.blocks[size_t(blk_index)];
@@ -266,8 +279,7 @@ void GraphAnalogNetwork::run_analog(Batch& bt, int li) {
         }
         // Each MVM's columns: its output pixel's channels, in order.
         for (size_t i = 0; i < m; ++i) {
-          const size_t at = size_t(bt.item_image[i0 + i]) * size +
-                            size_t(bt.item_pixel[i0 + i]) * channels + size_t(blk.col0);
+          const size_t at = i * channels + size_t(blk.col0);
           for (int j = 0; j < blk.packed; ++j) {
             const size_t at_j = at + size_t(int64_t(blk.group + j) * l.cols);
             const float* v = bt.y.data() + i * size_t(blk.cols) + size_t(j * cols_g);
@@ -280,31 +292,23 @@ void GraphAnalogNetwork::run_analog(Batch& bt, int li) {
           }
         }
       }
-    }
-  }
-  // 4. The bias, digitally (in the partial sums' format when they have one); the output
-  // channel-major.
-  for (size_t b = 0; b < images; ++b) {
-    if (!n.bias.data.empty()) {
-      for (size_t p = 0; p < pixels; ++p) {
-        const size_t at = b * size + p * channels;
+      // 4. The bias, digitally (in the partial sums' format when they have one); the output
+      // channel-major.
+      for (size_t i = 0; i < m; ++i) {
+        const size_t at = i * channels, p = size_t(bt.item_pixel[i0 + i]);
+        float* out = bt.values[size_t(bt.item_image[i0 + i])][size_t(n.output)].data();
         if (fmt.quantized()) {
-          bt.psum_saturations +=
-              add_psums_n(bt.psum_acc.data() + at, n.bias.data.data(), channels, fmt);
+          int64_t* acc = bt.psum_acc.data() + at;
+          if (!n.bias.data.empty())
+            bt.psum_saturations += add_psums_n(acc, n.bias.data.data(), channels, fmt);
+          for (size_t ch = 0; ch < channels; ++ch)
+            out[ch * pixels + p] = float(double(acc[ch]) * fmt.lsb);
         } else {
-          for (size_t ch = 0; ch < channels; ++ch) bt.psum_f[at + ch] += n.bias.data[ch];
+          float* acc = bt.psum_f.data() + at;
+          if (!n.bias.data.empty())
+            for (size_t ch = 0; ch < channels; ++ch) acc[ch] += n.bias.data[ch];
+          for (size_t ch = 0; ch < channels; ++ch) out[ch * pixels + p] = acc[ch];
         }
-      }
-    }
-    std::vector<float>& out = bt.values[b][size_t(n.output)];
-    out.resize(size);
-    for (size_t p = 0; p < pixels; ++p) {
-      const size_t at = b * size + p * channels;
-      if (fmt.quantized()) {
-        for (size_t ch = 0; ch < channels; ++ch)
-          out[ch * pixels + p] = float(double(bt.psum_acc[at + ch]) * fmt.lsb);
-      } else {
-        for (size_t ch = 0; ch < channels; ++ch) out[ch * pixels + p] = bt.psum_f[at + ch];
       }
     }
   }
