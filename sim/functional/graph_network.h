@@ -135,7 +135,7 @@ class GraphAnalogNetwork {
   /// kernel row and column) and the row's kernel offsets in height and width.
   struct GatherTable {
     std::vector<int32_t> offset;  ///< 32 bits: an AVX-512 gather takes 16 at a time
-    std::vector<int> dh, dw;
+    std::vector<int32_t> dh, dw;
     int max_dh = 0, max_dw = 0;
   };
   void build_gather_tables();
