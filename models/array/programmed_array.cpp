@@ -137,6 +137,7 @@ struct MvmScratch {
   std::vector<float> acc;               ///< column sums, a row per vector read
   std::vector<double> phase_sum;        ///< converted outputs summed over phases
   std::vector<float> noise;             ///< output-noise draws of a pass, a row per read
+  std::vector<uint64_t> noise_at;       ///< the first draw of each read of a pass
   std::vector<float> nm, red;           ///< per vector: noise-management and bound scales
   std::vector<int> active, next;        ///< vectors read in this pass, in the next
   std::vector<ReadCodes> vector_codes;  ///< per vector: its reads' codes
@@ -324,13 +325,12 @@ void ProgrammedArray::draw_output_noise(const MvmNumerics& num, const RngStream&
   const int phases = std::max(1, num.phases);
   const uint64_t cols = uint64_t(m_cols);
   s.noise.resize(s.active.size() * size_t(phases) * size_t(cols));
-  float* out = s.noise.data();
-  for (int v : s.active) {
-    for (int ph = 0; ph < phases; ++ph, out += cols) {
-      noise.normals(noise_index[v] + (uint64_t(pass) * uint64_t(phases) + uint64_t(ph)) * cols,
-                    size_t(cols), out);
-    }
-  }
+  s.noise_at.clear();
+  for (int v : s.active)
+    for (int ph = 0; ph < phases; ++ph)
+      s.noise_at.push_back(noise_index[v] +
+                           (uint64_t(pass) * uint64_t(phases) + uint64_t(ph)) * cols);
+  noise.normals_batch(s.noise_at.data(), s.noise_at.size(), size_t(cols), s.noise.data());
 }
 
 bool ProgrammedArray::convert(const MvmNumerics& num, const float* acc, const float* xq, float* y,

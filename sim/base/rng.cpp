@@ -128,18 +128,18 @@ PCMSIM_AVX512 __attribute__((always_inline)) inline void box_muller16(__m512i w1
                    _mm512_permutex2var_pd(lo, _mm512_setr_epi64(2, 6, 3, 7, 10, 14, 11, 15), hi));
 }
 
-/// The 32 G draws of the 8 G Philox blocks @p b0 .. (counter words: block's low and high
-/// halves, array, kind and layer) into @p z (z[4k + j]: draw j of block b0 + k). The G groups
-/// of eight blocks run their Philox rounds side by side: each round depends on the last, so
-/// one group alone leaves the vector units waiting.
+/// The 32 G draws of G groups of 8 Philox blocks, group g the blocks @p b[g] .. b[g] + 7
+/// (counter words: block's low and high halves, array, kind and layer), into @p z (z[32 g +
+/// 4 k + j]: draw j of block b[g] + k). The G groups run their Philox rounds side by side:
+/// each round depends on the last, so one group alone leaves the vector units waiting.
 template <int G>
-PCMSIM_AVX512 void normals_groups(uint64_t b0, uint32_t array, uint32_t kind_layer,
+PCMSIM_AVX512 void normals_groups(const uint64_t* b, uint32_t array, uint32_t kind_layer,
                                   std::array<uint32_t, 2> key, float* z) {
   const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFFll);
   const __m512i m0 = _mm512_set1_epi64(kM0), m1 = _mm512_set1_epi64(kM1);
   __m512i c0[G], c1[G], c2[G], c3[G];
   for (int g = 0; g < G; ++g) {
-    const __m512i ctr = _mm512_add_epi64(_mm512_set1_epi64(int64_t(b0 + 8 * uint64_t(g))),
+    const __m512i ctr = _mm512_add_epi64(_mm512_set1_epi64(int64_t(b[g])),
                                          _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7));
     c0[g] = _mm512_and_si512(ctr, low32);
     c1[g] = _mm512_srli_epi64(ctr, 32);
@@ -214,12 +214,13 @@ void RngStream::normals_into(uint64_t index, size_t n, T* out) const {
     float z[kBig];
     while (i < n) {
       const uint64_t d = index + i, b0 = d >> 2;
+      const uint64_t b[4] = {b0, b0 + 8, b0 + 16, b0 + 24};
       const size_t skip = size_t(d & 3);
       if (skip == 0 && n - i >= kBig) {
         if constexpr (std::is_same_v<T, float>) {
-          normals_groups<kGroups>(b0, m_array, m_kind_layer, m_key, out + i);
+          normals_groups<kGroups>(b, m_array, m_kind_layer, m_key, out + i);
         } else {
-          normals_groups<kGroups>(b0, m_array, m_kind_layer, m_key, z);
+          normals_groups<kGroups>(b, m_array, m_kind_layer, m_key, z);
           for (size_t k = 0; k < kBig; ++k) out[i + k] = T(z[k]);
         }
         i += kBig;
@@ -230,16 +231,16 @@ void RngStream::normals_into(uint64_t index, size_t n, T* out) const {
       const size_t take = std::min(n - i, 32 * groups - skip);
       switch (groups) {
         case 4:
-          normals_groups<4>(b0, m_array, m_kind_layer, m_key, z);
+          normals_groups<4>(b, m_array, m_kind_layer, m_key, z);
           break;
         case 3:
-          normals_groups<3>(b0, m_array, m_kind_layer, m_key, z);
+          normals_groups<3>(b, m_array, m_kind_layer, m_key, z);
           break;
         case 2:
-          normals_groups<2>(b0, m_array, m_kind_layer, m_key, z);
+          normals_groups<2>(b, m_array, m_kind_layer, m_key, z);
           break;
         default:
-          normals_groups<1>(b0, m_array, m_kind_layer, m_key, z);
+          normals_groups<1>(b, m_array, m_kind_layer, m_key, z);
       }
       for (size_t k = 0; k < take; ++k) out[i + k] = T(z[skip + k]);
       i += take;
@@ -262,6 +263,43 @@ void RngStream::normals(uint64_t index, size_t n, double* out) const {
 }
 
 void RngStream::normals(uint64_t index, size_t n, float* out) const { normals_into(index, n, out); }
+
+void RngStream::normals_batch(const uint64_t* index, size_t count, size_t n, float* out) const {
+#ifdef PCMSIM_X86
+  // Whole groups of 8 blocks (32 draws) from block boundaries: the groups of all the requests,
+  // in order, are consecutive in the output, so they run 4 at a time whichever request they
+  // belong to (a request of 64 draws alone would run 2).
+  if (n == 0) return;
+  bool whole = has_avx512() && n % 32 == 0;
+  for (size_t k = 0; whole && k < count; ++k) whole = index[k] % 4 == 0;
+  if (whole) {
+    const size_t per = n / 32, groups = count * per;
+    uint64_t b[4];
+    size_t g = 0;
+    for (; g + 4 <= groups; g += 4) {
+      for (size_t j = 0; j < 4; ++j) b[j] = index[(g + j) / per] / 4 + 8 * uint64_t((g + j) % per);
+      normals_groups<4>(b, m_array, m_kind_layer, m_key, out + 32 * g);
+    }
+    for (size_t j = 0; g + j < groups; ++j)
+      b[j] = index[(g + j) / per] / 4 + 8 * uint64_t((g + j) % per);
+    switch (groups - g) {
+      case 3:
+        normals_groups<3>(b, m_array, m_kind_layer, m_key, out + 32 * g);
+        break;
+      case 2:
+        normals_groups<2>(b, m_array, m_kind_layer, m_key, out + 32 * g);
+        break;
+      case 1:
+        normals_groups<1>(b, m_array, m_kind_layer, m_key, out + 32 * g);
+        break;
+      default:
+        break;
+    }
+    return;
+  }
+#endif
+  for (size_t k = 0; k < count; ++k) normals(index[k], n, out + k * n);
+}
 
 double RngStream::uniform(uint64_t index) const {
   auto r = block(index);

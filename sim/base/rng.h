@@ -38,6 +38,9 @@ class RngStream {
   /// (up to 32 Philox blocks, 128 draws, at a time on AVX-512).
   void normals(uint64_t index, size_t n, double* out) const;
   void normals(uint64_t index, size_t n, float* out) const;
+  /// @brief @p count requests of @p n draws: request k's draws index[k] .. index[k] + n - 1
+  /// into out[k n ..], bit for bit normals() of each (faster for many short requests).
+  void normals_batch(const uint64_t* index, size_t count, size_t n, float* out) const;
   /// @brief Uniform draw in [0, 1) number @p index.
   double uniform(uint64_t index) const;
 

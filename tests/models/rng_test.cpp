@@ -54,6 +54,29 @@ TEST(RngStream, NormalsGiveTheBitsOfNormalOneAtATime) {
   }
 }
 
+TEST(RngStream, ABatchOfRequestsGivesTheBitsOfNormalOneAtATime) {
+  // 1 to 9 requests (the groups of several requests run together in fours) of 32 and 64 draws
+  // from block boundaries, and the other paths: lengths that are not whole groups (48, 5),
+  // starts off a block boundary, none.
+  RngStream a(6, DrawKind::OutputNoise, 2, 4);
+  for (size_t n : {0, 5, 32, 48, 64, 160}) {
+    for (uint64_t shift : {0ull, 2ull}) {
+      for (size_t count = 1; count <= 9; ++count) {
+        std::vector<uint64_t> index;
+        for (size_t k = 0; k < count; ++k) index.push_back(4096 * (k * k + 1) + 64 * k + shift);
+        std::vector<float> got(count * n + 1, -99.0f);
+        a.normals_batch(index.data(), count, n, got.data());
+        for (size_t k = 0; k < count; ++k)
+          for (size_t i = 0; i < n; ++i)
+            ASSERT_EQ(double(got[k * n + i]), a.normal(index[k] + i))
+                << count << " requests of " << n << ", shift " << shift << ", request " << k
+                << ", draw " << i;
+        EXPECT_EQ(got[count * n], -99.0f);  // nothing written past the last request
+      }
+    }
+  }
+}
+
 TEST(RngStream, OwnLogarithmAndCosineAgreeWithTheCLibrary) {
   // Draw i is draw i & 3 of Philox block i / 4 (counter: block's low and high words, array,
   // kind << 20 | layer; key: the seed's low and high words): Box-Muller on words (0, 1) for
