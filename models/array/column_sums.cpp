@@ -37,9 +37,9 @@ void batch_generic(const float* x, int n, int ld_x, const float* g, int rows, in
 /// accumulators of 16 floats stay in registers over all rows (named variables: an array of
 /// them is kept in memory by GCC). A zero input adds an exact zero, fma(0, g, a) = a (the sums
 /// are never -0: they start at +0 and an exact cancellation rounds to +0), so every row is
-/// added, as the one-vector loop that skips zero rows would sum. kZero: the sums start at +0
-/// instead of acc's values (acc is only written).
-template <int NV, int NK, bool kZero>
+/// added, as the one-vector loop that skips zero rows would sum. The sums start at +0; acc is
+/// only written.
+template <int NV, int NK>
 PCMSIM_AVX512 void block_avx512(const float* x, int ld_x, const float* g, int rows, int cols,
                                 int c0, int width, float* acc, int ld_acc) {
   const __mmask16 last = __mmask16((1u << (width - 16 * (NK - 1))) - 1u);
@@ -56,15 +56,10 @@ PCMSIM_AVX512 void block_avx512(const float* x, int ld_x, const float* g, int ro
   OP(2, 0, a20) OP(2, 1, a21) OP(2, 2, a22) OP(2, 3, a23)                                 \
   OP(3, 0, a30) OP(3, 1, a31) OP(3, 2, a32) OP(3, 3, a33)
   // clang-format on
-#define PCMSIM_LOAD(V, K, A) \
-  if constexpr (V < NV && K < NK) A = _mm512_maskz_loadu_ps(mask(K), at(V, K));
 #define PCMSIM_FMA(V, K, A) \
   if constexpr (V < NV && K < NK) A = _mm512_fmadd_ps(xv[V], gv[K], A);
 #define PCMSIM_STORE(V, K, A) \
   if constexpr (V < NV && K < NK) _mm512_mask_storeu_ps(at(V, K), mask(K), A);
-  if constexpr (!kZero) {
-    PCMSIM_FOR_EACH(PCMSIM_LOAD)
-  }
   for (int r = 0; r < rows; ++r) {
     const float* gr = g + long(r) * cols + c0;
     __m512 gv[4], xv[4];
@@ -74,51 +69,48 @@ PCMSIM_AVX512 void block_avx512(const float* x, int ld_x, const float* g, int ro
   }
   PCMSIM_FOR_EACH(PCMSIM_STORE)
 #undef PCMSIM_FOR_EACH
-#undef PCMSIM_LOAD
 #undef PCMSIM_FMA
 #undef PCMSIM_STORE
 }
 
-template <int NV, bool kZero>
+template <int NV>
 PCMSIM_AVX512 void columns_avx512(const float* x, int ld_x, const float* g, int rows, int cols,
                                   float* acc, int ld_acc) {
   for (int c0 = 0; c0 < cols; c0 += 64) {
     const int width = std::min(64, cols - c0);
     switch ((width + 15) / 16) {
       case 1:
-        block_avx512<NV, 1, kZero>(x, ld_x, g, rows, cols, c0, width, acc, ld_acc);
+        block_avx512<NV, 1>(x, ld_x, g, rows, cols, c0, width, acc, ld_acc);
         break;
       case 2:
-        block_avx512<NV, 2, kZero>(x, ld_x, g, rows, cols, c0, width, acc, ld_acc);
+        block_avx512<NV, 2>(x, ld_x, g, rows, cols, c0, width, acc, ld_acc);
         break;
       case 3:
-        block_avx512<NV, 3, kZero>(x, ld_x, g, rows, cols, c0, width, acc, ld_acc);
+        block_avx512<NV, 3>(x, ld_x, g, rows, cols, c0, width, acc, ld_acc);
         break;
       default:
-        block_avx512<NV, 4, kZero>(x, ld_x, g, rows, cols, c0, width, acc, ld_acc);
+        block_avx512<NV, 4>(x, ld_x, g, rows, cols, c0, width, acc, ld_acc);
         break;
     }
   }
 }
 
-template <bool kZero>
 PCMSIM_AVX512 void batch_avx512(const float* x, int n, int ld_x, const float* g, int rows, int cols,
                                 float* acc, int ld_acc) {
   int v = 0;
   for (; v + 4 <= n; v += 4)
-    columns_avx512<4, kZero>(x + long(v) * ld_x, ld_x, g, rows, cols, acc + long(v) * ld_acc,
-                             ld_acc);
+    columns_avx512<4>(x + long(v) * ld_x, ld_x, g, rows, cols, acc + long(v) * ld_acc, ld_acc);
   const float* xv = x + long(v) * ld_x;
   float* av = acc + long(v) * ld_acc;
   switch (n - v) {
     case 3:
-      columns_avx512<3, kZero>(xv, ld_x, g, rows, cols, av, ld_acc);
+      columns_avx512<3>(xv, ld_x, g, rows, cols, av, ld_acc);
       break;
     case 2:
-      columns_avx512<2, kZero>(xv, ld_x, g, rows, cols, av, ld_acc);
+      columns_avx512<2>(xv, ld_x, g, rows, cols, av, ld_acc);
       break;
     case 1:
-      columns_avx512<1, kZero>(xv, ld_x, g, rows, cols, av, ld_acc);
+      columns_avx512<1>(xv, ld_x, g, rows, cols, av, ld_acc);
       break;
     default:
       break;
@@ -133,22 +125,11 @@ bool has_avx512() {
 
 }  // namespace
 
-void accumulate_columns_batch(const float* x, int n, int ld_x, const float* g, int rows, int cols,
-                              float* acc, int ld_acc) {
-#ifdef PCMSIM_X86
-  if (has_avx512()) {
-    batch_avx512<false>(x, n, ld_x, g, rows, cols, acc, ld_acc);
-    return;
-  }
-#endif
-  batch_generic(x, n, ld_x, g, rows, cols, acc, ld_acc);
-}
-
 void column_sums_batch(const float* x, int n, int ld_x, const float* g, int rows, int cols,
                        float* acc, int ld_acc) {
 #ifdef PCMSIM_X86
   if (has_avx512()) {
-    batch_avx512<true>(x, n, ld_x, g, rows, cols, acc, ld_acc);
+    batch_avx512(x, n, ld_x, g, rows, cols, acc, ld_acc);
     return;
   }
 #endif

@@ -13,14 +13,10 @@ namespace pcmsim {
 /// order.
 void accumulate_columns(const float* x, const float* g, int rows, int cols, float* acc);
 
-/// @brief For each of @p n vectors v: acc[v × ld_acc + c] = fma(x[v × ld_x + r],
-/// g[r × cols + c], acc[v × ld_acc + c]), rows in order: vector v's sums are bit for bit those
-/// of accumulate_columns() on it alone.
-void accumulate_columns_batch(const float* x, int n, int ld_x, const float* g, int rows, int cols,
-                              float* acc, int ld_acc);
-
-/// @brief accumulate_columns_batch() into sums that start at +0: acc's first @p cols values of
-/// each vector are written, not read (the padding up to @p ld_acc is left alone).
+/// @brief For each of @p n vectors v, sums that start at +0: acc[v × ld_acc + c] = fma(x[v ×
+/// ld_x + r], g[r × cols + c], acc[v × ld_acc + c]) over the rows in order: vector v's sums are
+/// bit for bit those of accumulate_columns() on it alone into zeros. acc's first @p cols values
+/// of each vector are written, not read (the padding up to @p ld_acc is left alone).
 void column_sums_batch(const float* x, int n, int ld_x, const float* g, int rows, int cols,
                        float* acc, int ld_acc);
 
