@@ -13,7 +13,6 @@ Usage (from the repository root, after the README's set-up command):
 """
 
 import argparse
-import gzip
 import time
 
 import numpy as np
@@ -24,15 +23,6 @@ import pcmsim
 
 DATA = "/usr/share/datasets/fashion-mnist"
 MEAN, STD = 0.2860, 0.3530  # the training images' pixel mean and std (x / 255)
-
-
-def idx(path):
-    """An IDX file (Debian's dataset-fashion-mnist) as a numpy array."""
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
 class SmallCnn(nn.Module):
@@ -65,8 +55,8 @@ def main():
     torch.manual_seed(1)
     torch.set_num_threads(1)
 
-    x, y = tensors(idx(f"{DATA}/train-images-idx3-ubyte.gz"), idx(f"{DATA}/train-labels-idx1-ubyte.gz"),
-                   args.train_images)
+    x, y = tensors(pcmsim.load_idx(f"{DATA}/train-images-idx3-ubyte.gz"),
+                   pcmsim.load_idx(f"{DATA}/train-labels-idx1-ubyte.gz"), args.train_images)
     model = SmallCnn()
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
     t0 = time.time()
@@ -75,8 +65,8 @@ def main():
         opt.zero_grad()
         nn.functional.cross_entropy(model(x[i:i + 64]), y[i:i + 64]).backward()
         opt.step()
-    xt, yt = tensors(idx(f"{DATA}/t10k-images-idx3-ubyte.gz"), idx(f"{DATA}/t10k-labels-idx1-ubyte.gz"),
-                     args.test_images)
+    xt, yt = tensors(pcmsim.load_idx(f"{DATA}/t10k-images-idx3-ubyte.gz"),
+                     pcmsim.load_idx(f"{DATA}/t10k-labels-idx1-ubyte.gz"), args.test_images)
     model.eval()
     with torch.no_grad():
         fp32 = (model(xt).argmax(1) == yt).float().mean().item()

@@ -37,6 +37,7 @@ __all__ = [
     "list",
     "describe",
     "default_config",
+    "load_idx",
     "__version__",
 ]
 
@@ -49,6 +50,28 @@ PCMSIM = os.environ.get("PCMSIM_BINARY", _build.PCMSIM)
 def default_config():
     """The shipped default run config (configs/default.yaml)."""
     return _pcmsim.default_config()
+
+
+def load_idx(path):
+    """An IDX file (MNIST, Fashion-MNIST; raw or .gz, as Debian's dataset-fashion-mnist ships
+    them under /usr/share/datasets/fashion-mnist) as a numpy array of its shape and type
+    (uint8 images [N, rows, cols], uint8 labels [N])."""
+    import gzip
+
+    import numpy as np
+
+    with (gzip.open if str(path).endswith(".gz") else open)(path, "rb") as f:
+        data = f.read()
+    if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] != 0x08:
+        raise Error(f"{path}: not an IDX file of unsigned bytes (magic 00 00 08 NN)")
+    dims = data[3]
+    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
+    size = 1
+    for d in shape:
+        size *= d
+    if len(data) != 4 + 4 * dims + size:
+        raise Error(f"{path}: {len(data)} bytes, its header {shape} asks for {4 + 4 * dims + size}")
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
 def _value_text(v):

@@ -163,16 +163,6 @@ class TinyCnn(nn.Module):
         return self.fc(torch.flatten(torch.relu(self.conv(x)), 1))
 
 
-def idx(path):
-    import gzip
-
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
-
-
 PRE = {"scale": 1 / 255, "mean": 0.286, "std": 0.353}
 
 
@@ -182,9 +172,11 @@ def tiny_cnn():
     torch.manual_seed(3)
     torch.set_num_threads(1)
     d = "/usr/share/datasets/fashion-mnist"
-    x = torch.from_numpy(idx(f"{d}/train-images-idx3-ubyte.gz")[:3200].astype(np.float32))
+    images = pcmsim.load_idx(f"{d}/train-images-idx3-ubyte.gz")[:3200]
+    x = torch.from_numpy(images.astype(np.float32))
     x = ((x / 255 - PRE["mean"]) / PRE["std"]).unsqueeze(1)
-    y = torch.from_numpy(idx(f"{d}/train-labels-idx1-ubyte.gz")[:3200].astype(np.int64))
+    labels = pcmsim.load_idx(f"{d}/train-labels-idx1-ubyte.gz")[:3200]
+    y = torch.from_numpy(labels.astype(np.int64))
     m = TinyCnn()
     opt = torch.optim.Adam(m.parameters(), lr=3e-3)
     for i in range(0, 3200, 32):
@@ -224,6 +216,19 @@ def test_from_torch_raises_for_what_the_chip_cannot_run():
         pcmsim.from_torch(Odd(), torch.zeros(1, 1, 28, 28))
     with pytest.raises(ValueError, match="mode"):
         pcmsim.from_torch(Odd(), torch.zeros(1, 1, 28, 28), mode="fast")
+
+
+def test_load_idx_reads_debians_fashion_mnist(tmp_path):
+    d = "/usr/share/datasets/fashion-mnist"
+    images = pcmsim.load_idx(f"{d}/train-images-idx3-ubyte.gz")
+    labels = pcmsim.load_idx(f"{d}/train-labels-idx1-ubyte.gz")
+    # Fashion-MNIST's training set: 60,000 images of 28 x 28, 6,000 of each of the 10 classes.
+    assert images.shape == (60000, 28, 28) and images.dtype == np.uint8
+    assert np.bincount(labels).tolist() == [6000] * 10
+    bad = tmp_path / "bad.idx"
+    bad.write_bytes(bytes([0, 0, 8, 1, 0, 0, 0, 9, 1, 2]))  # 9 labels announced, 2 present
+    with pytest.raises(pcmsim.Error, match="bad.idx"):
+        pcmsim.load_idx(bad)
 
 
 def test_list_is_the_command_lines_registry():
