@@ -13,7 +13,6 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <systemc>
 #include <vector>
 
 #include "sim/app/commands.h"
@@ -124,19 +123,12 @@ py::list implementations() {
 
 py::list describe(const std::string& name) {
   once_setup();
-  auto found = pcmsim::RegistryIndex::find(name);
-  if (found.empty()) {
-    // The command line's message, with the names registered.
-    (void)pcmsim::describe_impl(name);
-  }
   py::list out;
-  for (const pcmsim::ImplInfo* i : found) {
+  for (const pcmsim::ImplInfo* i : pcmsim::implementations_named(name)) {
     std::vector<pcmsim::ParamInfo> params;
     {
       std::lock_guard<std::mutex> lock(g_build);
-      const std::string module = "describe_" + i->interface + "_" + i->name;
-      sc_core::sc_module_name scope(module.c_str());
-      params = pcmsim::RegistryIndex::describe(*i);
+      params = pcmsim::implementation_params(*i);
     }
     py::list rows;
     for (const pcmsim::ParamInfo& p : params) {

@@ -271,21 +271,29 @@ std::string list_registry() {
   return os.str();
 }
 
-std::string describe_impl(const std::string& name) {
+std::vector<const ImplInfo*> implementations_named(const std::string& name) {
   auto found = RegistryIndex::find(name);
   if (found.empty()) {
     std::string names;
     for (const ImplInfo& i : RegistryIndex::all()) names += " " + i.interface + "/" + i.name;
     throw Error("no implementation named '" + name + "'; registered:" + names);
   }
+  return found;
+}
+
+std::vector<ParamInfo> implementation_params(const ImplInfo& i) {
+  // Implementations of module interfaces are SystemC modules: they take their name from the
+  // kernel's name stack, also when built only to declare their parameters.
+  const std::string module = "describe_" + i.interface + "_" + i.name;
+  sc_core::sc_module_name scope(module.c_str());
+  return RegistryIndex::describe(i);
+}
+
+std::string describe_impl(const std::string& name) {
   std::ostringstream os;
-  for (const ImplInfo* i : found) {
+  for (const ImplInfo* i : implementations_named(name)) {
     os << i->interface << "/" << i->name << ": " << i->desc << "\n\n";
-    // Implementations of module interfaces are SystemC modules: they take their name from the
-    // kernel's name stack, also when built only to declare their parameters.
-    const std::string module = "describe_" + i->interface + "_" + i->name;
-    sc_core::sc_module_name scope(module.c_str());
-    os << format_param_table(RegistryIndex::describe(*i), i->interface) << "\n";
+    os << format_param_table(implementation_params(*i), i->interface) << "\n";
   }
   return os.str();
 }

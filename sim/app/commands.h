@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "sim/base/params.h"
+#include "sim/base/registry.h"
+
 namespace pcmsim {
 
 struct RunOptions {
@@ -36,6 +39,13 @@ std::string list_registry();
 
 /// @brief `pcmsim describe NAME`: the parameter table of the implementations named NAME.
 std::string describe_impl(const std::string& name);
+
+/// @brief The implementations named NAME ("sar" or "adc/sar"); throws Error naming every
+/// registered one when there is none.
+std::vector<const ImplInfo*> implementations_named(const std::string& name);
+
+/// @brief The parameters implementation @p i declares (a describe pass, no config).
+std::vector<ParamInfo> implementation_params(const ImplInfo& i);
 
 /// @brief `pcmsim report DIR`: the HTML page of a run or sweep folder (tools/report.py, with
 /// Debian's matplotlib); its exit status.

@@ -273,15 +273,19 @@ void RngStream::normals_batch(const uint64_t* index, size_t count, size_t n, flo
   bool whole = has_avx512() && n % 32 == 0;
   for (size_t k = 0; whole && k < count; ++k) whole = index[k] % 4 == 0;
   if (whole) {
+    // Group g of the output: group g % per of request g / per.
     const size_t per = n / 32, groups = count * per;
     uint64_t b[4];
     size_t g = 0;
+    auto bases = [&](size_t first, size_t k) {
+      for (size_t j = 0; j < k; ++j)
+        b[j] = index[(first + j) / per] / 4 + 8 * uint64_t((first + j) % per);
+    };
     for (; g + 4 <= groups; g += 4) {
-      for (size_t j = 0; j < 4; ++j) b[j] = index[(g + j) / per] / 4 + 8 * uint64_t((g + j) % per);
+      bases(g, 4);
       normals_groups<4>(b, m_array, m_kind_layer, m_key, out + 32 * g);
     }
-    for (size_t j = 0; g + j < groups; ++j)
-      b[j] = index[(g + j) / per] / 4 + 8 * uint64_t((g + j) % per);
+    bases(g, groups - g);
     switch (groups - g) {
       case 3:
         normals_groups<3>(b, m_array, m_kind_layer, m_key, out + 32 * g);
