@@ -5,8 +5,7 @@
 #include <limits>
 #include <stdexcept>
 
-#include "sim/base/avx512.h"
-#include "sim/base/parallel.h"
+#include "workloads/conv_reference.h"
 
 namespace pcmsim {
 
@@ -25,184 +24,6 @@ std::string shape_str(const Shape& s) {
 namespace {
 
 using Buf = std::vector<float>;
-
-#ifdef PCMSIM_X86
-PCMSIM_AVX512_BEGIN
-
-/// The output plane of a convolution cut into segments of 8 neighbouring columns of one row
-/// (the last of a row masked to the row's end); for each segment and kernel tap (i, j), the
-/// offset in an input plane of the tap's input column for the segment's first lane, and the
-/// lanes whose input falls inside the plane (none when row i falls in the padding).
-struct ConvSegments {
-  std::vector<int64_t> oh, ow0;
-  std::vector<int64_t> offset;  ///< [segment x taps + tap]
-  std::vector<uint8_t> lanes;   ///< [segment x taps + tap]
-};
-
-ConvSegments conv_segments(const GraphNode& n, int64_t H, int64_t W, int64_t OH, int64_t OW) {
-  ConvSegments s;
-  const int64_t kh = n.kernel[0], kw = n.kernel[1];
-  for (int64_t oh = 0; oh < OH; ++oh)
-    for (int64_t ow0 = 0; ow0 < OW; ow0 += 8) {
-      s.oh.push_back(oh);
-      s.ow0.push_back(ow0);
-      for (int64_t i = 0; i < kh; ++i) {
-        const int64_t h = window_input(n, 0, oh, i);
-        for (int64_t j = 0; j < kw; ++j) {
-          uint8_t m = 0;
-          for (int64_t l = 0; l < 8 && ow0 + l < OW; ++l) {
-            const int64_t v = window_input(n, 1, ow0 + l, j);
-            if (h >= 0 && h < H && v >= 0 && v < W) m = uint8_t(m | (1u << l));
-          }
-          s.lanes.push_back(m);
-          s.offset.push_back(m ? h * W + window_input(n, 1, ow0, j) : 0);
-        }
-      }
-    }
-  return s;
-}
-
-/// Output channels [m0, m0 + MB) (one group) of the convolution on eight-lane vectors of
-/// doubles: each output the bias, then w x x added for every input channel, kernel row and
-/// kernel column in that order (taps in the padding skipped), each product and each sum rounded
-/// once as in the scalar loop (no fused multiply-add): the scalar loop's bits. Four segments of
-/// the output plane of MB channels stay in registers over all the taps, and each input vector
-/// loaded serves the MB channels.
-template <int MB>
-PCMSIM_AVX512 void conv_block_avx512(const GraphNode& n, const ConvSegments& sg, int64_t m0,
-                                     const float* xg, int64_t cg, int64_t HW, int64_t OW, float* y,
-                                     int64_t OHW) {
-  constexpr int SB = 4;
-  const int64_t taps = int64_t(n.kernel[0]) * n.kernel[1], sw = n.stride[1];
-  const float* wt[MB];
-  __m512d bias[MB];
-  for (int b = 0; b < MB; ++b) {
-    wt[b] = n.weight.data.data() + (m0 + b) * cg * taps;
-    bias[b] = _mm512_set1_pd(n.bias.data.empty() ? 0.0 : double(n.bias.data[size_t(m0 + b)]));
-  }
-  const __m256i lane_step =
-      _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(int(sw)));
-  const int64_t segs = int64_t(sg.oh.size());
-  for (int64_t t0 = 0; t0 < segs; t0 += SB) {
-    const int nt = int(std::min<int64_t>(SB, segs - t0));
-    __m512d acc[MB][SB];
-    for (int b = 0; b < MB; ++b)
-      for (int k = 0; k < SB; ++k) acc[b][k] = bias[b];
-    const int64_t* off[SB];
-    const uint8_t* lanes[SB];
-    for (int k = 0; k < SB; ++k) {
-      // A missing segment of the last tile: the first one again, with no lane.
-      const size_t s = size_t(t0 + (k < nt ? k : 0)) * size_t(taps);
-      off[k] = sg.offset.data() + s;
-      lanes[k] = k < nt ? sg.lanes.data() + s : nullptr;
-    }
-    for (int64_t c = 0; c < cg; ++c) {
-      const uintptr_t xc = reinterpret_cast<uintptr_t>(xg + c * HW);
-      for (int64_t t = 0; t < taps; ++t) {
-        __m512d xd[SB];
-        __mmask8 mk[SB];
-        for (int k = 0; k < SB; ++k) {
-          mk[k] = lanes[k] ? __mmask8(lanes[k][t]) : __mmask8(0);
-          // Input column of lane l: the segment's first plus l x stride; masked lanes unread.
-          const float* at = reinterpret_cast<const float*>(xc + uintptr_t(off[k][t] * 4));
-          const __m256 xv =
-              sw == 1 ? _mm256_maskz_loadu_ps(mk[k], at)
-                      : _mm256_mmask_i32gather_ps(_mm256_setzero_ps(), mk[k], lane_step, at, 4);
-          xd[k] = _mm512_cvtps_pd(xv);
-        }
-        for (int b = 0; b < MB; ++b) {
-          const __m512d w = _mm512_set1_pd(double(wt[b][c * taps + t]));
-          for (int k = 0; k < SB; ++k)
-            acc[b][k] = _mm512_mask_add_pd(acc[b][k], mk[k], acc[b][k], _mm512_mul_pd(w, xd[k]));
-        }
-      }
-    }
-    for (int k = 0; k < nt; ++k) {
-      const size_t s = size_t(t0 + k);
-      const int64_t valid = std::min<int64_t>(8, OW - sg.ow0[s]);
-      for (int b = 0; b < MB; ++b)
-        _mm256_mask_storeu_ps(y + (m0 + b) * OHW + sg.oh[s] * OW + sg.ow0[s],
-                              __mmask8((1u << valid) - 1), _mm512_cvtpd_ps(acc[b][k]));
-    }
-  }
-}
-PCMSIM_AVX512_END
-#endif
-
-void conv(const GraphNode& n, const Shape& in, const Shape& out, const Buf& x, Buf& y) {
-  // Per output channel: the bias, then each input channel and kernel tap added over the output
-  // plane (rows and columns whose input falls in the padding skipped), in double. Output
-  // channels are independent: they run on the default threads (the same sums on any number).
-  const int64_t C = in[0], H = in[1], W = in[2], M = out[0], OH = out[1], OW = out[2];
-  const int64_t cg = C / n.group, mg = M / n.group, kh = n.kernel[0], kw = n.kernel[1];
-  y.assign(size_t(M * OH * OW), 0.0f);
-  // Small layers stay on the calling thread (starting threads would cost more).
-  const int threads = M * OH * OW * cg * kh * kw < (int64_t(1) << 22) ? 1 : 0;
-#ifdef PCMSIM_X86
-  if (has_avx512()) {
-    // Blocks of up to 4 output channels of one group, on threads.
-    const ConvSegments sg = conv_segments(n, H, W, OH, OW);
-    const int64_t per_group = (mg + 3) / 4, blocks = n.group * per_group;
-    parallel_for(
-        size_t(blocks),
-        [&](size_t bi, int) {
-          const int64_t g = int64_t(bi) / per_group, m0 = g * mg + int64_t(bi) % per_group * 4;
-          const int64_t mb = std::min<int64_t>(4, (g + 1) * mg - m0);
-          const float* xg = x.data() + g * cg * H * W;
-          float* yp = y.data();
-          if (mb == 4)
-            conv_block_avx512<4>(n, sg, m0, xg, cg, H * W, OW, yp, OH * OW);
-          else if (mb == 3)
-            conv_block_avx512<3>(n, sg, m0, xg, cg, H * W, OW, yp, OH * OW);
-          else if (mb == 2)
-            conv_block_avx512<2>(n, sg, m0, xg, cg, H * W, OW, yp, OH * OW);
-          else
-            conv_block_avx512<1>(n, sg, m0, xg, cg, H * W, OW, yp, OH * OW);
-        },
-        threads);
-    return;
-  }
-#endif
-  std::vector<std::vector<double>> accs(size_t(worker_count(size_t(M), threads)));
-  parallel_for(
-      size_t(M),
-      [&](size_t mi, int worker) {
-        const int64_t m = int64_t(mi);
-        std::vector<double>& acc = accs[size_t(worker)];
-        acc.resize(size_t(OH * OW));
-        const int64_t g = m / mg;
-        std::fill(acc.begin(), acc.end(),
-                  n.bias.data.empty() ? 0.0 : double(n.bias.data[size_t(m)]));
-        for (int64_t c = 0; c < cg; ++c) {
-          const float* xc = x.data() + (g * cg + c) * H * W;
-          for (int64_t i = 0; i < kh; ++i) {
-            for (int64_t j = 0; j < kw; ++j) {
-              const double w = n.weight.data[size_t(((m * cg + c) * kh + i) * kw + j)];
-              // The output columns whose input column ow x stride - pad + j x dilation lies in
-              // [0, W): ow in [lo, hi).
-              const int64_t sw = n.stride[1], v0 = window_input(n, 1, 0, j);
-              const int64_t lo = v0 >= 0 ? 0 : (-v0 + sw - 1) / sw;
-              const int64_t hi = W - v0 <= 0 ? 0 : std::min(OW, (W - v0 + sw - 1) / sw);
-              if (lo >= hi) continue;
-              for (int64_t oh = 0; oh < OH; ++oh) {
-                const int64_t h = window_input(n, 0, oh, i);
-                if (h < 0 || h >= H) continue;
-                const int64_t base = h * W + v0;  // input column v(ow) at xc[base + ow x sw]
-                double* a = acc.data() + oh * OW;
-                if (sw == 1) {
-                  const float* row = xc + base + lo;
-                  for (int64_t ow = lo; ow < hi; ++ow) a[ow] += w * double(row[ow - lo]);
-                } else {
-                  for (int64_t ow = lo; ow < hi; ++ow) a[ow] += w * double(xc[base + ow * sw]);
-                }
-              }
-            }
-          }
-        }
-        for (int64_t k = 0; k < OH * OW; ++k) y[size_t(m * OH * OW + k)] = float(acc[size_t(k)]);
-      },
-      threads);
-}
 
 void pool(const GraphNode& n, const Shape& in, const Shape& out, const Buf& x, Buf& y) {
   const int64_t C = in[0], H = in[1], W = in[2], OH = out[1], OW = out[2];
@@ -259,7 +80,7 @@ void eval_node(const Graph& g, const GraphNode& n, const std::vector<const std::
   y.clear();
   switch (n.op) {
     case GraphOp::Conv:
-      conv(n, in_shape, out_shape, a, y);
+      conv_reference(n, in_shape, out_shape, a, y);
       break;
     case GraphOp::Dense: {
       const int64_t K = n.weight.shape[0], N = n.weight.shape[1];

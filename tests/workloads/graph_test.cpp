@@ -362,6 +362,10 @@ TEST(GraphReference, ConvolutionHasTheBitsOfItsDefinition) {
       {2, 5, 40, 3, 2, 1, 3, 1, 1, 1, {0, 1, 0, 2}},   // stride 3 along the row
       {2, 3, 1, 2, 3, 1, 1, 1, 1, 1, {1, 1, 1, 1}},    // one column
       {1, 12, 12, 2, 5, 3, 1, 1, 2, 1, {2, 4, 2, 0}},  // wider than the rows' padding
+      // Register tiles of 8, 4, 2 and 1 channels; row segments not a multiple of the tile's.
+      {5, 11, 13, 15, 3, 1, 1, 1, 1, 1, {1, 1, 1, 1}},  // 15 channels: 8 + 4 + 2 + 1
+      {4, 9, 10, 22, 3, 2, 2, 1, 1, 1, {1, 1, 1, 1}},   // strided, 22: 8 + 8 + 4 + 2
+      {12, 6, 7, 18, 1, 1, 1, 1, 1, 2, {0, 0, 0, 0}},   // two groups of 9: 8 + 1 each
   };
   uint64_t seed = 7;
   for (const Case& cs : cases) {
