@@ -8,6 +8,56 @@
 
 namespace pcmsim {
 
+namespace {
+// Order-free reductions (a NaN never wins a comparison), in lanes that vectorize.
+constexpr size_t kLanes = 16;
+
+/// *hi = max(*hi, |x|), *lo = min(*lo, x) over x[0, n).
+PCMSIM_CLONES
+void max_abs_min(const float* x, size_t n, float* hi, float* lo) {
+  float h[kLanes], l[kLanes];
+  for (size_t j = 0; j < kLanes; ++j) {
+    h[j] = *hi;
+    l[j] = *lo;
+  }
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (size_t j = 0; j < kLanes; ++j) {
+      const float a = std::fabs(x[i + j]);
+      h[j] = h[j] < a ? a : h[j];
+      l[j] = x[i + j] < l[j] ? x[i + j] : l[j];
+    }
+  for (; i < n; ++i) {
+    const float a = std::fabs(x[i]);
+    h[0] = h[0] < a ? a : h[0];
+    l[0] = x[i] < l[0] ? x[i] : l[0];
+  }
+  for (size_t j = 0; j < kLanes; ++j) {
+    *hi = *hi < h[j] ? h[j] : *hi;
+    *lo = l[j] < *lo ? l[j] : *lo;
+  }
+}
+
+/// max |x - b| over x[0, n) (0 for none), in double.
+PCMSIM_CLONES
+double max_abs_minus(const float* x, size_t n, double b) {
+  double m[kLanes / 2] = {};
+  size_t i = 0;
+  for (; i + kLanes / 2 <= n; i += kLanes / 2)
+    for (size_t j = 0; j < kLanes / 2; ++j) {
+      const double d = std::fabs(double(x[i + j]) - b);
+      m[j] = m[j] < d ? d : m[j];
+    }
+  for (; i < n; ++i) {
+    const double d = std::fabs(double(x[i]) - b);
+    m[0] = m[0] < d ? d : m[0];
+  }
+  double r = 0.0;
+  for (double v : m) r = r < v ? v : r;
+  return r;
+}
+}  // namespace
+
 ValueRanges calibrate(const Graph& g, const GraphMapping& map, const float* inputs, int64_t n,
                       int64_t sample) {
   ValueRanges r;
@@ -18,21 +68,27 @@ ValueRanges calibrate(const Graph& g, const GraphMapping& map, const float* inpu
   for (int64_t i = 0; i < n; ++i) {
     const std::vector<std::vector<float>> v = run_reference_values(g, inputs + i * sample);
     for (size_t k = 0; k < v.size(); ++k) {
-      for (float x : v[k]) {
-        r.max_abs[k] = std::max(r.max_abs[k], double(std::fabs(x)));
-        r.min[k] = seen[k] ? std::min(r.min[k], double(x)) : double(x);
-        seen[k] = 1;
-      }
+      if (v[k].empty()) continue;
+      // The running max |x| and min in float (exact: every value is a float), continued from
+      // the images before; the first value of all starts the min.
+      float hi = float(r.max_abs[k]), lo = seen[k] ? float(r.min[k]) : v[k][0];
+      max_abs_min(v[k].data(), v[k].size(), &hi, &lo);
+      r.max_abs[k] = hi;
+      r.min[k] = lo;
+      seen[k] = 1;
     }
     // A layer's partial sums add up to its output before the bias.
     for (size_t li = 0; li < map.layers.size(); ++li) {
       const GraphNode& node = g.nodes[size_t(map.layers[li].node)];
       const std::vector<float>& out = v[size_t(node.output)];
-      const int64_t per = node.bias.data.empty() ? 1 : int64_t(out.size() / node.bias.data.size());
-      for (size_t k = 0; k < out.size(); ++k) {
-        const double b = node.bias.data.empty() ? 0.0 : node.bias.data[k / size_t(per)];
-        r.psum_max[li] = std::max(r.psum_max[li], std::fabs(double(out[k]) - b));
+      const size_t channels = node.bias.data.empty() ? 1 : node.bias.data.size();
+      const size_t per = out.size() / channels;
+      double m = r.psum_max[li];
+      for (size_t c = 0; c < channels; ++c) {
+        const double b = node.bias.data.empty() ? 0.0 : node.bias.data[c];
+        m = std::max(m, max_abs_minus(out.data() + c * per, per, b));
       }
+      r.psum_max[li] = m;
     }
   }
   return r;
