@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -19,6 +20,23 @@ namespace onnx_import {
 
 /// @brief The bytes of file @p path (a @p what, for errors).
 std::string read_file(const std::string& path, const char* what);
+
+/// The bytes of a file, mapped into memory where it is a regular file (a model of 100 MB is not
+/// copied), else read.
+class FileBytes {
+ public:
+  FileBytes(const std::string& path, const char* what);
+  ~FileBytes();
+  FileBytes(const FileBytes&) = delete;
+  FileBytes& operator=(const FileBytes&) = delete;
+  const char* data() const { return m_map ? static_cast<const char*>(m_map) : m_read.data(); }
+  size_t size() const { return m_map ? m_size : m_read.size(); }
+
+ private:
+  void* m_map = nullptr;
+  size_t m_size = 0;
+  std::string m_read;
+};
 
 /// A constant: float data, and the exact integers when it was an integer tensor.
 struct Const {
@@ -38,8 +56,9 @@ class GraphImporter {
 
   Graph run() {
     onnx::ModelProto model;
-    const std::string bytes = read_file(m_path, "ONNX file");
-    if (bytes.empty() || !model.ParseFromString(bytes)) {
+    const FileBytes bytes(m_path, "ONNX file");
+    if (bytes.size() == 0 || bytes.size() > size_t(std::numeric_limits<int>::max()) ||
+        !model.ParseFromArray(bytes.data(), int(bytes.size()))) {
       throw Error(
           m_path +
           ": not a valid ONNX model (the protobuf does not parse; truncated or corrupt file?)");
@@ -79,6 +98,8 @@ class GraphImporter {
     }
     if (m_g.input < 0) throw Error(m_path + ": the graph has no data input");
     // 2. Nodes in order (ONNX requires topological order).
+    for (const auto& node : g.node())
+      for (const std::string& in : node.input()) ++m_uses[in];
     for (const auto& node : g.node()) import_node(node);
     if (g.output_size() < 1) throw Error(m_path + ": the graph has no output");
     auto it = m_values.find(g.output(0).name());
@@ -138,6 +159,14 @@ class GraphImporter {
                   "programmed into a crossbar)");
     }
     return it->second;
+  }
+  /// The float data of constant input @p idx of @p n (checked as constant() checks it), moved
+  /// out where no other node input reads it.
+  std::vector<float> take_floats(const onnx::NodeProto& n, int idx) {
+    constant(n, idx);
+    std::vector<float>& f = m_consts.find(n.input(idx))->second.f;
+    if (m_uses[n.input(idx)] == 1) return std::move(f);
+    return f;
   }
   float scalar_of(const onnx::NodeProto& n, int idx) const {
     const Const& c = constant(n, idx);
@@ -276,6 +305,7 @@ class GraphImporter {
   const std::map<std::string, Tensor>& m_bind;
   Graph m_g;
   std::map<std::string, Const> m_consts;
+  std::map<std::string, int> m_uses;  ///< node inputs reading each name
   std::map<std::string, int> m_values;
 };
 

@@ -80,7 +80,7 @@ void GraphImporter::import_conv(const onnx::NodeProto& n) {
   std::copy(tmp.pad, tmp.pad + 4, g.pad);
   g.group = int(group);
   g.weight.shape = w.shape;
-  g.weight.data = w.f;
+  g.weight.data = take_floats(n, 1);
   if (n.input_size() > 2 && !n.input(2).empty()) {
     const Const& b = constant(n, 2);
     if (numel(b.shape) != w.shape[0])

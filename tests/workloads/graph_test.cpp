@@ -100,6 +100,26 @@ TEST(GraphImport, ResidualConvNetShapesAndValues) {
   EXPECT_FLOAT_EQ(y[0], 13.0f);
 }
 
+TEST(GraphImport, AWeightSharedByTwoConvolutionsServesBoth) {
+  // The importer moves a convolution's weights out of an initializer no other node reads; one
+  // read twice must stay whole for the second. K doubles its input's one channel.
+  TempDir d;
+  OnnxBuilder b({1, 3, 3});
+  b.initializer("K", {1, 1, 1, 1}, {2.0f});
+  b.node("Conv", {"input", "K"}, "c1", "first");
+  b.node("Conv", {"c1", "K"}, "c2", "second");
+  b.output("c2");
+  b.save(d.path("shared.onnx"));
+  const Graph g = import_onnx_graph(d.path("shared.onnx"));
+  ASSERT_EQ(g.nodes.size(), 2u);
+  EXPECT_EQ(g.nodes[0].weight.data, std::vector<float>{2.0f});
+  EXPECT_EQ(g.nodes[1].weight.data, std::vector<float>{2.0f});
+  std::vector<float> x(9);
+  for (int i = 0; i < 9; ++i) x[size_t(i)] = float(i);
+  const std::vector<float> y = run_reference(g, x.data());
+  for (int i = 0; i < 9; ++i) EXPECT_EQ(y[size_t(i)], 4.0f * float(i));  // 2 x 2 x x
+}
+
 TEST(GraphImportErrors, UnsupportedOperatorNamesNodeOpAndList) {
   TempDir d;
   OnnxBuilder b({1, 4, 4});
