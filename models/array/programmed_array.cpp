@@ -33,6 +33,61 @@ const char* compensation_name(Compensation c) {
   return "?";
 }
 
+PCMSIM_CLONES
+float abs_max(const float* x, size_t n) {
+  // The magnitudes' bit patterns (sign cleared) order as the magnitudes do.
+  uint32_t m = 0;
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t b;
+    std::memcpy(&b, &x[i], sizeof b);
+    b &= 0x7FFFFFFFu;
+    m = b > m ? b : m;
+  }
+  float f;
+  std::memcpy(&f, &m, sizeof f);
+  return f;
+}
+
+namespace {
+/// Conductance targets of the device pairs of n weights: G+ = clamp(w x scale, 0, g_max) in
+/// target[0, n), G- = clamp(-w x scale, 0, g_max) in target[n, 2n).
+PCMSIM_CLONES
+void pair_targets(const float* w, size_t n, double scale, double g_max, float* target) {
+  for (size_t i = 0; i < n; ++i) {
+    target[i] = float(std::clamp(w[i] * scale, 0.0, g_max));
+    target[n + i] = float(std::clamp(-w[i] * scale, 0.0, g_max));
+  }
+}
+
+/// The differential conductances (G+ - G-) / g_max of rows x cols pairs (G+ in g[0, n), G- in
+/// g[n, 2n)), and each row's total conductance summed along the row in double.
+PCMSIM_CLONES
+void differential(const float* g, int rows, int cols, double g_max, float* gdiff, float* gsum) {
+  const size_t n = size_t(rows) * size_t(cols);
+  for (size_t i = 0; i < n; ++i) gdiff[i] = float((double(g[i]) - g[n + i]) / g_max);
+  // Eight rows side by side: each row's sum keeps its order, the rows' additions overlap.
+  constexpr int kRows = 8;
+  int r = 0;
+  for (; r + kRows <= rows; r += kRows) {
+    double s[kRows] = {};
+    for (int c = 0; c < cols; ++c)
+      for (int k = 0; k < kRows; ++k) {
+        const size_t i = size_t(r + k) * size_t(cols) + size_t(c);
+        s[k] += double(g[i]) + g[n + i];
+      }
+    for (int k = 0; k < kRows; ++k) gsum[r + k] = float(s[k]);
+  }
+  for (; r < rows; ++r) {
+    double s = 0;
+    for (int c = 0; c < cols; ++c) {
+      const size_t i = size_t(r) * size_t(cols) + size_t(c);
+      s += double(g[i]) + g[n + i];
+    }
+    gsum[r] = float(s);
+  }
+}
+}  // namespace
+
 ProgrammedArray::ProgrammedArray(const float* w, int rows, int cols, const DeviceModel& device,
                                  const ProgramContext& ctx_in, bool exact, double full_scale,
                                  bool keep_pairs)
@@ -45,11 +100,7 @@ ProgrammedArray::ProgrammedArray(const float* w, int rows, int cols, const Devic
       m_gsum(size_t(rows)),
       m_keep_pairs(keep_pairs) {
   const size_t n = size_t(rows) * cols;
-  float w_max = float(full_scale);
-  if (full_scale <= 0.0) {
-    w_max = 0.0f;
-    for (size_t i = 0; i < n; ++i) w_max = std::max(w_max, std::fabs(w[i]));
-  }
+  const float w_max = full_scale > 0.0 ? float(full_scale) : abs_max(w, n);
   m_w_max = w_max;
   if (exact || w_max == 0.0f) {
     // Exact mapping: conductance ratios equal weight ratios, at every time.
@@ -78,12 +129,11 @@ ProgrammedArray::ProgrammedArray(const float* w, int rows, int cols, const Devic
   ProgramContext ctx = ctx_in;
   ctx.uS_per_weight = scale;
   if (ctx.block_w_max <= 0.0) ctx.block_w_max = w_max;
-  // Targets for G+ (first n) and G- (next n); the draw index identifies the device.
-  std::vector<float> target(2 * n);
-  for (size_t i = 0; i < n; ++i) {
-    target[i] = float(std::clamp(w[i] * scale, 0.0, m_g_max));
-    target[n + i] = float(std::clamp(-w[i] * scale, 0.0, m_g_max));
-  }
+  // Targets for G+ (first n) and G- (next n) in this thread's scratch (no fresh pages for each
+  // array); the draw index identifies the device.
+  thread_local std::vector<float> target;
+  if (target.size() < 2 * n) target.resize(2 * n);
+  pair_targets(w, n, scale, m_g_max, target.data());
   device.program(target.data(), 2 * n, ctx, m_state);
   use_programmed();
 }
@@ -108,15 +158,7 @@ void ProgrammedArray::set_current(const float* g) {
       m_gneg[i] = float(g[n + i] / m_g_max);
     }
   }
-  for (int r = 0; r < m_rows; ++r) {
-    double s = 0;
-    for (int c = 0; c < m_cols; ++c) {
-      size_t i = size_t(r) * m_cols + c;
-      m_gdiff[i] = float((double(g[i]) - g[n + i]) / m_g_max);
-      s += double(g[i]) + g[n + i];
-    }
-    m_gsum[size_t(r)] = float(s);
-  }
+  differential(g, m_rows, m_cols, m_g_max, m_gdiff.data(), m_gsum.data());
 }
 
 void ProgrammedArray::use_programmed() {
@@ -125,7 +167,8 @@ void ProgrammedArray::use_programmed() {
 
 void ProgrammedArray::read_at(double t_s, const DrawKey& read_key) {
   if (m_exact) return;
-  std::vector<float> g(m_state.g_prog_uS.size());
+  thread_local std::vector<float> g;  // this thread's scratch
+  if (g.size() < m_state.g_prog_uS.size()) g.resize(m_state.g_prog_uS.size());
   m_device->read(m_state, t_s, read_key, g.data());
   set_current(g.data());
 }
@@ -163,21 +206,6 @@ bool adc_read(const float* acc, float unit, float sigma, const float* z, float s
     }
   }
   return clips > 0;
-}
-
-/// The largest |x[i]|: the magnitudes' bit patterns (sign cleared) order as the magnitudes do.
-PCMSIM_CLONES
-float abs_max(const float* x, size_t n) {
-  uint32_t m = 0;
-  for (size_t i = 0; i < n; ++i) {
-    uint32_t b;
-    std::memcpy(&b, &x[i], sizeof b);
-    b &= 0x7FFFFFFFu;
-    m = b > m ? b : m;
-  }
-  float f;
-  std::memcpy(&f, &m, sizeof f);
-  return f;
 }
 
 MvmScratch& scratch() {

@@ -63,6 +63,9 @@ enum class Compensation { None, Global, PerColumn, BatchNorm };
 Compensation parse_compensation(const std::string& name);
 const char* compensation_name(Compensation c);
 
+/// @brief The largest |x[i]| of x[0, n) (0 for none; the weights and inputs are finite).
+float abs_max(const float* x, size_t n);
+
 /// @brief One block of a weight matrix programmed onto one array: rows = inputs, cols = outputs.
 /// Weights map to differential pairs: scale = g_max / max|W|, G+ = clamp(W*scale, 0, g_max),
 /// G- = clamp(-W*scale, 0, g_max). Programming happens once; read_at() makes the conductances at

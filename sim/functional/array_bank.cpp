@@ -13,9 +13,9 @@ constexpr uint64_t kReadoutBase = uint64_t(1) << 50;
 }  // namespace
 
 void ArrayBank::weight_stats(const std::vector<float>& w, double* max_abs, double* std) {
-  double m = 0, s = 0, s2 = 0;
+  const double m = abs_max(w.data(), w.size());
+  double s = 0, s2 = 0;
   for (float v : w) {
-    m = std::max(m, double(std::fabs(v)));
     s += v;
     s2 += double(v) * v;
   }
@@ -40,23 +40,28 @@ ArrayBank::ArrayBank(std::vector<BlockSpec> blocks, const DeviceModel& device,
   parallel_for(starts.size(), [&](size_t k, int) {
     const size_t first = starts[k], last = k + 1 < starts.size() ? starts[k + 1] : m_specs.size();
     const std::vector<float>& weights = m_specs[first].weights;
-    std::vector<float> residual = weights;
-    float w_max = 0.0f;
-    for (float v : residual) w_max = std::max(w_max, std::fabs(v));
+    const float w_max = abs_max(weights.data(), weights.size());
     const std::vector<double> fs = encoding.full_scales(w_max);
+    // Significance: the residual the levels so far left.
+    std::vector<float> residual;
+    if (encoding.mode == WeightEncoding::Mode::Significance) residual = weights;
     for (size_t i = first; i < last; ++i) {
       const BlockSpec& b = m_specs[i];
       const size_t n = size_t(b.rows) * size_t(b.cols);
       // What this level holds: the weights (single), the residual left by the levels before
       // (significance), or its digit (bit slices).
-      std::vector<float> target = encoding.mode == WeightEncoding::Mode::BitSlices
-                                      ? encoding.slice(weights.data(), n, w_max, b.level)
-                                      : residual;
+      std::vector<float> slice;
+      if (encoding.mode == WeightEncoding::Mode::BitSlices)
+        slice = encoding.slice(weights.data(), n, w_max, b.level);
+      const float* target = encoding.mode == WeightEncoding::Mode::BitSlices      ? slice.data()
+                            : encoding.mode == WeightEncoding::Mode::Significance ? residual.data()
+                                                                                  : weights.data();
       ProgramContext ctx{DrawKey{seed, b.layer, b.index}, 1.0, w_max, b.layer_w_max, b.layer_w_std};
+      // Single: the block's own max |w| (known here: the array need not find it again).
       const double full_scale =
-          encoding.mode == WeightEncoding::Mode::Single ? 0.0 : fs[size_t(b.level)];
-      m_arrays[i] = std::make_unique<ProgrammedArray>(target.data(), b.rows, b.cols, device, ctx,
-                                                      exact, full_scale, numerics.ir_drop > 0.0);
+          encoding.mode == WeightEncoding::Mode::Single ? w_max : fs[size_t(b.level)];
+      m_arrays[i] = std::make_unique<ProgrammedArray>(target, b.rows, b.cols, device, ctx, exact,
+                                                      full_scale, numerics.ir_drop > 0.0);
       if (encoding.mode == WeightEncoding::Mode::Significance) {
         // Closed loop: the next level programs what this one missed.
         std::vector<float> held = m_arrays[i]->programmed_weights();

@@ -14,18 +14,26 @@ namespace pcmsim {
 ArrayBank GraphAnalogNetwork::program(const Graph& g, const GraphMapping& map,
                                       const DeviceModel& device, const MvmNumerics& numerics,
                                       const WeightEncoding& encoding, uint64_t seed) {
+  // Each layer's weight statistics and each array's weights, on the default threads.
+  std::vector<double> w_max(map.layers.size()), w_std(map.layers.size());
+  parallel_for(map.layers.size(), [&](size_t li, int) {
+    ArrayBank::weight_stats(g.nodes[size_t(map.layers[li].node)].weight.data, &w_max[li],
+                            &w_std[li]);
+  });
   std::vector<BlockSpec> specs;
+  std::vector<int> block_of;
   for (size_t li = 0; li < map.layers.size(); ++li) {
-    const GraphLayer& l = map.layers[li];
-    double w_max, w_std;
-    ArrayBank::weight_stats(g.nodes[size_t(l.node)].weight.data, &w_max, &w_std);
-    for (int bi : l.blocks) {
+    for (int bi : map.layers[li].blocks) {
       const GraphBlock& b = map.blocks[size_t(bi)];
-      specs.push_back({uint32_t(li), uint32_t(b.index), b.level, b.rows, b.cols,
-                       b.level == 0 ? block_weights(g, map, b) : std::vector<float>{}, w_max,
-                       w_std});
+      specs.push_back(
+          {uint32_t(li), uint32_t(b.index), b.level, b.rows, b.cols, {}, w_max[li], w_std[li]});
+      block_of.push_back(bi);
     }
   }
+  parallel_for(specs.size(), [&](size_t i, int) {
+    const GraphBlock& b = map.blocks[size_t(block_of[i])];
+    if (b.level == 0) specs[i].weights = block_weights(g, map, b);
+  });
   return ArrayBank(std::move(specs), device, numerics, encoding, seed);
 }
 

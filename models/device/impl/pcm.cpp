@@ -13,6 +13,10 @@ namespace pcmsim {
 
 namespace {
 
+/// Devices programmed or read at a time: their draws stay in the L1 cache (a multiple of 4,
+/// the draws of one Philox block).
+constexpr size_t kChunk = 2048;
+
 /// Programming of n devices (the formulas below, in single precision on the project's own ln,
 /// decision 65): their conductances and drift exponents from the targets and the two normal
 /// draws of each.
@@ -123,11 +127,15 @@ class PcmDevice : public DeviceModel {
     RngStream faults = ctx.key.stream(DrawKind::Fault);
     out.g_prog_uS.resize(n);
     out.nu.resize(n);
-    std::vector<float> z_prog(n), z_drift(n);
-    prog.normals(0, n, z_prog.data());
-    drift.normals(0, n, z_drift.data());
-    program_devices(target, n, z_prog.data(), z_drift.data(), float(m_g_max_uS),
-                    float(m_prog_scale), float(m_drift_scale), out.g_prog_uS.data(), out.nu.data());
+    // Chunks of devices whose draws stay in the L1 cache (each draw is keyed by its index).
+    float z_prog[kChunk], z_drift[kChunk];
+    for (size_t i = 0; i < n; i += kChunk) {
+      const size_t m = std::min(kChunk, n - i);
+      prog.normals(i, m, z_prog);
+      drift.normals(i, m, z_drift);
+      program_devices(target + i, m, z_prog, z_drift, float(m_g_max_uS), float(m_prog_scale),
+                      float(m_drift_scale), out.g_prog_uS.data() + i, out.nu.data() + i);
+    }
     if (m_stuck_set > 0.0 || m_stuck_reset > 0.0) {
       // Stuck devices ignore programming: SET (crystalline) at g_max, RESET at zero; neither
       // drifts.
@@ -150,11 +158,14 @@ class PcmDevice : public DeviceModel {
     // The 1/f integral vanishes (rather than turning negative) for reads shorter than t_read.
     const double read_int =
         std::sqrt(std::max(0.0, std::log((t_s + m_t0_s + m_t_read_s) / (2.0 * m_t_read_s))));
-    std::vector<float> z(m_read_scale > 0.0 ? s.g_prog_uS.size() : 0);
-    noise.normals(0, z.size(), z.data());
-    read_devices(s.g_prog_uS.data(), s.nu.data(), s.g_prog_uS.size(),
-                 z.empty() ? nullptr : z.data(), float(log_time), float(m_read_scale * read_int),
-                 float(m_g_max_uS), out);
+    const size_t n = s.g_prog_uS.size();
+    float z[kChunk];
+    for (size_t i = 0; i < n; i += kChunk) {
+      const size_t m = std::min(kChunk, n - i);
+      if (m_read_scale > 0.0) noise.normals(i, m, z);
+      read_devices(s.g_prog_uS.data() + i, s.nu.data() + i, m, m_read_scale > 0.0 ? z : nullptr,
+                   float(log_time), float(m_read_scale * read_int), float(m_g_max_uS), out + i);
+    }
   }
 
  private:
