@@ -34,43 +34,39 @@ void batch_generic(const float* x, int n, int ld_x, const float* g, int rows, in
 #define PCMSIM_AVX512 __attribute__((target("avx512f")))
 
 /// NV vectors × (16 × NK) columns from c0, the last chunk masked to the columns left: NV × NK
-/// accumulators of 16 floats stay in registers over all rows (named variables: an array of
-/// them is kept in memory by GCC). A zero input adds an exact zero, fma(0, g, a) = a (the sums
-/// are never -0: they start at +0 and an exact cancellation rounds to +0), so every row is
-/// added, as the one-vector loop that skips zero rows would sum. The sums start at +0; acc is
-/// only written.
+/// accumulators of 16 floats stay in registers over all rows (every index into them a
+/// constant once the loops are unrolled: a variable one would keep them in memory). A zero
+/// input adds an exact zero, fma(0, g, a) = a (the sums are never -0: they start at +0 and an
+/// exact cancellation rounds to +0), so every row is added, as the one-vector loop that skips
+/// zero rows would sum. The sums start at +0; acc is only written.
 template <int NV, int NK>
 PCMSIM_AVX512 void block_avx512(const float* x, int ld_x, const float* g, int rows, int cols,
                                 int c0, int width, float* acc, int ld_acc) {
   const __mmask16 last = __mmask16((1u << (width - 16 * (NK - 1))) - 1u);
-  auto mask = [&](int k) { return k + 1 < NK ? __mmask16(0xFFFF) : last; };
-  auto at = [&](int v, int k) { return acc + long(v) * ld_acc + c0 + 16 * k; };
-  __m512 a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33;
-  a00 = a01 = a02 = a03 = a10 = a11 = a12 = a13 = _mm512_setzero_ps();
-  a20 = a21 = a22 = a23 = a30 = a31 = a32 = a33 = _mm512_setzero_ps();
-  // (clang-format does not settle on one layout of this list)
-  // clang-format off
-#define PCMSIM_FOR_EACH(OP)                                                               \
-  OP(0, 0, a00) OP(0, 1, a01) OP(0, 2, a02) OP(0, 3, a03)                                 \
-  OP(1, 0, a10) OP(1, 1, a11) OP(1, 2, a12) OP(1, 3, a13)                                 \
-  OP(2, 0, a20) OP(2, 1, a21) OP(2, 2, a22) OP(2, 3, a23)                                 \
-  OP(3, 0, a30) OP(3, 1, a31) OP(3, 2, a32) OP(3, 3, a33)
-  // clang-format on
-#define PCMSIM_FMA(V, K, A) \
-  if constexpr (V < NV && K < NK) A = _mm512_fmadd_ps(xv[V], gv[K], A);
-#define PCMSIM_STORE(V, K, A) \
-  if constexpr (V < NV && K < NK) _mm512_mask_storeu_ps(at(V, K), mask(K), A);
+  __m512 a[NV][NK];
+#pragma GCC unroll 8
+  for (int v = 0; v < NV; ++v)
+#pragma GCC unroll 4
+    for (int k = 0; k < NK; ++k) a[v][k] = _mm512_setzero_ps();
   for (int r = 0; r < rows; ++r) {
     const float* gr = g + long(r) * cols + c0;
-    __m512 gv[4], xv[4];
-    for (int k = 0; k < NK; ++k) gv[k] = _mm512_maskz_loadu_ps(mask(k), gr + 16 * k);
-    for (int v = 0; v < NV; ++v) xv[v] = _mm512_set1_ps(x[long(v) * ld_x + r]);
-    PCMSIM_FOR_EACH(PCMSIM_FMA)
+    __m512 gv[NK];
+#pragma GCC unroll 4
+    for (int k = 0; k < NK; ++k)
+      gv[k] = k + 1 < NK ? _mm512_loadu_ps(gr + 16 * k) : _mm512_maskz_loadu_ps(last, gr + 16 * k);
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) {
+      const __m512 xv = _mm512_set1_ps(x[long(v) * ld_x + r]);
+#pragma GCC unroll 4
+      for (int k = 0; k < NK; ++k) a[v][k] = _mm512_fmadd_ps(xv, gv[k], a[v][k]);
+    }
   }
-  PCMSIM_FOR_EACH(PCMSIM_STORE)
-#undef PCMSIM_FOR_EACH
-#undef PCMSIM_FMA
-#undef PCMSIM_STORE
+#pragma GCC unroll 8
+  for (int v = 0; v < NV; ++v)
+#pragma GCC unroll 4
+    for (int k = 0; k < NK; ++k)
+      _mm512_mask_storeu_ps(acc + long(v) * ld_acc + c0 + 16 * k,
+                            k + 1 < NK ? __mmask16(0xFFFF) : last, a[v][k]);
 }
 
 template <int NV>
@@ -97,12 +93,22 @@ PCMSIM_AVX512 void columns_avx512(const float* x, int ld_x, const float* g, int 
 
 PCMSIM_AVX512 void batch_avx512(const float* x, int n, int ld_x, const float* g, int rows, int cols,
                                 float* acc, int ld_acc) {
+  // Six vectors at a time: 24 accumulators, 4 conductance vectors and a broadcast input fill
+  // the 32 registers.
+  constexpr int kVectors = 6;
   int v = 0;
-  for (; v + 4 <= n; v += 4)
-    columns_avx512<4>(x + long(v) * ld_x, ld_x, g, rows, cols, acc + long(v) * ld_acc, ld_acc);
+  for (; v + kVectors <= n; v += kVectors)
+    columns_avx512<kVectors>(x + long(v) * ld_x, ld_x, g, rows, cols, acc + long(v) * ld_acc,
+                             ld_acc);
   const float* xv = x + long(v) * ld_x;
   float* av = acc + long(v) * ld_acc;
   switch (n - v) {
+    case 5:
+      columns_avx512<5>(xv, ld_x, g, rows, cols, av, ld_acc);
+      break;
+    case 4:
+      columns_avx512<4>(xv, ld_x, g, rows, cols, av, ld_acc);
+      break;
     case 3:
       columns_avx512<3>(xv, ld_x, g, rows, cols, av, ld_acc);
       break;

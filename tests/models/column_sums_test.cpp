@@ -40,7 +40,7 @@ TEST(ColumnSums, EveryVariantGivesThePlainLoopsBits) {
 }
 
 TEST(ColumnSums, ABatchGivesEachVectorTheBitsOfTheOneVectorLoop) {
-  // 1 to 9 vectors (register blocks of 4 and every remainder), 37 rows and 300 (long sums
+  // 1 to 13 vectors (register blocks of 6 and every remainder), 37 rows and 300 (long sums
   // whose rounding order shows), and column counts that leave every remainder of the
   // 64-column panels (5, 131); the inputs of rows 0, 3, 6, .. are zero in every vector (skipped
   // rows), others zero in some vectors only. Each vector's sums must be those of the plain loop
@@ -52,7 +52,7 @@ TEST(ColumnSums, ABatchGivesEachVectorTheBitsOfTheOneVectorLoop) {
       std::vector<float> g(size_t(rows) * size_t(cols));
       for (size_t i = 0; i < g.size(); ++i)
         g[i] = float((r.uniform(1000 + i) * 2 - 1) * (i % 7 == 0 ? 1e-4 : 1.0));
-      for (int n = 1; n <= 9; ++n) {
+      for (int n = 1; n <= 13; ++n) {
         const int ld_x = rows + 3, ld_acc = cols + 1;  // strides wider than the rows and columns
         std::vector<float> x(size_t(n) * size_t(ld_x), 0.0f);
         for (int v = 0; v < n; ++v)
