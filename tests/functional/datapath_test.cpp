@@ -148,7 +148,9 @@ TEST(Datapath, PartialSumCodesAreTheDivisionsNearestIntegers) {
     const double h0 = std::floor(r.uniform(draw++) * 200.0) + 0.5;
     FixedFormat f;
     f.lsb = double(v0) / h0;
-    f.hi = t % 2 ? 2047 : (int64_t(1) << 40) - 1;  // 12-bit sums that saturate, and wide ones
+    // 12-bit sums that saturate, wide ones, and 62-bit ones for codes beyond 2^51 (where
+    // doubles are spaced 1/2 and more: quotients of a few ulps apart are different codes).
+    f.hi = t % 3 == 0 ? 2047 : t % 3 == 1 ? (int64_t(1) << 40) - 1 : (int64_t(1) << 61) - 1;
     f.lo = -f.hi;
     std::vector<float> v;
     for (int m = 1; m <= 15; m += 2) {
@@ -156,6 +158,8 @@ TEST(Datapath, PartialSumCodesAreTheDivisionsNearestIntegers) {
       v.push_back(-float(m) * v0);
     }
     for (int k = 0; k < 40; ++k) v.push_back(float((r.uniform(draw++) - 0.5) * 1e4 * f.lsb));
+    for (int k = 0; k < 8; ++k)
+      v.push_back(float((r.uniform(draw++) + 0.5) * 0x1p52 * f.lsb * (k % 2 ? -1 : 1)));
     std::vector<int64_t> acc(v.size()), want;
     for (size_t i = 0; i < acc.size(); ++i) acc[i] = int64_t(i % 7) * 300 - 900;
     want = acc;
