@@ -6,6 +6,7 @@
 
 #include "sim/base/avx512.h"
 #include "sim/base/clones.h"
+#include "sim/base/nearest.h"
 
 namespace pcmsim {
 
@@ -129,8 +130,9 @@ float to_format(float x, const FixedFormat& f, uint64_t& clips) {
   return x;
 }
 
+namespace {
 PCMSIM_CLONES
-uint64_t to_format_n(float* x, size_t n, const FixedFormat& f) {
+uint64_t to_format_divided(float* x, size_t n, const FixedFormat& f) {
   // The nearest code (ties to even), clipped and counted; branch-free so that it vectorizes.
   const double lsb = f.lsb, hi = double(f.hi), lo = double(f.lo);
   uint64_t clips = 0;
@@ -143,30 +145,53 @@ uint64_t to_format_n(float* x, size_t n, const FixedFormat& f) {
   return clips;
 }
 
+#ifdef PCMSIM_X86
+PCMSIM_AVX512_BEGIN
+/// to_format_n on the first n - n % 8 values, the quotients by the LSB as products where they
+/// round alike.
+PCMSIM_AVX512 uint64_t to_format_avx512(float* x, size_t n, const FixedFormat& f) {
+  const __m512d lsb = _mm512_set1_pd(f.lsb), inv = _mm512_set1_pd(1.0 / f.lsb),
+                hi = _mm512_set1_pd(double(f.hi)), lo = _mm512_set1_pd(double(f.lo));
+  uint64_t clips = 0;
+  for (size_t i = 0; i + 8 <= n; i += 8) {
+    const __m512d c = nearest_quotients(_mm512_cvtps_pd(_mm256_loadu_ps(x + i)), lsb, inv);
+    // Selected as the definition selects (a minimum or maximum would turn -0 into +0).
+    const __mmask8 over = _mm512_cmp_pd_mask(c, hi, _CMP_GT_OQ),
+                   under = _mm512_cmp_pd_mask(c, lo, _CMP_LT_OQ);
+    clips += uint64_t(__builtin_popcount(over | under));
+    const __m512d k = _mm512_mask_blend_pd(under, _mm512_mask_blend_pd(over, c, hi), lo);
+    _mm256_storeu_ps(x + i, _mm512_cvtpd_ps(_mm512_mul_pd(k, lsb)));
+  }
+  return clips;
+}
+PCMSIM_AVX512_END
+#endif
+}  // namespace
+
+uint64_t to_format_n(float* x, size_t n, const FixedFormat& f) {
+  uint64_t clips = 0;
+  size_t i = 0;
+#ifdef PCMSIM_X86
+  if (has_avx512()) {
+    clips = to_format_avx512(x, n, f);
+    i = n - n % 8;
+  }
+#endif
+  return clips + to_format_divided(x + i, n - i, f);
+}
+
 namespace {
 #ifdef PCMSIM_X86
 PCMSIM_AVX512_BEGIN
-/// add_psums_n on the first n - n % 8 values, eight at a time; returns the saturations. The
-/// code is nearbyint(d), d = v / lsb rounded. A product t = v x (1 / lsb) is within a few ulps
-/// of d (the reciprocal, the product and the quotient each rounded once: |t - d| < 2^-51 |t|),
-/// so nearbyint(t) = nearbyint(d) wherever t's distance to the nearest half-integer (computed
-/// to 2^-54) exceeds 2^-48 |t|; eight values with one that does not are divided (a division
-/// costs the time of some ten products). From |t| = 2^47 on, every value divides.
+/// add_psums_n on the first n - n % 8 values, eight at a time, the quotients by the LSB as
+/// products where they round alike; returns the saturations.
 PCMSIM_AVX512 uint64_t add_psums_avx512(int64_t* acc, const float* v, size_t n,
                                         const FixedFormat& f) {
   const __m512d lsb = _mm512_set1_pd(f.lsb), inv = _mm512_set1_pd(1.0 / f.lsb);
-  const __m512d half = _mm512_set1_pd(0.5), slack = _mm512_set1_pd(0x1p-48);
   const __m512i hi = _mm512_set1_epi64(f.hi), lo = _mm512_set1_epi64(f.lo);
-  constexpr int kNearest = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
   uint64_t saturated = 0;
   for (size_t i = 0; i + 8 <= n; i += 8) {
-    const __m512d x = _mm512_cvtps_pd(_mm256_loadu_ps(v + i));
-    const __m512d t = _mm512_mul_pd(x, inv);
-    __m512d r = _mm512_roundscale_pd(t, kNearest);
-    const __m512d margin = _mm512_sub_pd(half, _mm512_abs_pd(_mm512_sub_pd(t, r)));
-    const __mmask8 divide =
-        _mm512_cmp_pd_mask(margin, _mm512_mul_pd(_mm512_abs_pd(t), slack), _CMP_LE_OQ);
-    if (divide) r = _mm512_roundscale_pd(_mm512_div_pd(x, lsb), kNearest);
+    const __m512d r = nearest_quotients(_mm512_cvtps_pd(_mm256_loadu_ps(v + i)), lsb, inv);
     const __m512i a = _mm512_add_epi64(_mm512_loadu_si512(acc + i), _mm512_cvttpd_epi64(r));
     const __mmask8 out = _mm512_cmpgt_epi64_mask(a, hi) | _mm512_cmplt_epi64_mask(a, lo);
     saturated += uint64_t(__builtin_popcount(out));

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "sim/base/config.h"
@@ -176,6 +177,46 @@ TEST(Datapath, PartialSumCodesAreTheDivisionsNearestIntegers) {
     }
     EXPECT_EQ(add_psums_n(acc.data(), v.data(), v.size(), f), want_sat);
     ASSERT_EQ(acc, want) << "lsb " << f.lsb;
+  }
+  EXPECT_GT(exact_ties, 1000u);  // the ties were there
+}
+
+TEST(Datapath, ActivationCodesAreTheDivisionsNearestIntegers) {
+  // to_format_n against its definition written out: x = clamp(nearbyint(double(x) / lsb), lo,
+  // hi) x lsb in float, clips counted; ties at half-integer codes built as in the test above,
+  // formats signed and unsigned, values in and beyond their range.
+  RngStream r(13, DrawKind::Fault, 4, 6);
+  uint64_t draw = 0;
+  size_t exact_ties = 0;
+  for (int t = 0; t < 500; ++t) {
+    const float v0 = float(1 + int(r.uniform(draw++) * 4000.0)) / 1024.0f;
+    const double h0 = std::floor(r.uniform(draw++) * 100.0) + 0.5;
+    FixedFormat f;
+    f.lsb = double(v0) / h0;
+    f.hi = t % 2 ? 255 : 127;
+    f.lo = t % 2 ? 0 : -127;
+    std::vector<float> x;
+    for (int m = 1; m <= 15; m += 2) {
+      x.push_back(float(m) * v0);
+      x.push_back(-float(m) * v0);
+    }
+    for (int k = 0; k < 37; ++k) x.push_back(float((r.uniform(draw++) - 0.4) * 600.0 * f.lsb));
+    std::vector<float> want = x;
+    uint64_t want_clips = 0;
+    for (float& v : want) {
+      const double q = double(v) / f.lsb;
+      exact_ties += q - std::floor(q) == 0.5;
+      double c = std::nearbyint(q);
+      if (c > double(f.hi) || c < double(f.lo)) {
+        c = std::clamp(c, double(f.lo), double(f.hi));
+        ++want_clips;
+      }
+      v = float(c * f.lsb);
+    }
+    EXPECT_EQ(to_format_n(x.data(), x.size(), f), want_clips);
+    for (size_t i = 0; i < x.size(); ++i)
+      ASSERT_EQ(std::memcmp(&x[i], &want[i], sizeof(float)), 0)
+          << "value " << i << ": " << x[i] << " vs " << want[i] << ", lsb " << f.lsb;
   }
   EXPECT_GT(exact_ties, 1000u);  // the ties were there
 }
