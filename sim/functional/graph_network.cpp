@@ -276,10 +276,13 @@ void GraphAnalogNetwork::run_analog(Batch& bt, int li) {
   // its copy's arrays, so its sums are complete once the chunk has been through them: the bias
   // is added and the output written (channel-major) then, while they are in the cache.
   const size_t pixels = size_t(l.pixels), channels = size / pixels;
+  // Items 64 bytes further apart than their channels: a stride of a power of two over 4 KB
+  // would put one channel of every item in the same L1 set.
+  const size_t ld = channels + 16;
   if (fmt.quantized())
-    bt.psum_acc.resize(kChunk * channels);
+    bt.psum_acc.resize(kChunk * ld);
   else
-    bt.psum_f.resize(kChunk * channels);
+    bt.psum_f.resize(kChunk * ld);
   for (size_t b = 0; b < images; ++b) bt.values[b][size_t(n.output)].resize(size);
   const size_t per_copy = size_t(l.arrays_per_replica());
   // What each MVM did, for the timing models: the cycle-level chip's single image only.
@@ -314,9 +317,9 @@ void GraphAnalogNetwork::run_analog(Batch& bt, int li) {
     for (size_t i0 = 0; i0 < bt.item_image.size(); i0 += kChunk) {
       const size_t m = std::min(kChunk, bt.item_image.size() - i0);
       if (fmt.quantized())
-        std::fill(bt.psum_acc.begin(), bt.psum_acc.begin() + long(m * channels), 0);
+        std::fill(bt.psum_acc.begin(), bt.psum_acc.begin() + long(m * ld), 0);
       else
-        std::fill(bt.psum_f.begin(), bt.psum_f.begin() + long(m * channels), 0.0f);
+        std::fill(bt.psum_f.begin(), bt.psum_f.begin() + long(m * ld), 0.0f);
       for (size_t k = size_t(copy) * per_copy; k < size_t(copy + 1) * per_copy; ++k) {
         const int blk_index = l.blocks[k];
         const GraphBlock& blk = m_map.blocks[size_t(blk_index)];
@@ -343,7 +346,7 @@ void GraphAnalogNetwork::run_analog(Batch& bt, int li) {
         }
         // Each MVM's columns: its output pixel's channels, in order.
         for (size_t i = 0; i < m; ++i) {
-          const size_t at = i * channels + size_t(blk.col0);
+          const size_t at = i * ld + size_t(blk.col0);
           for (int j = 0; j < blk.packed; ++j) {
             const size_t at_j = at + size_t(int64_t(blk.group + j) * l.cols);
             const float* v = bt.y.data() + i * size_t(blk.cols) + size_t(j * cols_g);
@@ -358,21 +361,29 @@ void GraphAnalogNetwork::run_analog(Batch& bt, int li) {
       }
       // 4. The bias, digitally (in the partial sums' format when they have one); the output
       // channel-major.
-      for (size_t i = 0; i < m; ++i) {
-        const size_t at = i * channels, p = size_t(bt.item_pixel[i0 + i]);
-        float* out = bt.values[size_t(bt.item_image[i0 + i])][size_t(n.output)].data();
-        if (fmt.quantized()) {
-          int64_t* acc = bt.psum_acc.data() + at;
-          if (!n.bias.data.empty())
-            bt.psum_saturations += add_psums_n(acc, n.bias.data.data(), channels, fmt);
-          for (size_t ch = 0; ch < channels; ++ch)
-            out[ch * pixels + p] = float(double(acc[ch]) * fmt.lsb);
-        } else {
-          float* acc = bt.psum_f.data() + at;
-          if (!n.bias.data.empty())
-            for (size_t ch = 0; ch < channels; ++ch) acc[ch] += n.bias.data[ch];
-          for (size_t ch = 0; ch < channels; ++ch) out[ch * pixels + p] = acc[ch];
-        }
+      // Channel by channel over the items (their pixels mostly neighbours): the output's
+      // writes run along its rows instead of striding a plane apart.
+      bt.item_out.resize(m);
+      for (size_t i = 0; i < m; ++i)
+        bt.item_out[i] = bt.values[size_t(bt.item_image[i0 + i])][size_t(n.output)].data() +
+                         bt.item_pixel[i0 + i];
+      float* const* out = bt.item_out.data();
+      if (fmt.quantized()) {
+        if (!n.bias.data.empty())
+          for (size_t i = 0; i < m; ++i)
+            bt.psum_saturations +=
+                add_psums_n(bt.psum_acc.data() + i * ld, n.bias.data.data(), channels, fmt);
+        const int64_t* acc = bt.psum_acc.data();
+        for (size_t ch = 0; ch < channels; ++ch)
+          for (size_t i = 0; i < m; ++i)
+            out[i][ch * pixels] = float(double(acc[i * ld + ch]) * fmt.lsb);
+      } else {
+        float* acc = bt.psum_f.data();
+        if (!n.bias.data.empty())
+          for (size_t i = 0; i < m; ++i)
+            for (size_t ch = 0; ch < channels; ++ch) acc[i * ld + ch] += n.bias.data[ch];
+        for (size_t ch = 0; ch < channels; ++ch)
+          for (size_t i = 0; i < m; ++i) out[i][ch * pixels] = acc[i * ld + ch];
       }
     }
   }

@@ -119,6 +119,7 @@ class GraphAnalogNetwork {
     std::vector<float> run;                       ///< one output channel of a run of MVMs, gathered
     std::vector<uint64_t> slots;                  ///< the MVMs' numbers
     std::vector<int64_t> item_image, item_pixel;  ///< the MVMs' image and pixel
+    std::vector<float*> item_out;  ///< where each item's first output channel goes
     std::vector<MvmResult> results;
     std::vector<uint32_t> code_starts;
     std::vector<int64_t> psum_acc;  ///< partial sums in their fixed-point format
