@@ -325,11 +325,19 @@ void GraphAnalogNetwork::run_analog(Batch& bt, int li) {
         const int blk_index = l.blocks[k];
         const GraphBlock& blk = m_map.blocks[size_t(blk_index)];
         const int cols_g = blk.cols / blk.packed;
-        // 1. The input vectors, 2. their MVMs, 3. the partial sums added in block order.
+        // 1. The input vectors (those of the block before where it reads the same rows: the
+        // column blocks and levels of a row block do), 2. their MVMs, 3. the partial sums
+        // added in block order.
+        const GraphBlock* prev =
+            k > size_t(copy) * per_copy ? &m_map.blocks[size_t(l.blocks[k - 1])] : nullptr;
+        const bool same_rows = prev && prev->row0 == blk.row0 && prev->rows == blk.rows &&
+                               prev->group == blk.group && prev->packed == blk.packed;
         for (size_t i = 0; i < m; ++i) {
           const size_t b = size_t(bt.item_image[i0 + i]);
           const int64_t p = bt.item_pixel[i0 + i];
-          gather(l, blk, bt.values[b][size_t(n.inputs[0])], p, bt.x.data() + i * size_t(blk.rows));
+          if (!same_rows)
+            gather(l, blk, bt.values[b][size_t(n.inputs[0])], p,
+                   bt.x.data() + i * size_t(blk.rows));
           bt.slots[i] = uint64_t(bt.images[b]) * uint64_t(l.pixels) + uint64_t(p);
         }
         m_bank.mvm_batch(size_t(blk_index), bt.x.data(), int(m), blk.rows, bt.y.data(), blk.cols,
