@@ -26,38 +26,56 @@ namespace {
 using Buf = std::vector<float>;
 
 void pool(const GraphNode& n, const Shape& in, const Shape& out, const Buf& x, Buf& y) {
+  // Each output takes its window's taps in order (kernel row, then column), skipping those in
+  // the padding: a max over signed zeros and a sum depend on the order. The taps' loop runs
+  // outside the outputs', so that a tap's inputs come along a row.
   const int64_t C = in[0], H = in[1], W = in[2], OH = out[1], OW = out[2];
+  const int64_t kh = n.kernel[0], kw = n.kernel[1], sw = n.stride[1];
   const bool is_max = n.op == GraphOp::MaxPool;
+  // Padding counts for the average (count_include_pad) only within the padded extent, not
+  // beyond it (ceil_mode windows).
+  const bool pad_counts = !is_max && n.count_include_pad;
   y.assign(size_t(C * OH * OW), 0.0f);
+  std::vector<double> acc(size_t(OH * OW));
+  std::vector<int64_t> count(size_t(OH * OW));
   for (int64_t c = 0; c < C; ++c) {
-    for (int64_t oh = 0; oh < OH; ++oh) {
-      for (int64_t ow = 0; ow < OW; ++ow) {
-        double acc = is_max ? -std::numeric_limits<double>::infinity() : 0.0;
-        int64_t count = 0;
-        for (int64_t i = 0; i < n.kernel[0]; ++i) {
+    std::fill(acc.begin(), acc.end(), is_max ? -std::numeric_limits<double>::infinity() : 0.0);
+    std::fill(count.begin(), count.end(), 0);
+    for (int64_t i = 0; i < kh; ++i) {
+      for (int64_t j = 0; j < kw; ++j) {
+        // The output columns whose input column v0 + ow x sw lies in [0, W): ow in [lo, hi).
+        const int64_t v0 = window_input(n, 1, 0, j);
+        const int64_t lo = v0 >= 0 ? 0 : std::min(OW, (-v0 + sw - 1) / sw);
+        const int64_t hi = W - v0 <= 0 ? 0 : std::max(lo, std::min(OW, (W - v0 + sw - 1) / sw));
+        for (int64_t oh = 0; oh < OH; ++oh) {
           const int64_t h = window_input(n, 0, oh, i);
-          for (int64_t j = 0; j < n.kernel[1]; ++j) {
-            const int64_t w = window_input(n, 1, ow, j);
-            bool inside = h >= 0 && h < H && w >= 0 && w < W;
-            if (!inside) {
-              // Padding counts for the average (count_include_pad) only within the padded
-              // extent, not beyond it (ceil_mode windows).
-              if (!is_max && n.count_include_pad && h < H + n.pad[2] && w < W + n.pad[3]) ++count;
-              continue;
+          const bool row_inside = h >= 0 && h < H;
+          int64_t* cnt = count.data() + oh * OW;
+          if (pad_counts && h < H + n.pad[2]) {
+            for (int64_t ow = 0; ow < OW; ++ow) {
+              const bool col_inside = ow >= lo && ow < hi;
+              if ((!row_inside || !col_inside) && v0 + ow * sw < W + n.pad[3]) ++cnt[ow];
             }
-            double v = x[size_t((c * H + h) * W + w)];
-            if (is_max) {
-              acc = std::max(acc, v);
-            } else {
-              acc += v;
-              ++count;
+          }
+          if (!row_inside) continue;
+          const int64_t base = (c * H + h) * W + v0;  // input of column ow: x[base + ow x sw]
+          double* a = acc.data() + oh * OW;
+          if (is_max) {
+            for (int64_t ow = lo; ow < hi; ++ow)
+              a[ow] = std::max(a[ow], double(x[size_t(base + ow * sw)]));
+          } else {
+            for (int64_t ow = lo; ow < hi; ++ow) {
+              a[ow] += double(x[size_t(base + ow * sw)]);
+              ++cnt[ow];
             }
           }
         }
-        y[size_t((c * OH + oh) * OW + ow)] =
-            float(is_max ? acc : (count ? acc / double(count) : 0.0));
       }
     }
+    float* yc = y.data() + c * OH * OW;
+    for (int64_t k = 0; k < OH * OW; ++k)
+      yc[k] = float(is_max ? acc[size_t(k)]
+                           : (count[size_t(k)] ? acc[size_t(k)] / double(count[size_t(k)]) : 0.0));
   }
 }
 

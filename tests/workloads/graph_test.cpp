@@ -367,6 +367,88 @@ TEST(GraphOps, DigitalNodesCountTheirOperationsByKind) {
 // kernel column in that order, taps in the padding skipped, in double with one rounding per
 // multiply and per add, then rounded to float. Bit for bit, over strides, dilations,
 // asymmetric pads, groups and rows of every length modulo the vector width.
+TEST(GraphReference, PoolingHasTheBitsOfItsDefinition) {
+  // Max and average pooling against their definition written out: each output's window taps in
+  // order (kernel row, then column), those in the padding skipped; the average divides by the
+  // taps inside, or with count_include_pad by those inside the padded extent (not beyond it:
+  // ceil-mode windows). Inputs with zeros of both signs (a max keeps the first of equal zeros).
+  struct Case {
+    bool max;
+    int kh, kw, sh, sw, dh, dw;
+    int pad[4];  // top, left, bottom, right
+    bool include_pad, ceil;
+  };
+  const Case cases[] = {
+      {true, 3, 3, 2, 2, 1, 1, {1, 1, 1, 1}, false, false},   // the ResNet stem's
+      {false, 3, 3, 1, 1, 1, 1, {1, 1, 1, 1}, true, false},   // average, padding counted
+      {false, 3, 3, 1, 1, 1, 1, {1, 1, 1, 1}, false, false},  // average, padding not counted
+      {false, 2, 2, 2, 2, 1, 1, {0, 0, 0, 0}, true, true},    // ceil: windows past the edge
+      {true, 2, 3, 1, 2, 2, 2, {1, 2, 0, 1}, false, false},   // dilated, asymmetric pads
+      {false, 3, 2, 2, 3, 1, 1, {2, 1, 1, 0}, true, true},    // ceil beyond the padded extent
+  };
+  const int64_t C = 3, H = 9, W = 11;
+  uint64_t seed = 40;
+  for (const Case& cs : cases) {
+    GraphBuilder b({C, H, W}, ++seed);
+    const int v = b.maxpool(0, 2, "pool");
+    Graph& g = b.graph();
+    GraphNode& n = g.nodes.back();
+    if (!cs.max) {
+      n.op = GraphOp::AveragePool;
+      n.onnx_op = "AveragePool";
+    }
+    n.kernel[0] = cs.kh;
+    n.kernel[1] = cs.kw;
+    n.stride[0] = cs.sh;
+    n.stride[1] = cs.sw;
+    n.dilation[0] = cs.dh;
+    n.dilation[1] = cs.dw;
+    for (int i = 0; i < 4; ++i) n.pad[i] = cs.pad[i];
+    n.count_include_pad = cs.include_pad;
+    auto extent = [&](int64_t size, int p0, int p1, int k, int s, int d) {
+      const int64_t span = size + p0 + p1 - d * (k - 1) - 1;
+      return (cs.ceil ? (span + s - 1) / s : span / s) + 1;
+    };
+    const int64_t OH = extent(H, cs.pad[0], cs.pad[2], cs.kh, cs.sh, cs.dh);
+    const int64_t OW = extent(W, cs.pad[1], cs.pad[3], cs.kw, cs.sw, cs.dw);
+    g.values[size_t(v)].shape = {C, OH, OW};
+    Graph graph = b.finish(v);
+    std::vector<float> x(size_t(C * H * W));
+    RngStream r(seed, DrawKind::Fault, 2, 2);
+    for (size_t i = 0; i < x.size(); ++i)
+      x[i] = i % 5 == 0 ? (i % 10 == 0 ? -0.0f : 0.0f) : float(r.normal(i));
+    const std::vector<float> y = run_reference(graph, x.data());
+    ASSERT_EQ(y.size(), size_t(C * OH * OW));
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t oh = 0; oh < OH; ++oh)
+        for (int64_t ow = 0; ow < OW; ++ow) {
+          double acc = cs.max ? -INFINITY : 0.0;
+          int64_t count = 0;
+          for (int i = 0; i < cs.kh; ++i)
+            for (int j = 0; j < cs.kw; ++j) {
+              const int64_t h = oh * cs.sh - cs.pad[0] + i * cs.dh;
+              const int64_t w = ow * cs.sw - cs.pad[1] + j * cs.dw;
+              if (h < 0 || h >= H || w < 0 || w >= W) {
+                count += cs.include_pad && h < H + cs.pad[2] && w < W + cs.pad[3];
+                continue;
+              }
+              const double t = x[size_t((c * H + h) * W + w)];
+              if (cs.max) {
+                acc = acc < t ? t : acc;
+              } else {
+                acc = acc + t;
+                ++count;
+              }
+            }
+          const float want = float(cs.max ? acc : (count ? acc / double(count) : 0.0));
+          const float got = y[size_t((c * OH + oh) * OW + ow)];
+          ASSERT_EQ(std::memcmp(&want, &got, sizeof want), 0)
+              << (cs.max ? "max" : "average") << " " << cs.kh << "x" << cs.kw << ": output (" << c
+              << ", " << oh << ", " << ow << ") " << got << " vs " << want;
+        }
+  }
+}
+
 TEST(GraphReference, ConvolutionHasTheBitsOfItsDefinition) {
   struct Case {
     int64_t C, H, W, M;
