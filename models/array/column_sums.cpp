@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <vector>
 
 #include "sim/base/clones.h"
 
@@ -33,22 +35,25 @@ void batch_generic(const float* x, int n, int ld_x, const float* g, int rows, in
 #ifdef PCMSIM_X86
 #define PCMSIM_AVX512 __attribute__((target("avx512f")))
 
-/// NV vectors × (16 × NK) columns from c0, the last chunk masked to the columns left: NV × NK
-/// accumulators of 16 floats stay in registers over all rows (every index into them a
-/// constant once the loops are unrolled: a variable one would keep them in memory). A zero
-/// input adds an exact zero, fma(0, g, a) = a (the sums are never -0: they start at +0 and an
-/// exact cancellation rounds to +0), so every row is added, as the one-vector loop that skips
-/// zero rows would sum. The sums start at +0; acc is only written.
-template <int NV, int NK>
-PCMSIM_AVX512 void block_avx512(const float* x, int ld_x, const float* g, int rows, int cols,
-                                int c0, int width, float* acc, int ld_acc) {
+/// NV vectors × (16 × NK) columns from c0, the last chunk masked to the columns left, over the
+/// @p n rows listed in @p used (LIST; else rows 0 to n - 1): NV × NK accumulators of 16 floats stay
+/// in registers over the rows (every index into them a constant once the loops are unrolled: a
+/// variable one would keep them in memory). A zero input adds an exact zero, fma(0, g, a) = a (the
+/// sums are never -0: they start at +0 and an exact cancellation rounds to +0), so a row whose
+/// input is zero in some of the vectors is added to all of them, as the one-vector loop that skips
+/// zero rows would sum, and a row zero in all of them is left out. The sums start at +0; acc is
+/// only written.
+template <int NV, int NK, bool LIST>
+PCMSIM_AVX512 void block_avx512(const float* x, int ld_x, const float* g, const int32_t* used,
+                                int n, int cols, int c0, int width, float* acc, int ld_acc) {
   const __mmask16 last = __mmask16((1u << (width - 16 * (NK - 1))) - 1u);
   __m512 a[NV][NK];
 #pragma GCC unroll 8
   for (int v = 0; v < NV; ++v)
 #pragma GCC unroll 4
     for (int k = 0; k < NK; ++k) a[v][k] = _mm512_setzero_ps();
-  for (int r = 0; r < rows; ++r) {
+  for (int i = 0; i < n; ++i) {
+    const int r = LIST ? used[i] : i;
     const float* gr = g + long(r) * cols + c0;
     __m512 gv[NK];
 #pragma GCC unroll 4
@@ -69,25 +74,59 @@ PCMSIM_AVX512 void block_avx512(const float* x, int ld_x, const float* g, int ro
                             k + 1 < NK ? __mmask16(0xFFFF) : last, a[v][k]);
 }
 
+template <int NV, bool LIST>
+PCMSIM_AVX512 void columns_block(const float* x, int ld_x, const float* g, const int32_t* used,
+                                 int n, int cols, int c0, int width, float* acc, int ld_acc) {
+  switch ((width + 15) / 16) {
+    case 1:
+      block_avx512<NV, 1, LIST>(x, ld_x, g, used, n, cols, c0, width, acc, ld_acc);
+      break;
+    case 2:
+      block_avx512<NV, 2, LIST>(x, ld_x, g, used, n, cols, c0, width, acc, ld_acc);
+      break;
+    case 3:
+      block_avx512<NV, 3, LIST>(x, ld_x, g, used, n, cols, c0, width, acc, ld_acc);
+      break;
+    default:
+      block_avx512<NV, 4, LIST>(x, ld_x, g, used, n, cols, c0, width, acc, ld_acc);
+      break;
+  }
+}
+
+/// The rows of [0, rows) whose input is nonzero in any of the NV vectors, into @p used (in
+/// order); returns how many.
+template <int NV>
+PCMSIM_AVX512 int used_rows(const float* x, int ld_x, int rows, int32_t* used) {
+  const __m512i magnitude = _mm512_set1_epi32(0x7FFFFFFF);
+  const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  int n = 0;
+  for (int r = 0; r < rows; r += 16) {
+    const __mmask16 in = rows - r >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (rows - r)) - 1u);
+    __m512i bits = _mm512_setzero_si512();
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v)
+      bits = _mm512_or_si512(bits, _mm512_maskz_loadu_epi32(in, x + long(v) * ld_x + r));
+    const __mmask16 nonzero = _mm512_test_epi32_mask(bits, magnitude);
+    _mm512_mask_compressstoreu_epi32(used + n, nonzero,
+                                     _mm512_add_epi32(lane, _mm512_set1_epi32(r)));
+    n += __builtin_popcount(nonzero);
+  }
+  return n;
+}
+
 template <int NV>
 PCMSIM_AVX512 void columns_avx512(const float* x, int ld_x, const float* g, int rows, int cols,
                                   float* acc, int ld_acc) {
+  thread_local std::vector<int32_t> used;
+  if (used.size() < size_t(rows) + 16) used.resize(size_t(rows) + 16);
+  const int n = used_rows<NV>(x, ld_x, rows, used.data());
+  const int32_t* list = n < rows ? used.data() : nullptr;  // null: every row, in order
   for (int c0 = 0; c0 < cols; c0 += 64) {
     const int width = std::min(64, cols - c0);
-    switch ((width + 15) / 16) {
-      case 1:
-        block_avx512<NV, 1>(x, ld_x, g, rows, cols, c0, width, acc, ld_acc);
-        break;
-      case 2:
-        block_avx512<NV, 2>(x, ld_x, g, rows, cols, c0, width, acc, ld_acc);
-        break;
-      case 3:
-        block_avx512<NV, 3>(x, ld_x, g, rows, cols, c0, width, acc, ld_acc);
-        break;
-      default:
-        block_avx512<NV, 4>(x, ld_x, g, rows, cols, c0, width, acc, ld_acc);
-        break;
-    }
+    if (list)
+      columns_block<NV, true>(x, ld_x, g, list, n, cols, c0, width, acc, ld_acc);
+    else
+      columns_block<NV, false>(x, ld_x, g, list, n, cols, c0, width, acc, ld_acc);
   }
 }
 
