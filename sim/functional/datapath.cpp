@@ -7,6 +7,7 @@
 #include "sim/base/avx512.h"
 #include "sim/base/clones.h"
 #include "sim/base/nearest.h"
+#include "sim/base/parallel.h"
 
 namespace pcmsim {
 
@@ -69,8 +70,9 @@ ValueRanges calibrate(const Graph& g, const GraphMapping& map, const float* inpu
   std::vector<char> seen(g.values.size(), 0);
   for (int64_t i = 0; i < n; ++i) {
     const std::vector<std::vector<float>> v = run_reference_values(g, inputs + i * sample);
-    for (size_t k = 0; k < v.size(); ++k) {
-      if (v[k].empty()) continue;
+    // Each value and each layer on its own, on the default threads.
+    parallel_for(v.size(), [&](size_t k, int) {
+      if (v[k].empty()) return;
       // The running max |x| and min in float (exact: every value is a float), continued from
       // the images before; the first value of all starts the min.
       float hi = float(r.max_abs[k]), lo = seen[k] ? float(r.min[k]) : v[k][0];
@@ -78,9 +80,9 @@ ValueRanges calibrate(const Graph& g, const GraphMapping& map, const float* inpu
       r.max_abs[k] = hi;
       r.min[k] = lo;
       seen[k] = 1;
-    }
+    });
     // A layer's partial sums add up to its output before the bias.
-    for (size_t li = 0; li < map.layers.size(); ++li) {
+    parallel_for(map.layers.size(), [&](size_t li, int) {
       const GraphNode& node = g.nodes[size_t(map.layers[li].node)];
       const std::vector<float>& out = v[size_t(node.output)];
       const size_t channels = node.bias.data.empty() ? 1 : node.bias.data.size();
@@ -91,7 +93,7 @@ ValueRanges calibrate(const Graph& g, const GraphMapping& map, const float* inpu
         m = std::max(m, max_abs_minus(out.data() + c * per, per, b));
       }
       r.psum_max[li] = m;
-    }
+    });
   }
   return r;
 }
