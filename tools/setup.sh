@@ -14,7 +14,7 @@ PACKAGES=(
   nlohmann-json3-dev        # stats.json writer
   libsqlite3-dev            # pcmsim sweep collect: the results database
   zlib1g-dev                # IDX .gz reader
-  libopenblas-dev           # BLAS for the functional path
+  libopenblas-dev           # numpy's and PyTorch's BLAS: the PyTorch peer, the sgemm roofline (tools/bench)
   dataset-fashion-mnist     # /usr/share/datasets/fashion-mnist
   libonnx-testdata          # ONNX's backend test cases, for the importer conformance tests
   python3-torch python3-torchvision python3-numpy python3-onnx   # tools/train_*.py, export
