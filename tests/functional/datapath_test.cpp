@@ -135,29 +135,34 @@ TEST(Datapath, CalibrationRecordsEachValuesRangeAndEachLayersPreBiasOutputs) {
   EXPECT_DOUBLE_EQ(r.min[size_t(g.output)], 0.0);
 }
 
+/// Values whose quotients by an LSB lie at half-integer codes: with v0 = j / 1024 and lsb = v0
+/// / (k + 1/2) (rounded, k < @p codes), each odd multiple m v0 (exact in float) has the
+/// quotient m (k + 1/2) up to an ulp, often exactly. Sets @p lsb; returns +-m v0, m = 1 .. 15.
+std::vector<float> values_at_ties(const RngStream& r, uint64_t& draw, double codes, double* lsb) {
+  const float v0 = float(1 + int(r.uniform(draw++) * 4000.0)) / 1024.0f;
+  *lsb = double(v0) / (std::floor(r.uniform(draw++) * codes) + 0.5);
+  std::vector<float> v;
+  for (int m = 1; m <= 15; m += 2) {
+    v.push_back(float(m) * v0);
+    v.push_back(-float(m) * v0);
+  }
+  return v;
+}
+
 TEST(Datapath, PartialSumCodesAreTheDivisionsNearestIntegers) {
   // add_psums_n against its definition written out: acc += nearbyint(double(v) / lsb), ties to
-  // even, saturated at the format's range and counted. Quotients at a half-integer code test
-  // the ties: with v0 = j / 1024 and lsb = v0 / (k + 1/2) (rounded), each odd multiple m v0
-  // (exact in float) has the quotient m (k + 1/2) up to an ulp, often exactly. Random values
-  // fill the rest.
+  // even, saturated at the format's range and counted. Quotients at half-integer codes test
+  // the ties (values_at_ties); random values fill the rest.
   RngStream r(11, DrawKind::Fault, 4, 4);
   uint64_t draw = 0;
   size_t exact_ties = 0;
   for (int t = 0; t < 500; ++t) {
-    const float v0 = float(1 + int(r.uniform(draw++) * 4000.0)) / 1024.0f;
-    const double h0 = std::floor(r.uniform(draw++) * 200.0) + 0.5;
     FixedFormat f;
-    f.lsb = double(v0) / h0;
+    std::vector<float> v = values_at_ties(r, draw, 200.0, &f.lsb);
     // 12-bit sums that saturate, wide ones, and 62-bit ones for codes beyond 2^51 (where
     // doubles are spaced 1/2 and more: quotients of a few ulps apart are different codes).
     f.hi = t % 3 == 0 ? 2047 : t % 3 == 1 ? (int64_t(1) << 40) - 1 : (int64_t(1) << 61) - 1;
     f.lo = -f.hi;
-    std::vector<float> v;
-    for (int m = 1; m <= 15; m += 2) {
-      v.push_back(float(m) * v0);
-      v.push_back(-float(m) * v0);
-    }
     for (int k = 0; k < 40; ++k) v.push_back(float((r.uniform(draw++) - 0.5) * 1e4 * f.lsb));
     for (int k = 0; k < 8; ++k)
       v.push_back(float((r.uniform(draw++) + 0.5) * 0x1p52 * f.lsb * (k % 2 ? -1 : 1)));
@@ -183,23 +188,16 @@ TEST(Datapath, PartialSumCodesAreTheDivisionsNearestIntegers) {
 
 TEST(Datapath, ActivationCodesAreTheDivisionsNearestIntegers) {
   // to_format_n against its definition written out: x = clamp(nearbyint(double(x) / lsb), lo,
-  // hi) x lsb in float, clips counted; ties at half-integer codes built as in the test above,
-  // formats signed and unsigned, values in and beyond their range.
+  // hi) x lsb in float, clips counted; ties at half-integer codes (values_at_ties), formats
+  // signed and unsigned, values in and beyond their range.
   RngStream r(13, DrawKind::Fault, 4, 6);
   uint64_t draw = 0;
   size_t exact_ties = 0;
   for (int t = 0; t < 500; ++t) {
-    const float v0 = float(1 + int(r.uniform(draw++) * 4000.0)) / 1024.0f;
-    const double h0 = std::floor(r.uniform(draw++) * 100.0) + 0.5;
     FixedFormat f;
-    f.lsb = double(v0) / h0;
+    std::vector<float> x = values_at_ties(r, draw, 100.0, &f.lsb);
     f.hi = t % 2 ? 255 : 127;
     f.lo = t % 2 ? 0 : -127;
-    std::vector<float> x;
-    for (int m = 1; m <= 15; m += 2) {
-      x.push_back(float(m) * v0);
-      x.push_back(-float(m) * v0);
-    }
     for (int k = 0; k < 37; ++k) x.push_back(float((r.uniform(draw++) - 0.4) * 600.0 * f.lsb));
     std::vector<float> want = x;
     uint64_t want_clips = 0;
