@@ -36,13 +36,13 @@ void batch_generic(const float* x, int n, int ld_x, const float* g, int rows, in
 #define PCMSIM_AVX512 __attribute__((target("avx512f")))
 
 /// NV vectors × (16 × NK) columns from c0, the last chunk masked to the columns left, over the
-/// @p n rows listed in @p used (LIST; else rows 0 to n - 1): NV × NK accumulators of 16 floats stay
-/// in registers over the rows (every index into them a constant once the loops are unrolled: a
-/// variable one would keep them in memory). A zero input adds an exact zero, fma(0, g, a) = a (the
-/// sums are never -0: they start at +0 and an exact cancellation rounds to +0), so a row whose
-/// input is zero in some of the vectors is added to all of them, as the one-vector loop that skips
-/// zero rows would sum, and a row zero in all of them is left out. The sums start at +0; acc is
-/// only written.
+/// @p n rows listed in @p used (LIST; else rows 0 to n - 1): NV × NK accumulators of 16 floats
+/// stay in registers over the rows (every index into them a constant once the loops are
+/// unrolled: a variable one would keep them in memory). A zero input adds an exact zero,
+/// fma(0, g, a) = a (the sums are never -0: they start at +0 and an exact cancellation rounds
+/// to +0), so a row whose input is zero in some of the vectors is added to all of them, as the
+/// one-vector loop that skips zero rows would sum, and a row zero in all of them is left out.
+/// The sums start at +0; acc is only written.
 template <int NV, int NK, bool LIST>
 PCMSIM_AVX512 void block_avx512(const float* x, int ld_x, const float* g, const int32_t* used,
                                 int n, int cols, int c0, int width, float* acc, int ld_acc) {

@@ -130,10 +130,11 @@ def main() -> None:
                "r18_2": functional_rate(binary, 2), "r50_1": build_figures(binary, 1),
                "r50_2": build_figures(binary, 2)}
         rows.append(row)
-        print(f"{k + 1:5d}  {row['sgemm']:5.1f}  | {row['r18_1']:5.1f} ({row['r18_1'] / row['sgemm']:.2f})"
-              f"  {row['r18_2']:5.1f}  | {row['r50_1']['build_s']:.2f} {row['r50_1']['prepare_s']:.3f} "
-              f"{row['r50_1']['peak_mb']:.0f}; {row['r50_2']['build_s']:.2f} "
-              f"{row['r50_2']['prepare_s']:.3f} {row['r50_2']['peak_mb']:.0f}", flush=True)
+        one, two = row["r50_1"], row["r50_2"]
+        print(f"{k + 1:5d}  {row['sgemm']:5.1f}  | {row['r18_1']:5.1f} "
+              f"({row['r18_1'] / row['sgemm']:.2f})  {row['r18_2']:5.1f}  | "
+              f"{one['build_s']:.2f} {one['prepare_s']:.3f} {one['peak_mb']:.0f}; "
+              f"{two['build_s']:.2f} {two['prepare_s']:.3f} {two['peak_mb']:.0f}", flush=True)
     med = statistics.median
     summary = {
         "sgemm_gmacs": med(r["sgemm"] for r in rows),
