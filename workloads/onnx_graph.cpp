@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <sstream>
 
 #include "sim/base/clones.h"
 #include "sim/base/error.h"
@@ -45,16 +46,10 @@ std::string read_file(const std::string& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw Error(std::string("cannot open ") + what + " '" + path + "': no such file or unreadable");
-  // One read into a buffer of the file's size (a stream's buffer would copy it twice).
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  if (size < 0)
-    throw Error(std::string("cannot read ") + what + " '" + path + "': its size is unknown");
-  std::string bytes(size_t(size), '\0');
-  if (!in.read(bytes.data(), size))
-    throw Error(std::string("cannot read ") + what + " '" + path + "': the read failed");
-  return bytes;
+  // Through a stream: pipes and devices too (FileBytes maps regular files instead).
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
 }
 
 FileBytes::FileBytes(const std::string& path, const char* what) {

@@ -277,7 +277,7 @@ void GraphAnalogNetwork::run_analog(Batch& bt, int li) {
   // its copy's arrays, so its sums are complete once the chunk has been through them: the bias
   // is added and the output written (channel-major) then, while they are in the cache.
   const size_t pixels = size_t(l.pixels), channels = size / pixels;
-  // Items 64 bytes further apart than their channels: a stride of a power of two over 4 KB
+  // Items 16 values further apart than their channels: a stride of a power of two over 4 KB
   // would put one channel of every item in the same L1 set.
   const size_t ld = channels + 16;
   if (fmt.quantized())
