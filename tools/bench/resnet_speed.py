@@ -5,8 +5,8 @@ Each round measures, one after the other (the machine may be shared: its speed d
 every figure is printed per round and as the median over the rounds):
 
   sgemm      OpenBLAS single-precision matrix product (numpy, 2048 x 2048 x 2048, one thread,
-             best of 5, the CPU's kernels named: openblas_core()): the roofline the
-             functional path is held to.
+             best of 5, the CPU's kernels named: blas_env.py): the roofline the functional
+             path is held to.
   resnet18   `pcmsim bench configs/torchvision.yaml --evaluations 2 --threads T
              -p workload.dataset.samples=16 -p workload.calibration.count=1
              -p simulation.images=1`, its "the images alone" figure: the functional path's MAC
@@ -35,19 +35,9 @@ import subprocess
 import sys
 import time
 
-
-def openblas_core() -> str:
-    """The OpenBLAS kernels for this CPU: Debian 12's OpenBLAS (0.3.21) does not recognize
-    every CPU model (on the project's AVX-512 machine it picks its generic Prescott kernels:
-    16 GMAC/s where its SkylakeX kernels give 77), so the kernels are named from the flags."""
-    with open("/proc/cpuinfo") as f:
-        flags = next((line.split() for line in f if line.startswith("flags")), [])
-    return "SkylakeX" if "avx512f" in flags else "Haswell" if "avx2" in flags else ""
-
-
 os.environ["OPENBLAS_NUM_THREADS"] = "1"  # before numpy loads OpenBLAS
-if openblas_core():
-    os.environ.setdefault("OPENBLAS_CORETYPE", openblas_core())
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from blas_env import openblas_core  # noqa: E402,F401  (names OpenBLAS's kernels)
 import numpy as np  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -35,6 +35,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+import blas_env  # noqa: F401  (names OpenBLAS's kernels before torch loads it)
 import numpy as np
 import onnx
 import torch
