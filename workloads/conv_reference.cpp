@@ -88,27 +88,24 @@ PCMSIM_AVX512 void conv_block_avx512(const ConvSegments& sg, const double* w, co
     // between input channels.
     const float* xc = xg;
     for (int64_t ct = 0, t = 0; ct < cg * taps; ++ct) {
-      {
-        const double* wc = w + ct * MB;
-        __m512d xd[SB];
-        __mmask8 mk[SB];
+      const double* wc = w + ct * MB;
+      __m512d xd[SB];
+      __mmask8 mk[SB];
 #pragma GCC unroll 8
-        for (int k = 0; k < SB; ++k) {
-          mk[k] = _cvtu32_mask8(lanes[t * SB + k]);
-          // Input column of lane l: the segment's first plus l x stride; masked lanes unread.
-          const float* at = xc + off[t * SB + k];
-          const __m256 xv =
-              STRIDED ? _mm256_mmask_i32gather_ps(_mm256_setzero_ps(), mk[k], lane_step, at, 4)
-                      : _mm256_maskz_loadu_ps(mk[k], at);
-          xd[k] = _mm512_cvtps_pd(xv);
-        }
+      for (int k = 0; k < SB; ++k) {
+        mk[k] = _cvtu32_mask8(lanes[t * SB + k]);
+        // Input column of lane l: the segment's first plus l x stride; masked lanes unread.
+        const float* at = xc + off[t * SB + k];
+        const __m256 xv =
+            STRIDED ? _mm256_mmask_i32gather_ps(_mm256_setzero_ps(), mk[k], lane_step, at, 4)
+                    : _mm256_maskz_loadu_ps(mk[k], at);
+        xd[k] = _mm512_cvtps_pd(xv);
+      }
 #pragma GCC unroll 8
-        for (int b = 0; b < MB; ++b) {
-          const __m512d wb = _mm512_set1_pd(wc[b]);
+      for (int b = 0; b < MB; ++b) {
+        const __m512d wb = _mm512_set1_pd(wc[b]);
 #pragma GCC unroll 8
-          for (int k = 0; k < SB; ++k)
-            acc[b][k] = _mm512_mask3_fmadd_pd(wb, xd[k], acc[b][k], mk[k]);
-        }
+        for (int k = 0; k < SB; ++k) acc[b][k] = _mm512_mask3_fmadd_pd(wb, xd[k], acc[b][k], mk[k]);
       }
       if (++t == taps) {
         t = 0;
